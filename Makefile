@@ -1,0 +1,25 @@
+# The commands a newcomer needs. Each one first installs what is missing.
+#   make demo   build and run the bundled example
+#   make test   the whole test suite through ctest
+#   make bench  benchmarks (release build)
+#   make deps   install the Debian packages alone
+.PHONY: deps demo test bench clean
+
+deps:
+	@./tools/install-deps.sh
+
+demo: deps
+	cmake --preset debug
+	cmake --build --preset debug --target tenure-demo
+	./build/debug/examples/tenure-demo
+
+test: deps
+	cmake --workflow --preset debug
+
+bench: deps
+	cmake --preset release
+	cmake --build --preset release --target tenure-bench
+	./build/release/bench/tenure-bench
+
+clean:
+	rm -rf build

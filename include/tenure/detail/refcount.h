@@ -1,0 +1,92 @@
+// Count operations shared by Ref, Weak, make and the runtime.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <type_traits>
+#include <typeinfo>
+
+#include "tenure/detail/config.h"
+#include "tenure/detail/fail.h"
+#include "tenure/object.h"
+#include "tenure/shared_object.h"
+
+namespace tenure::detail {
+
+template <class T>
+inline constexpr bool kIsCollectable =
+    std::is_base_of_v<Object, std::remove_cv_t<T>>;
+template <class T>
+inline constexpr bool kIsShared =
+    std::is_base_of_v<SharedObject, std::remove_cv_t<T>>;
+
+// gc_slot_ values that are not a place in the heap.
+inline constexpr std::uint32_t kSlotUntracked = 0xFFFFFFFFu;  // not yet made
+inline constexpr std::uint32_t kSlotDying = 0xFFFFFFFEu;      // count hit 0
+// Written into the count when an object is destroyed.
+inline constexpr std::uint32_t kDestroyedCount = 0xDEADDEADu;
+
+// Out of line, in the runtime.
+void release_last(Object* object) noexcept;          // count reached zero
+void track(Object* object);  // end of make<T>(); throws std::bad_alloc
+void check_retain(const Object& object, const std::type_info& type) noexcept;
+void check_release(const Object& object, const std::type_info& type) noexcept;
+void check_adopt(const Object& object, const std::type_info& type) noexcept;
+
+struct ObjectAccess {
+  static std::uint32_t& count(const Object& o) noexcept {
+    return const_cast<Object&>(o).refcount_;
+  }
+  static std::uint32_t& slot(Object& o) noexcept { return o.gc_slot_; }
+  static WeakControl*& weak(Object& o) noexcept { return o.weak_; }
+  static void destroy(Object* o) noexcept { delete o; }
+
+  static std::atomic<std::uint32_t>& count(const SharedObject& o) noexcept {
+    return const_cast<SharedObject&>(o).refcount_;
+  }
+  static void destroy(SharedObject* o) noexcept { delete o; }
+};
+
+template <class T>
+inline void retain(T* p) noexcept {
+  if constexpr (kIsShared<T>) {
+    ObjectAccess::count(*p).fetch_add(1, std::memory_order_relaxed);
+  } else {
+    const Object& o = *p;
+#if TENURE_CHECKS
+    check_retain(o, typeid(T));
+#endif
+    ++ObjectAccess::count(o);
+  }
+}
+
+template <class T>
+inline void release(T* p) noexcept {
+  if constexpr (kIsShared<T>) {
+    const SharedObject& o = *p;
+    std::uint32_t before =
+        ObjectAccess::count(o).fetch_sub(1, std::memory_order_acq_rel);
+    if (before == 1) {
+      ObjectAccess::destroy(const_cast<SharedObject*>(&o));
+    } else if (before == 0) {
+      fail(typeid(T), "refcount underflow: released more often than held");
+    }
+  } else {
+    const Object& o = *p;
+#if TENURE_CHECKS
+    check_release(o, typeid(T));
+#endif
+    if (--ObjectAccess::count(o) == 0) release_last(const_cast<Object*>(&o));
+  }
+}
+
+template <class T>
+inline std::uint32_t use_count(const T* p) noexcept {
+  if constexpr (kIsShared<T>) {
+    return ObjectAccess::count(*p).load(std::memory_order_relaxed);
+  } else {
+    return ObjectAccess::count(*p);
+  }
+}
+
+}  // namespace tenure::detail

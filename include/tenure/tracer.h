@@ -1,0 +1,136 @@
+// tenure::Tracer: how an object reports the strong handles it owns.
+#pragma once
+
+#include <concepts>
+#include <iterator>
+#include <optional>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+#include "tenure/object.h"
+#include "tenure/ref.h"
+#include "tenure/weak.h"
+
+namespace tenure {
+
+namespace detail {
+
+template <class T>
+inline constexpr bool kIsRef = false;
+template <class T>
+inline constexpr bool kIsRef<Ref<T>> = true;
+template <class T>
+inline constexpr bool kIsWeak = false;
+template <class T>
+inline constexpr bool kIsWeak<Weak<T>> = true;
+template <class T>
+inline constexpr bool kIsOptional = false;
+template <class T>
+inline constexpr bool kIsOptional<std::optional<T>> = true;
+template <class T>
+inline constexpr bool kIsVariant = false;
+template <class... Ts>
+inline constexpr bool kIsVariant<std::variant<Ts...>> = true;
+template <class T>
+concept TupleLike = requires { std::tuple_size<T>::value; } &&
+                    !std::ranges::range<T>;
+template <class T>
+concept HasTrace = requires(T& value, Tracer& tracer) { value.trace(tracer); };
+template <class T>
+concept Clearable = std::ranges::range<T> && requires(T& c) { c.clear(); };
+template <class T>
+inline constexpr bool kAlwaysFalse = false;
+
+}  // namespace detail
+
+// Passed to Object::trace. Call it on every strong handle the object owns,
+// directly or inside standard or Abseil containers, optionals, variants,
+// pairs, tuples and member objects that have a trace(Tracer&) of their own:
+//
+//   void trace(tenure::Tracer& t) override { t("next", next); t(kids); }
+//
+// The named form lets cycle reports say which field closes a cycle. Weak
+// handles and scalars (raw pointers included) are accepted and ignored.
+//
+// The collector uses two kinds of tracer: one that visits the handles, and
+// one that clears them (containers are emptied, handles reset) to break the
+// cycles of garbage. So trace must only report, never act on, the handles.
+class Tracer {
+ public:
+  template <class T>
+  void operator()(T& value) {
+    trace_value(value);
+  }
+  template <class T>
+  void operator()(const char* field, T& value) {
+    const char* outer = field_;
+    field_ = field;
+    trace_value(value);
+    field_ = outer;
+  }
+
+  bool clearing() const noexcept { return clearing_; }
+  // The name given to the field being traced, or nullptr.
+  const char* field() const noexcept { return field_; }
+
+ protected:
+  explicit Tracer(bool clearing) noexcept : clearing_(clearing) {}
+  ~Tracer() = default;
+
+  // Called for each non-null strong handle to a collectable object while
+  // visiting (never while clearing).
+  virtual void visit(Object& target) = 0;
+
+ private:
+  template <class T>
+  void trace_value(T& value) {
+    using U = std::remove_cv_t<T>;
+    if constexpr (detail::kIsRef<U>) {
+      if constexpr (detail::kIsCollectable<typename U::element_type>) {
+        if (!value) return;
+        if constexpr (!std::is_const_v<T>) {
+          if (clearing_) return value.reset();
+        }
+        if (!clearing_) visit(const_cast<Object&>(static_cast<const Object&>(*value)));
+      }
+    } else if constexpr (detail::kIsWeak<U> || std::is_scalar_v<U>) {
+      // Weak handles do not own; raw pointers and numbers hold nothing.
+    } else if constexpr (detail::kIsOptional<U>) {
+      if (!value) return;
+      if constexpr (!std::is_const_v<T>) {
+        if (clearing_) return value.reset();
+      }
+      trace_value(*value);
+    } else if constexpr (detail::kIsVariant<U>) {
+      std::visit([this](auto& alternative) { trace_value(alternative); },
+                 value);
+    } else if constexpr (detail::HasTrace<U>) {
+      const_cast<U&>(value).trace(*this);
+    } else if constexpr (std::ranges::range<U>) {
+      using Element = std::ranges::range_value_t<U>;
+      if constexpr (!std::is_scalar_v<Element>) {  // strings, vector<int>
+        if constexpr (detail::Clearable<U> && !std::is_const_v<T>) {
+          if (clearing_) return value.clear();
+        }
+        for (auto& element : value) trace_value(element);
+      }
+    } else if constexpr (detail::TupleLike<U>) {
+      std::apply([this](auto&... part) { (trace_value(part), ...); }, value);
+    } else {
+      static_assert(detail::kAlwaysFalse<U>,
+                    "tenure::Tracer cannot see inside this type: trace its "
+                    "handle fields one by one, or give it a "
+                    "trace(tenure::Tracer&) member");
+    }
+  }
+
+  const bool clearing_;
+  const char* field_ = nullptr;
+};
+
+}  // namespace tenure
+
+// Traces a field under its own name: TENURE_TRACE(t, next) is t("next", next).
+#define TENURE_TRACE(tracer, field) (tracer)(#field, field)

@@ -1,0 +1,233 @@
+#include "heap.h"
+
+#include <stdexcept>
+#include <typeinfo>
+
+#include "allocation.h"
+#include "tenure/detail/fail.h"
+#include "tenure/weak.h"
+
+namespace tenure {
+namespace detail {
+namespace {
+
+constexpr std::uint32_t make_slot(std::uint32_t list, std::uint32_t index) {
+  return (list << kIndexBits) | index;
+}
+constexpr std::uint32_t list_of(std::uint32_t slot) {
+  return slot >> kIndexBits;
+}
+
+thread_local Heap* t_heap = nullptr;
+
+// Ends this thread's heap when the thread exits. Objects still alive then
+// (held by globals, or leaked) keep the heap: a global released later during
+// static destruction must still find its heap.
+struct HeapOwner {
+  ~HeapOwner() {
+    if (!t_heap) return;
+    t_heap->quarantine.release_all();
+    if (t_heap->size() == 0) {
+      delete t_heap;
+      t_heap = nullptr;
+    } else {
+      t_heap->retired = true;
+    }
+  }
+};
+thread_local HeapOwner t_heap_owner;
+
+}  // namespace
+
+void Quarantine::hold(Block block) noexcept {
+  if (size_ == kCapacity) {
+    Block& oldest = blocks_[next_];
+    free_block(oldest.address, oldest.size, oldest.align);
+  } else {
+    ++size_;
+  }
+  blocks_[next_] = block;
+  next_ = (next_ + 1) % kCapacity;
+}
+
+void Quarantine::release_all() noexcept {
+  for (std::size_t i = 0; i < size_; ++i) {
+    Block& block = blocks_[(next_ + kCapacity - size_ + i) % kCapacity];
+    free_block(block.address, block.size, block.align);
+  }
+  size_ = 0;
+}
+
+void Heap::add(Object& object, std::uint32_t list) {
+  std::vector<Object*>& objects = lists[list];
+  if (objects.size() >= kMaxListSize) {
+    throw std::length_error("tenure: too many objects in one generation");
+  }
+  std::uint32_t index = static_cast<std::uint32_t>(objects.size());
+  objects.push_back(&object);
+  ObjectAccess::slot(object) = make_slot(list, index);
+}
+
+void Heap::remove(Object& object) noexcept {
+  std::uint32_t& slot = ObjectAccess::slot(object);
+  std::vector<Object*>& objects = lists[list_of(slot)];
+  Object* last = objects.back();
+  objects[slot & kIndexMask] = last;
+  ObjectAccess::slot(*last) = slot;
+  objects.pop_back();
+  slot = kSlotDying;
+}
+
+bool Heap::holds(const Object& object) const noexcept {
+  std::uint32_t slot = ObjectAccess::slot(const_cast<Object&>(object));
+  std::uint32_t list = list_of(slot);
+  if (list >= kLists) return false;
+  const std::vector<Object*>& objects = lists[list];
+  std::uint32_t index = slot & kIndexMask;
+  return index < objects.size() && objects[index] == &object;
+}
+
+std::size_t Heap::size() const noexcept {
+  std::size_t total = 0;
+  for (const std::vector<Object*>& objects : lists) total += objects.size();
+  return total;
+}
+
+Heap& current_heap() {
+  if (!t_heap) {
+    t_heap = new Heap;
+    (void)&t_heap_owner;  // registers the thread-exit hook
+  }
+  return *t_heap;
+}
+
+Heap* current_heap_if_any() noexcept { return t_heap; }
+
+void track(Object* object) {
+  Heap& heap = current_heap();
+  heap.add(*object, 0);
+  ++heap.count[0];
+  collect_if_due(heap);
+}
+
+void detach_weak(Object& object) noexcept {
+  WeakControl*& control = ObjectAccess::weak(object);
+  if (!control) return;
+  control->target = nullptr;
+  control = nullptr;
+}
+
+void release_last(Object* object) noexcept {
+  Heap& heap = *t_heap;  // the owner's: checked builds verified it
+  detach_weak(*object);
+  heap.remove(*object);
+  if (heap.count[0] > 0) --heap.count[0];
+  // The weak field is free now; it links the object into the dying list.
+  ObjectAccess::weak(*object) = reinterpret_cast<WeakControl*>(heap.dying);
+  heap.dying = object;
+  if (!heap.destroying) run_destructions(heap);
+}
+
+void run_destructions(Heap& heap) noexcept {
+  heap.destroying = true;
+  while (Object* object = heap.dying) {
+    heap.dying = reinterpret_cast<Object*>(ObjectAccess::weak(*object));
+    ObjectAccess::weak(*object) = nullptr;
+    ObjectAccess::destroy(object);
+  }
+  heap.destroying = false;
+}
+
+namespace {
+
+void check_owner(const Object& object, const std::type_info& type) noexcept {
+  Heap* heap = t_heap;
+  if (!heap || !heap->holds(object)) {
+    fail(type, "used on a thread other than the one that made it "
+               "(use tenure::SharedObject to share across threads)");
+  }
+}
+
+}  // namespace
+
+void check_retain(const Object& object, const std::type_info& type) noexcept {
+  std::uint32_t count = ObjectAccess::count(object);
+  std::uint32_t slot = ObjectAccess::slot(const_cast<Object&>(object));
+  if (count == kDestroyedCount) {
+    fail(type, "handle taken to an object that was already destroyed");
+  }
+  if (slot == kSlotUntracked) {
+    fail(type, "handle taken to an object not made by tenure::make, or "
+               "still under construction");
+  }
+  if (slot == kSlotDying) {
+    fail(type, "handle taken to an object whose count reached zero (a "
+               "destructor resurrecting an object it does not own)");
+  }
+  check_owner(object, type);
+}
+
+void check_release(const Object& object, const std::type_info& type) noexcept {
+  std::uint32_t count = ObjectAccess::count(object);
+  if (count == kDestroyedCount) {
+    fail(type, "refcount underflow: handle released after its object was "
+               "destroyed");
+  }
+  if (count == 0) {
+    fail(type, "refcount underflow: released more often than held");
+  }
+  check_owner(object, type);
+}
+
+void check_adopt(const Object& object, const std::type_info& type) noexcept {
+  std::uint32_t count = ObjectAccess::count(object);
+  if (count == 0 || count == kDestroyedCount) {
+    fail(type, "adopt() of an object with no count to take over (adopt "
+               "only what detach() gave up)");
+  }
+  check_owner(object, type);
+}
+
+WeakControl* weak_control_of(Object& target) {
+  WeakControl*& control = ObjectAccess::weak(target);
+  if (control) return control;
+  bool dying = ObjectAccess::slot(target) == kSlotDying;
+  auto* created = static_cast<WeakControl*>(
+      allocate_block(sizeof(WeakControl), std::align_val_t{alignof(WeakControl)}));
+  // A Weak made to an object already on its way out is born expired; its
+  // weak field is busy linking the dying list.
+  *created = WeakControl{dying ? nullptr : &target, 0, kWeakLive};
+  if (!dying) control = created;
+  return created;
+}
+
+void free_weak_control(WeakControl* control) noexcept {
+  if (control->target) ObjectAccess::weak(*control->target) = nullptr;
+  // Volatile: the block is dead to the compiler from here on, but a stale
+  // Weak must still find the mark while the block sits in quarantine.
+  *static_cast<volatile std::uint32_t*>(&control->state) = kWeakFreed;
+  retire_block(control, sizeof(WeakControl),
+               std::align_val_t{alignof(WeakControl)});
+}
+
+void check_weak_control(const WeakControl& control,
+                        const std::type_info& type) noexcept {
+  if (control.state != kWeakLive) {
+    fail(type, "Weak used after its control data was freed (a dangling or "
+               "bitwise-copied Weak)");
+  }
+}
+
+}  // namespace detail
+
+void Object::trace(Tracer&) {}
+
+Object::~Object() {
+  // An object with Weaks that was never made by tenure::make (a member or
+  // a stack object) still has to expire them.
+  if (gc_slot_ == detail::kSlotUntracked) detail::detach_weak(*this);
+  // Volatile: stores into a dying object are otherwise dead to the compiler.
+  *static_cast<volatile std::uint32_t*>(&refcount_) = detail::kDestroyedCount;
+}
+
+}  // namespace tenure

@@ -1,0 +1,84 @@
+// A thread's heap: the collectable objects it made, by generation, and the
+// state of its destruction loop and collector.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <new>
+#include <vector>
+
+#include "tenure/detail/refcount.h"
+#include "tenure/object.h"
+
+namespace tenure::detail {
+
+inline constexpr int kGenerations = 3;
+// The list that holds the objects of a collection in progress.
+inline constexpr std::uint32_t kCollectingList = 3;
+inline constexpr int kLists = 4;
+
+// An object's gc slot packs the list it is in (3 bits) with its index there
+// (29 bits), so the header needs no list links and an owner-thread check is
+// one comparison: does this thread's heap hold the object at that place?
+inline constexpr unsigned kIndexBits = 29;
+inline constexpr std::uint32_t kIndexMask = (1u << kIndexBits) - 1;
+inline constexpr std::uint32_t kMaxListSize = kIndexMask + 1;
+
+// Recently freed object blocks, held back in checked builds so that stale
+// handles meet poison rather than reused memory.
+class Quarantine {
+ public:
+  struct Block {
+    void* address;
+    std::size_t size;
+    std::align_val_t align;
+  };
+  ~Quarantine() { release_all(); }
+  void hold(Block block) noexcept;
+  void release_all() noexcept;
+
+ private:
+  static constexpr std::size_t kCapacity = 256;
+  std::array<Block, kCapacity> blocks_{};
+  std::size_t next_ = 0;
+  std::size_t size_ = 0;
+};
+
+struct Heap {
+  std::array<std::vector<Object*>, kLists> lists;
+  std::array<std::size_t, kGenerations> count{};
+  std::array<std::size_t, kGenerations> threshold{700, 10, 10};
+  bool enabled = true;
+  bool collecting = false;
+  // Set while the destruction loop runs: an object whose count reaches zero
+  // then waits in `dying` instead of being destroyed recursively.
+  bool destroying = false;
+  // Set once the owning thread has exited while objects were still alive.
+  bool retired = false;
+  Object* dying = nullptr;  // linked through each object's weak_ field
+  Quarantine quarantine;
+
+  // Appends `object` to `list` (throws std::bad_alloc, or std::length_error
+  // past kMaxListSize).
+  void add(Object& object, std::uint32_t list);
+  void remove(Object& object) noexcept;
+  bool holds(const Object& object) const noexcept;
+  std::size_t size() const noexcept;
+};
+
+// This thread's heap, created on first use.
+Heap& current_heap();
+Heap* current_heap_if_any() noexcept;
+
+// Destroys every object waiting in heap.dying, and those their destructors
+// release in turn, iteratively.
+void run_destructions(Heap& heap) noexcept;
+
+// Clears the weak handles to `object`: they see it as gone from now on.
+void detach_weak(Object& object) noexcept;
+
+// The collector's automatic trigger, called by track() after an allocation.
+void collect_if_due(Heap& heap) noexcept;
+
+}  // namespace tenure::detail

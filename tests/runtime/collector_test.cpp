@@ -1,0 +1,315 @@
+#include "tenure/gc.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "test_types.h"
+
+namespace tenure::test {
+namespace {
+
+class CollectorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    gc::collect();
+    LiveCounter::live = 0;
+    saved_threshold_ = gc::get_threshold();
+    gc::enable();
+  }
+  void TearDown() override {
+    auto [t0, t1, t2] = saved_threshold_;
+    gc::set_threshold(t0, t1, t2);
+    gc::enable();
+    gc::collect();
+    EXPECT_EQ(LiveCounter::live, 0);
+  }
+
+ private:
+  std::array<std::size_t, 3> saved_threshold_{};
+};
+
+TEST_F(CollectorTest, RefcountingAloneCannotFreeACycle) {
+  gc::disable();
+  {
+    Ref<Node> a = make<Node>();
+    Ref<Node> b = make<Node>();
+    a->next = b;
+    b->next = a;
+  }
+  EXPECT_EQ(LiveCounter::live, 2);
+  EXPECT_EQ(gc::collect(), 2u);
+  EXPECT_EQ(LiveCounter::live, 0);
+}
+
+TEST_F(CollectorTest, SelfCycle) {
+  {
+    Ref<Node> n = make<Node>();
+    n->next = n;
+  }
+  EXPECT_EQ(LiveCounter::live, 1);
+  EXPECT_EQ(gc::collect(), 1u);
+  EXPECT_EQ(LiveCounter::live, 0);
+}
+
+TEST_F(CollectorTest, HeldCycleSurvivesAndStaysIntact) {
+  Ref<Node> a = make<Node>(1);
+  a->next = make<Node>(2);
+  a->next->next = a;
+  EXPECT_EQ(gc::collect(), 0u);
+  EXPECT_EQ(LiveCounter::live, 2);
+  ASSERT_TRUE(a->next);
+  EXPECT_EQ(a->next->next, a);
+  a->next->next.reset();  // break it by hand: refcounting frees the rest
+}
+
+TEST_F(CollectorTest, ObjectsReachableOnlyFromACycleAreGarbageToo) {
+  {
+    Ref<Node> a = make<Node>();
+    Ref<Node> b = make<Node>();
+    a->next = b;
+    b->next = a;
+    b->kids.push_back(make<Node>());
+    b->kids.push_back(make<Node>());
+  }
+  EXPECT_EQ(gc::collect(), 4u);
+  EXPECT_EQ(LiveCounter::live, 0);
+}
+
+TEST_F(CollectorTest, CycleThroughContainersOfEveryKind) {
+  struct Holder : Object, LiveCounter {
+    std::map<std::string, Ref<Holder>> by_name;
+    std::optional<Ref<Holder>> maybe;
+    std::pair<int, Ref<Holder>> pair;
+    void trace(Tracer& t) override {
+      t(by_name);
+      t(maybe);
+      t(pair);
+    }
+  };
+  {
+    Ref<Holder> a = make<Holder>();
+    Ref<Holder> b = make<Holder>();
+    Ref<Holder> c = make<Holder>();
+    a->by_name["b"] = b;
+    b->maybe = c;
+    c->pair = {1, a};
+  }
+  EXPECT_EQ(gc::collect(), 3u);
+  EXPECT_EQ(LiveCounter::live, 0);
+}
+
+TEST_F(CollectorTest, WeakHandlesToGarbageAreClearedBeforeDestructors) {
+  struct Watcher : Object, LiveCounter {
+    Ref<Watcher> next;
+    Weak<Watcher> peer;
+    bool* report = nullptr;
+    ~Watcher() override {
+      if (report) *report = peer.expired();
+    }
+    void trace(Tracer& t) override { t(next); }
+  };
+  bool expired_seen = false;
+  Weak<Watcher> outside;
+  {
+    Ref<Watcher> a = make<Watcher>();
+    Ref<Watcher> b = make<Watcher>();
+    a->next = b;
+    b->next = a;
+    a->peer = b;
+    a->report = &expired_seen;
+    outside = a;
+  }
+  EXPECT_FALSE(outside.expired());
+  EXPECT_EQ(gc::collect(), 2u);
+  EXPECT_TRUE(outside.expired());
+  EXPECT_TRUE(expired_seen);
+}
+
+TEST_F(CollectorTest, YoungCollectionKeepsWhatAnOlderObjectHolds) {
+  gc::disable();
+  Ref<Node> old = make<Node>();
+  gc::collect(0);  // `old` moves to generation 1
+  old->next = make<Node>();
+  old->next->next = make<Node>();
+  old->next->next->next = old->next;  // a cycle held from generation 1
+  EXPECT_EQ(gc::collect(0), 0u);
+  EXPECT_EQ(LiveCounter::live, 3);
+  old->next.reset();  // now the young cycle is unreachable
+  EXPECT_EQ(LiveCounter::live, 3);
+  EXPECT_EQ(gc::collect(1), 2u);
+  EXPECT_EQ(LiveCounter::live, 1);
+}
+
+TEST_F(CollectorTest, CycleSpanningGenerationsNeedsAnOlderCollection) {
+  gc::disable();
+  Ref<Node> a = make<Node>();
+  gc::collect(0);  // a is in generation 1
+  a->next = make<Node>();
+  a->next->next = a;
+  a.reset();
+  // Generation 0 alone sees the young node held from outside the set.
+  EXPECT_EQ(gc::collect(0), 0u);
+  EXPECT_EQ(LiveCounter::live, 2);
+  EXPECT_EQ(gc::collect(2), 2u);
+  EXPECT_EQ(LiveCounter::live, 0);
+}
+
+TEST_F(CollectorTest, ResurrectionByADestructorDoesNotCrash) {
+  // Two garbage objects that know each other by raw pointer; whichever is
+  // destroyed first stores a handle to the other somewhere live.
+  static Ref<Node>* keeper = nullptr;
+  struct Resurrector : Node {
+    Node* buddy = nullptr;
+    ~Resurrector() override {
+      if (keeper && !*keeper) *keeper = Ref<Node>::from_this(buddy);
+    }
+  };
+  Ref<Node> kept;
+  keeper = &kept;
+  {
+    Ref<Resurrector> a = make<Resurrector>();
+    Ref<Resurrector> b = make<Resurrector>();
+    a->next = b;
+    b->next = a;
+    a->buddy = b.get();
+    b->buddy = a.get();
+  }
+  EXPECT_EQ(gc::collect(), 2u);
+  keeper = nullptr;
+  EXPECT_EQ(LiveCounter::live, 1);
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(kept->next, nullptr);  // its handles were cleared
+  EXPECT_EQ(kept.use_count(), 1u);
+  kept.reset();
+}
+
+TEST_F(CollectorTest, DestructorThatAllocatesDuringCollection) {
+  struct Allocates : Object, LiveCounter {
+    Ref<Allocates> self;
+    ~Allocates() override { make<Node>(); }
+    void trace(Tracer& t) override { t(self); }
+  };
+  {
+    Ref<Allocates> a = make<Allocates>();
+    a->self = a;
+  }
+  EXPECT_EQ(gc::collect(), 1u);
+  EXPECT_EQ(LiveCounter::live, 0);
+}
+
+TEST_F(CollectorTest, CollectInsideADestructorIsRefused) {
+  static std::size_t inner = 99;
+  struct Collects : Object {
+    ~Collects() override { inner = gc::collect(); }
+  };
+  make<Collects>();
+  EXPECT_EQ(inner, 0u);
+}
+
+TEST_F(CollectorTest, AutomaticCollectionFollowsThreshold0) {
+  gc::set_threshold(10);
+  for (int i = 0; i < 5; ++i) {
+    Ref<Node> n = make<Node>();
+    n->next = n;
+  }
+  EXPECT_EQ(LiveCounter::live, 5);
+  // Deallocations count down, so only objects that stay alive add up.
+  std::vector<Ref<Node>> kept;
+  for (int i = 0; i < 5; ++i) kept.push_back(make<Node>());
+  EXPECT_EQ(LiveCounter::live, 10);
+  kept.push_back(make<Node>());  // the 11th allocation passes threshold0
+  EXPECT_EQ(LiveCounter::live, 6);
+  EXPECT_EQ(gc::get_count()[0], 0u);
+  EXPECT_EQ(gc::get_count()[1], 1u);
+  kept.clear();
+}
+
+TEST_F(CollectorTest, DisabledMeansNoAutomaticCollection) {
+  gc::set_threshold(10);
+  gc::disable();
+  EXPECT_FALSE(gc::is_enabled());
+  for (int i = 0; i < 50; ++i) {
+    Ref<Node> n = make<Node>();
+    n->next = n;
+  }
+  EXPECT_EQ(LiveCounter::live, 50);
+  EXPECT_EQ(gc::get_count()[0], 50u);
+  gc::enable();
+  EXPECT_TRUE(gc::is_enabled());
+  EXPECT_EQ(gc::collect(), 50u);
+}
+
+TEST_F(CollectorTest, ThresholdsAndCountsFollowPython) {
+  auto [t0, t1, t2] = gc::get_threshold();
+  EXPECT_EQ(t0, 700u);
+  EXPECT_EQ(t1, 10u);
+  EXPECT_EQ(t2, 10u);
+  gc::set_threshold(100, 5);
+  EXPECT_EQ(gc::get_threshold(), (std::array<std::size_t, 3>{100, 5, 10}));
+  gc::set_threshold(0);  // 0 turns automatic collection off
+  Ref<Node> n = make<Node>();
+  EXPECT_EQ(gc::get_count()[0], 1u);
+  n.reset();
+  EXPECT_EQ(gc::get_count()[0], 0u);  // deallocations count down
+  gc::collect(0);
+  gc::collect(0);
+  EXPECT_EQ(gc::get_count()[1], 2u);
+  gc::collect(1);
+  EXPECT_EQ(gc::get_count()[1], 0u);
+  EXPECT_EQ(gc::get_count()[2], 1u);
+}
+
+TEST_F(CollectorTest, BadGenerationIsAnError) {
+  EXPECT_THROW(gc::collect(3), std::out_of_range);
+  EXPECT_THROW(gc::collect(-1), std::out_of_range);
+}
+
+TEST_F(CollectorTest, TrackedCountSeesLiveObjects) {
+  std::size_t before = gc::tracked_count();
+  Ref<Node> a = make<Node>();
+  Ref<Node> b = make<Node>();
+  EXPECT_EQ(gc::tracked_count(), before + 2);
+  a.reset();
+  EXPECT_EQ(gc::tracked_count(), before + 1);
+}
+
+TEST_F(CollectorTest, BigCycleOfAMillionNodes) {
+  gc::disable();
+  constexpr int kLength = 1'000'000;
+  {
+    Ref<Node> head = make<Node>();
+    Node* tail = head.get();
+    for (int i = 1; i < kLength; ++i) {
+      tail->next = make<Node>(i);
+      tail = tail->next.get();
+    }
+    tail->next = head;
+  }
+  EXPECT_EQ(gc::collect(), static_cast<std::size_t>(kLength));
+  EXPECT_EQ(LiveCounter::live, 0);
+}
+
+TEST(CollectorThreadTest, EachThreadHasItsOwnHeap) {
+  std::size_t main_tracked = gc::tracked_count();
+  std::size_t found = 0;
+  std::thread([&] {
+    gc::disable();
+    {
+      Ref<Node> n = make<Node>();
+      n->next = n;
+    }
+    found = gc::collect();
+  }).join();
+  EXPECT_EQ(found, 1u);
+  EXPECT_EQ(gc::tracked_count(), main_tracked);
+  EXPECT_TRUE(gc::is_enabled());  // the other thread's switch was its own
+}
+
+}  // namespace
+}  // namespace tenure::test
