@@ -1,0 +1,149 @@
+// Handle costs side by side with the standard library's, in one run.
+//
+// Each comparison is a pair of benchmarks named "<what>/tenure" and
+// "<what>/<peer>"; after the runs one line per pair reads
+//   RATIO <what>_<peer> <peer time / tenure time>
+// so a value above 1 means tenure is faster. Absolute times on a shared
+// machine mean little; the ratios from one run are what to compare.
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tenure/tenure.h"
+
+namespace {
+
+struct Leaf : tenure::Object {
+  int value = 0;
+};
+struct SharedLeaf : tenure::SharedObject {
+  int value = 0;
+};
+struct PlainLeaf {
+  virtual ~PlainLeaf() = default;
+  int value = 0;
+};
+
+// Copy and destroy a handle: tenure::Ref's count is not atomic.
+void copy_tenure(benchmark::State& state) {
+  tenure::Ref<Leaf> original = tenure::make<Leaf>();
+  for (auto _ : state) {
+    tenure::Ref<Leaf> copy = original;
+    benchmark::DoNotOptimize(copy);
+  }
+}
+void copy_shared_ptr(benchmark::State& state) {
+  std::shared_ptr<PlainLeaf> original = std::make_shared<PlainLeaf>();
+  for (auto _ : state) {
+    std::shared_ptr<PlainLeaf> copy = original;
+    benchmark::DoNotOptimize(copy);
+  }
+}
+BENCHMARK(copy_tenure)->Name("copy/tenure");
+BENCHMARK(copy_shared_ptr)->Name("copy/shared_ptr");
+
+// The same for objects shared across threads: both counts are atomic.
+void shared_copy_tenure(benchmark::State& state) {
+  tenure::Ref<SharedLeaf> original = tenure::make<SharedLeaf>();
+  for (auto _ : state) {
+    tenure::Ref<SharedLeaf> copy = original;
+    benchmark::DoNotOptimize(copy);
+  }
+}
+BENCHMARK(shared_copy_tenure)->Name("shared_copy/tenure");
+BENCHMARK(copy_shared_ptr)->Name("shared_copy/shared_ptr");
+
+// Create and drop one object: allocation, header set-up, tracking.
+void make_tenure(benchmark::State& state) {
+  for (auto _ : state) {
+    tenure::Ref<Leaf> leaf = tenure::make<Leaf>();
+    benchmark::DoNotOptimize(leaf);
+  }
+}
+void make_shared_ptr(benchmark::State& state) {
+  for (auto _ : state) {
+    std::shared_ptr<PlainLeaf> leaf = std::make_shared<PlainLeaf>();
+    benchmark::DoNotOptimize(leaf);
+  }
+}
+BENCHMARK(make_tenure)->Name("make/tenure");
+BENCHMARK(make_shared_ptr)->Name("make/shared_ptr");
+
+// Build and drop a 10,000-node chain (iterative destruction for tenure).
+struct Link : tenure::Object {
+  tenure::Ref<Link> next;
+  void trace(tenure::Tracer& t) override { t(next); }
+};
+struct PlainLink {
+  std::shared_ptr<PlainLink> next;
+};
+constexpr int kChain = 10'000;
+void chain_tenure(benchmark::State& state) {
+  for (auto _ : state) {
+    tenure::Ref<Link> head;
+    for (int i = 0; i < kChain; ++i) {
+      tenure::Ref<Link> link = tenure::make<Link>();
+      link->next = std::move(head);
+      head = std::move(link);
+    }
+    benchmark::DoNotOptimize(head);
+  }
+  state.SetItemsProcessed(state.iterations() * kChain);
+}
+void chain_shared_ptr(benchmark::State& state) {
+  for (auto _ : state) {
+    std::shared_ptr<PlainLink> head;
+    for (int i = 0; i < kChain; ++i) {
+      auto link = std::make_shared<PlainLink>();
+      link->next = std::move(head);
+      head = std::move(link);
+    }
+    benchmark::DoNotOptimize(head);
+  }
+  state.SetItemsProcessed(state.iterations() * kChain);
+}
+BENCHMARK(chain_tenure)->Name("chain10k/tenure");
+BENCHMARK(chain_shared_ptr)->Name("chain10k/shared_ptr");
+
+// Prints the usual table, then one RATIO line per "<what>/<peer>" pair.
+class RatioReporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    for (const Run& run : runs) {
+      if (run.run_type == Run::RT_Iteration && !run.error_occurred) {
+        times_[run.benchmark_name()] = run.GetAdjustedRealTime();
+      }
+    }
+    ConsoleReporter::ReportRuns(runs);
+  }
+  void PrintRatios() const {
+    for (const auto& [name, peer_time] : times_) {
+      std::size_t slash = name.find('/');
+      std::string what = name.substr(0, slash);
+      std::string who = name.substr(slash + 1);
+      auto tenure = times_.find(what + "/tenure");
+      if (who == "tenure" || tenure == times_.end()) continue;
+      std::printf("RATIO %s_%s %.2f\n", what.c_str(), who.c_str(),
+                  peer_time / tenure->second);
+    }
+  }
+
+ private:
+  std::map<std::string, double> times_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  RatioReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  reporter.PrintRatios();
+  benchmark::Shutdown();
+  return 0;
+}
