@@ -1,5 +1,7 @@
 #include "tenure/tracer.h"
 
+#include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
 #include <gtest/gtest.h>
 
 #include <array>
@@ -149,6 +151,37 @@ TEST(TracerTest, ClearingDropsEveryStrongHandle) {
   EXPECT_EQ(e->numbers.size(), 3u);
   expected.clear();
   EXPECT_EQ(LiveCounter::live, 0);
+}
+
+TEST(TracerTest, AbseilHashContainers) {
+  struct Registry : Object {
+    absl::flat_hash_map<int, Ref<Node>> by_id;
+    absl::flat_hash_set<Ref<Node>> members;  // hashed through AbslHashValue
+    void trace(Tracer& t) override {
+      t("by_id", by_id);
+      t("members", members);
+    }
+  };
+  Ref<Registry> r = make<Registry>();
+  Ref<Node> a = make<Node>();
+  Ref<Node> b = make<Node>();
+  r->by_id[1] = a;
+  r->members.insert(b);
+  r->members.insert(b);
+  EXPECT_EQ(r->members.size(), 1u);
+  Recorder recorder;
+  r->trace(recorder);
+  ASSERT_EQ(recorder.seen.size(), 2u);
+  EXPECT_EQ(recorder.seen[0], std::make_pair(static_cast<Object*>(a.get()),
+                                             std::string("by_id")));
+  EXPECT_EQ(recorder.seen[1], std::make_pair(static_cast<Object*>(b.get()),
+                                             std::string("members")));
+  Clearer clearer;
+  r->trace(clearer);
+  EXPECT_TRUE(r->by_id.empty());
+  EXPECT_TRUE(r->members.empty());
+  EXPECT_EQ(a.use_count(), 1u);
+  EXPECT_EQ(b.use_count(), 1u);
 }
 
 }  // namespace
