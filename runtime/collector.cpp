@@ -25,11 +25,9 @@ namespace {
 // set being collected (an older generation: its references are not
 // subtracted, which is what makes a young collection sound).
 std::int64_t index_in_collection(const Object& object) {
+  // The untracked and dying sentinels carry list 7, never kCollectingList.
   std::uint32_t slot = ObjectAccess::slot(const_cast<Object&>(object));
-  if ((slot >> kIndexBits) != kCollectingList || slot == kSlotDying ||
-      slot == kSlotUntracked) {
-    return -1;
-  }
+  if ((slot >> kIndexBits) != kCollectingList) return -1;
   return slot & kIndexMask;
 }
 
