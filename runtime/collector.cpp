@@ -165,22 +165,11 @@ std::size_t collect_generations(Heap& heap, int oldest) {
   return garbage.size();
 }
 
-// Collections the runtime starts on its own give up quietly when the
-// collector's work lists cannot be allocated: nothing has changed then, and
-// a later trigger tries again.
-void collect_quietly(Heap& heap, int oldest) noexcept {
-  if (heap.collecting || heap.destroying) return;
-  try {
-    collect_generations(heap, oldest);
-  } catch (const std::bad_alloc&) {
-  }
-}
-
 }  // namespace
 
 void collect_if_due(Heap& heap) noexcept {
-  if (!heap.enabled || heap.threshold[0] == 0 ||
-      heap.count[0] <= heap.threshold[0]) {
+  if (!heap.enabled || heap.collecting || heap.destroying ||
+      heap.threshold[0] == 0 || heap.count[0] <= heap.threshold[0]) {
     return;
   }
   int oldest = 0;
@@ -190,11 +179,12 @@ void collect_if_due(Heap& heap) noexcept {
       break;
     }
   }
-  collect_quietly(heap, oldest);
-}
-
-void collect_at_exit(Heap& heap) noexcept {
-  if (heap.enabled) collect_quietly(heap, kGenerations - 1);
+  try {
+    collect_generations(heap, oldest);
+  } catch (const std::bad_alloc&) {
+    // No memory for the collector's work lists: nothing changed, and the
+    // next allocation tries again.
+  }
 }
 
 }  // namespace detail

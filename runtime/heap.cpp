@@ -20,14 +20,12 @@ constexpr std::uint32_t list_of(std::uint32_t slot) {
 
 thread_local Heap* t_heap = nullptr;
 
-// Ends this thread's heap when the thread exits, after a last collection
-// frees the cycles nothing else ever will. Objects still alive then (held by
-// globals, or leaked) keep the heap: a global released later during static
-// destruction must still find its heap.
+// Ends this thread's heap when the thread exits. Objects still alive then
+// (held by globals, or leaked) keep the heap: a global released later during
+// static destruction must still find its heap.
 struct HeapOwner {
   ~HeapOwner() {
     if (!t_heap) return;
-    collect_at_exit(*t_heap);
     t_heap->quarantine.release_all();
     if (t_heap->size() == 0) {
       delete t_heap;

@@ -80,7 +80,5 @@ void detach_weak(Object& object) noexcept;
 
 // The collector's automatic trigger, called by track() after an allocation.
 void collect_if_due(Heap& heap) noexcept;
-// The full collection a heap gets when its thread exits.
-void collect_at_exit(Heap& heap) noexcept;
 
 }  // namespace tenure::detail

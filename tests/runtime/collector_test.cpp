@@ -6,7 +6,6 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -310,15 +309,6 @@ TEST(CollectorThreadTest, EachThreadHasItsOwnHeap) {
   EXPECT_EQ(found, 1u);
   EXPECT_EQ(gc::tracked_count(), main_tracked);
   EXPECT_TRUE(gc::is_enabled());  // the other thread's switch was its own
-}
-
-TEST(CollectorThreadTest, ThreadExitCollectsItsCycles) {
-  LiveCounter::live = 0;
-  std::thread([] {
-    Ref<Node> n = make<Node>();
-    n->next = n;
-  }).join();
-  EXPECT_EQ(LiveCounter::live, 0);
 }
 
 }  // namespace
