@@ -108,22 +108,31 @@ std::size_t collect_generations(Heap& heap, int oldest) {
   for (std::size_t i = 0; i < total; ++i) {
     refs[i] = ObjectAccess::count(*work[i]);
   }
-  SubtractInternal subtract(refs);
-  for (Object* object : work) object->trace(subtract);
+  try {
+    SubtractInternal subtract(refs);
+    for (Object* object : work) object->trace(subtract);
 
-  MarkReachable mark(refs, stack);
-  for (std::size_t i = 0; i < total; ++i) {
-    // Negative counts only arise from a trace that over-reports; treating
-    // such objects as held from outside keeps them, which is safe.
-    if (refs[i] != 0 && refs[i] != kReachable) {
-      refs[i] = kReachable;
-      stack.push_back(static_cast<std::uint32_t>(i));
+    MarkReachable mark(refs, stack);
+    for (std::size_t i = 0; i < total; ++i) {
+      // Negative counts only arise from a trace that over-reports; treating
+      // such objects as held from outside keeps them, which is safe.
+      if (refs[i] != 0 && refs[i] != kReachable) {
+        refs[i] = kReachable;
+        stack.push_back(static_cast<std::uint32_t>(i));
+      }
+      while (!stack.empty()) {
+        Object* reached = work[stack.back()];
+        stack.pop_back();
+        reached->trace(mark);
+      }
     }
-    while (!stack.empty()) {
-      Object* reached = work[stack.back()];
-      stack.pop_back();
-      reached->trace(mark);
-    }
+  } catch (...) {
+    // A trace() threw before anything was decided: every object survives
+    // (the reserved survivors list has room) and the heap stays usable.
+    for (Object* object : work) heap.add(*object, survivors_list);
+    work.clear();
+    heap.collecting = false;
+    throw;
   }
 
   // Survivors move up a generation; garbage stays in the collecting list
@@ -181,9 +190,9 @@ void collect_if_due(Heap& heap) noexcept {
   }
   try {
     collect_generations(heap, oldest);
-  } catch (const std::bad_alloc&) {
-    // No memory for the collector's work lists: nothing changed, and the
-    // next allocation tries again.
+  } catch (...) {
+    // No memory for the work lists, or a trace() that threw: the heap is as
+    // it was (see collect_generations), and the next allocation tries again.
   }
 }
 

@@ -1,6 +1,7 @@
 // tenure::make<T>(args...): the one way to create a handled object.
 #pragma once
 
+#include <type_traits>
 #include <utility>
 
 #include "tenure/detail/refcount.h"
@@ -18,7 +19,8 @@ Ref<T> make(Args&&... args) {
   static_assert(detail::kIsCollectable<T> != detail::kIsShared<T>,
                 "tenure::make<T> needs T derived from exactly one of "
                 "tenure::Object and tenure::SharedObject");
-  T* object = new T(std::forward<Args>(args)...);
+  // make<const T>() works as std::make_shared<const T>() does.
+  auto* object = new std::remove_cv_t<T>(std::forward<Args>(args)...);
   if constexpr (detail::kIsCollectable<T>) {
     detail::ObjectAccess::count(*object) = 1;
     try {

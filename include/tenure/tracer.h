@@ -95,8 +95,10 @@ class Tracer {
         }
         if (!clearing_) visit(const_cast<Object&>(static_cast<const Object&>(*value)));
       }
-    } else if constexpr (detail::kIsWeak<U> || std::is_scalar_v<U>) {
-      // Weak handles do not own; raw pointers and numbers hold nothing.
+    } else if constexpr (detail::kIsWeak<U> || std::is_scalar_v<U> ||
+                         std::is_empty_v<U>) {
+      // Weak handles do not own; raw pointers, numbers and empty types
+      // (std::monostate) hold nothing.
     } else if constexpr (detail::kIsOptional<U>) {
       if (!value) return;
       if constexpr (!std::is_const_v<T>) {
@@ -104,6 +106,7 @@ class Tracer {
       }
       trace_value(*value);
     } else if constexpr (detail::kIsVariant<U>) {
+      if (value.valueless_by_exception()) return;
       std::visit([this](auto& alternative) { trace_value(alternative); },
                  value);
     } else if constexpr (detail::HasTrace<U>) {

@@ -40,7 +40,10 @@ class Weak {
   template <class U>
     requires std::is_convertible_v<U*, T*>
   Weak(const Ref<U>& ref) {
-    if (ref) acquire(detail::weak_control_of(*ref.get()));
+    if (ref) {
+      const Object& target = *ref.get();  // Weak<const T> from Ref<const T>
+      acquire(detail::weak_control_of(const_cast<Object&>(target)));
+    }
   }
   Weak(const Weak& other) noexcept { acquire(other.control_); }
   Weak(Weak&& other) noexcept

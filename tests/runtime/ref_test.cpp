@@ -1,5 +1,7 @@
 #include "tenure/ref.h"
 
+#include "tenure/weak.h"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -109,6 +111,14 @@ TEST_F(RefTest, ConstTargets) {
   EXPECT_EQ(c->value, 4);
   Ref<const Node> copy = c;
   EXPECT_EQ(c.use_count(), 2u);
+}
+
+TEST_F(RefTest, MakeConstAndWeakConst) {
+  Ref<const Node> c = make<const Node>(9);
+  Weak<const Node> w = c;
+  EXPECT_EQ(w.lock()->value, 9);
+  c.reset();
+  EXPECT_TRUE(w.expired());
 }
 
 TEST_F(RefTest, CastsFollowSharedPtr) {

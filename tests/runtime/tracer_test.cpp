@@ -60,7 +60,7 @@ struct Everything : Object {
   std::map<Ref<Node>, Ref<Node>> map;
   std::unordered_map<std::string, std::vector<Ref<Node>>> nested;
   std::optional<Ref<Node>> opt;
-  std::variant<int, Ref<Node>> var;
+  std::variant<std::monostate, int, Ref<Node>> var;
   std::pair<Ref<Node>, int> pair;
   std::tuple<int, Ref<Node>, std::string> tuple;
   Inner inner;
