@@ -1,0 +1,40 @@
+//===- CycleFinder.h - Strong-handle cycles the code closes -----*- C++ -*-===//
+//
+// Joins facts into the ownership graph (record -> record edges labelled by
+// field; a base's fields belong to its subclasses; an edge to a base may land
+// on any subclass when a store shows it) and reports the cycles that code
+// closes: a store whose value is a self-handle, a lambda holding one, a value
+// the written object was reached from, or two locals stored into each other;
+// and cycles through two or more types whose every edge is written somewhere.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TENURE_ANALYZER_CYCLEFINDER_H
+#define TENURE_ANALYZER_CYCLEFINDER_H
+
+#include "analyzer/Facts.h"
+#include <string>
+#include <vector>
+
+namespace tenure::analyzer {
+
+struct Note {
+  Location Loc;
+  std::string Message;
+};
+
+struct CycleFinding {
+  Location Loc;         ///< Where the code closes the cycle.
+  std::string Message;
+  std::vector<Note> Notes; ///< One per edge of the cycle.
+  std::vector<Replacement> Fix;
+  std::string BackEdge; ///< "Owner::field" of the edge to make weak.
+  std::vector<std::string> Types; ///< The records on the cycle, in order.
+};
+
+/// Findings ordered by location.
+std::vector<CycleFinding> findCycles(const Facts &F);
+
+} // namespace tenure::analyzer
+
+#endif

@@ -1,0 +1,21 @@
+//===- FactCollector.h - Ownership facts of one AST -------------*- C++ -*-===//
+
+#ifndef TENURE_ANALYZER_FACTCOLLECTOR_H
+#define TENURE_ANALYZER_FACTCOLLECTOR_H
+
+#include "analyzer/Facts.h"
+#include "analyzer/HandleTypes.h"
+
+namespace clang {
+class ASTContext;
+} // namespace clang
+
+namespace tenure::analyzer {
+
+/// Walks a whole translation unit (system headers skipped) and returns its
+/// ownership facts.
+Facts collectFacts(clang::ASTContext &Ctx, const HandleTypes &Handles);
+
+} // namespace tenure::analyzer
+
+#endif

@@ -1,0 +1,120 @@
+//===- Facts.h - What one translation unit says about ownership -*- C++ -*-===//
+//
+// Facts are the per-TU product of the analysis: record types and their
+// bases, the fields that hold other records, the statements that store into
+// those fields, and calls that hand a self-handle or a capturing lambda to a
+// function that stores its argument. They are plain data with locations as
+// file:line:col, so they can be written to JSON by one process and merged by
+// another: that is what makes cycles through several files findable.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TENURE_ANALYZER_FACTS_H
+#define TENURE_ANALYZER_FACTS_H
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/JSON.h"
+#include <string>
+#include <vector>
+
+namespace tenure::analyzer {
+
+inline constexpr int FactsVersion = 1;
+
+struct Location {
+  std::string File;
+  unsigned Line = 0;
+  unsigned Column = 0;
+
+  bool valid() const { return !File.empty() && Line != 0; }
+  friend auto operator<=>(const Location &, const Location &) = default;
+};
+
+/// A text replacement, for fix-its that travel between processes.
+struct Replacement {
+  std::string File;
+  unsigned Offset = 0;
+  unsigned Length = 0;
+  std::string Text;
+  friend bool operator==(const Replacement &, const Replacement &) = default;
+};
+
+struct RecordFact {
+  std::string Name;
+  Location Loc;
+  std::vector<std::string> Bases;
+};
+
+enum class FieldKind { Strong, Member, Callback };
+
+/// Field \c Owner::Field holds \c Target (empty for callbacks, whose targets
+/// come from what is stored into them).
+struct FieldFact {
+  std::string Owner;
+  std::string Field;
+  std::string Target;
+  FieldKind Kind = FieldKind::Strong;
+  bool InContainer = false;
+  std::string TypeSpelling; ///< As written, for messages.
+  Location Loc;
+  /// Turns the field into the paired weak handle, when that is mechanical.
+  std::vector<Replacement> WeakFix;
+};
+
+enum class ValueKind {
+  Other,      ///< Some handle; see ValueType.
+  SelfHandle, ///< A strong handle made from `this` (shared_from_this...).
+  Param,      ///< The enclosing function's parameter number ParamIndex.
+  Lambda,     ///< A lambda; Captures lists the records it holds strongly.
+};
+
+/// A statement storing a value into field \c Owner::Field.
+struct StoreFact {
+  std::string Owner;
+  std::string Field;
+  Location Loc;
+  ValueKind Value = ValueKind::Other;
+  std::string ValueType;             ///< Record the stored handle points to.
+  std::vector<std::string> Captures; ///< Lambda values: records held.
+  bool CapturesSelf = false;         ///< Lambda holds a self-handle.
+  std::string Function;              ///< Param values: enclosing function.
+  unsigned ParamIndex = 0;
+  /// The statement itself closes a loop: the stored value is (or is reached
+  /// from) the object written to, or is a self-handle.
+  bool Closes = false;
+  bool IntoOtherObject = false; ///< Written through another object, not this.
+};
+
+/// A call passing a self-handle or a capturing lambda as argument ArgIndex
+/// of Callee (a function key); joined with Param stores of that function.
+struct CallFact {
+  std::string Callee;
+  unsigned ArgIndex = 0;
+  Location Loc;
+  ValueKind Value = ValueKind::SelfHandle;
+  std::string ValueType;
+  std::vector<std::string> Captures;
+  bool CapturesSelf = false;
+  bool OnThis = false; ///< A member call on `this` (not another object).
+};
+
+struct Facts {
+  std::vector<RecordFact> Records;
+  std::vector<FieldFact> Fields;
+  std::vector<StoreFact> Stores;
+  std::vector<CallFact> Calls;
+};
+
+/// Joins the facts of several TUs, dropping duplicates (a header seen by
+/// several TUs yields the same records, fields and stores in each).
+Facts mergeFacts(std::vector<Facts> Parts);
+
+llvm::json::Value toJSON(const Facts &F);
+/// \p Origin names the input in errors.
+llvm::Expected<Facts> factsFromJSON(const llvm::json::Value &V,
+                                    llvm::StringRef Origin);
+
+} // namespace tenure::analyzer
+
+#endif

@@ -1,0 +1,200 @@
+//===- HandleTypes.cpp - Which types are strong or weak handles -----------===//
+
+#include "analyzer/HandleTypes.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/DeclTemplate.h"
+#include "clang/Basic/SourceManager.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringSet.h"
+
+using namespace clang;
+
+namespace tenure::analyzer {
+namespace {
+
+std::vector<std::string> splitNames(llvm::StringRef List) {
+  llvm::SmallVector<llvm::StringRef, 4> Parts;
+  List.split(Parts, ';', -1, /*KeepEmpty=*/false);
+  std::vector<std::string> Names;
+  for (llvm::StringRef Part : Parts) {
+    Part = Part.trim();
+    Part.consume_front("::");
+    if (!Part.empty())
+      Names.push_back(Part.str());
+  }
+  return Names;
+}
+
+// Owning standard and Abseil templates: every type argument they are given
+// is held (a map holds its keys and its values). Anything else from those
+// namespaces (span, reference_wrapper, allocators, comparators) holds nothing.
+const llvm::StringSet<> &owningTemplates() {
+  static const llvm::StringSet<> Names = {
+      "std::vector", "std::deque", "std::list", "std::forward_list",
+      "std::array", "std::set", "std::multiset", "std::map", "std::multimap",
+      "std::unordered_set", "std::unordered_multiset", "std::unordered_map",
+      "std::unordered_multimap", "std::optional", "std::variant", "std::pair",
+      "std::tuple", "std::queue", "std::stack", "std::priority_queue",
+      "std::unique_ptr", "absl::flat_hash_map", "absl::flat_hash_set",
+      "absl::node_hash_map", "absl::node_hash_set", "absl::btree_map",
+      "absl::btree_set", "absl::btree_multimap", "absl::btree_multiset",
+      "absl::InlinedVector", "absl::FixedArray", "absl::optional",
+      "absl::variant"};
+  return Names;
+}
+
+const llvm::StringSet<> &callableTemplates() {
+  static const llvm::StringSet<> Names = {
+      "std::function", "std::move_only_function", "absl::AnyInvocable"};
+  return Names;
+}
+
+PrintingPolicy namePolicy(const ASTContext &Ctx) {
+  PrintingPolicy Policy(Ctx.getLangOpts());
+  Policy.SuppressInlineNamespace = true;
+  Policy.SuppressTagKeyword = true;
+  Policy.SuppressUnwrittenScope = true;
+  Policy.FullyQualifiedName = true;
+  Policy.PrintCanonicalTypes = true;
+  return Policy;
+}
+
+std::string qualifiedName(const NamedDecl *D) {
+  std::string Name;
+  llvm::raw_string_ostream OS(Name);
+  D->printQualifiedName(OS, namePolicy(D->getASTContext()));
+  return Name;
+}
+
+const CXXRecordDecl *recordOf(QualType T) {
+  if (T.isNull())
+    return nullptr;
+  T = T.getCanonicalType();
+  if (const auto *RT = T->getAs<RecordType>())
+    return dyn_cast<CXXRecordDecl>(RT->getDecl());
+  return nullptr;
+}
+
+// Template name of a specialization, or the record's own name.
+std::string recordTemplateName(const CXXRecordDecl *RD) {
+  if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD))
+    return qualifiedName(Spec->getSpecializedTemplate());
+  return qualifiedName(RD);
+}
+
+// Type arguments of a specialization, packs expanded.
+llvm::SmallVector<QualType, 4> typeArguments(const CXXRecordDecl *RD) {
+  llvm::SmallVector<QualType, 4> Types;
+  const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD);
+  if (!Spec)
+    return Types;
+  for (const TemplateArgument &Arg : Spec->getTemplateArgs().asArray()) {
+    if (Arg.getKind() == TemplateArgument::Type)
+      Types.push_back(Arg.getAsType());
+    else if (Arg.getKind() == TemplateArgument::Pack)
+      for (const TemplateArgument &Inner : Arg.pack_elements())
+        if (Inner.getKind() == TemplateArgument::Type)
+          Types.push_back(Inner.getAsType());
+  }
+  return Types;
+}
+
+} // namespace
+
+HandleTypes::HandleTypes(llvm::StringRef StrongList, llvm::StringRef WeakList)
+    : Strong(splitNames(StrongList)), Weak(splitNames(WeakList)) {}
+
+std::string HandleTypes::templateName(QualType T) {
+  const CXXRecordDecl *RD = recordOf(T);
+  return RD ? recordTemplateName(RD) : std::string();
+}
+
+const CXXRecordDecl *HandleTypes::strongTarget(QualType T) const {
+  const CXXRecordDecl *RD = recordOf(T);
+  if (!RD || !llvm::is_contained(Strong, recordTemplateName(RD)))
+    return nullptr;
+  llvm::SmallVector<QualType, 4> Args = typeArguments(RD);
+  return Args.empty() ? nullptr : recordOf(Args.front());
+}
+
+bool HandleTypes::isWeak(QualType T) const {
+  const CXXRecordDecl *RD = recordOf(T);
+  return RD && llvm::is_contained(Weak, recordTemplateName(RD));
+}
+
+llvm::StringRef HandleTypes::weakPartner(llvm::StringRef StrongName) const {
+  StrongName.consume_front("::");
+  for (size_t I = 0; I < Strong.size() && I < Weak.size(); ++I)
+    if (Strong[I] == StrongName)
+      return Weak[I];
+  return "";
+}
+
+std::vector<Held> HandleTypes::held(QualType T) const {
+  std::vector<Held> Out;
+  collect(T, /*InContainer=*/false, Out, 0);
+  return Out;
+}
+
+void HandleTypes::collect(QualType T, bool InContainer, std::vector<Held> &Out,
+                          unsigned Depth) const {
+  if (T.isNull() || Depth > 8)
+    return;
+  T = T.getCanonicalType();
+  if (const auto *AT = dyn_cast<ArrayType>(T.getTypePtr()))
+    return collect(AT->getElementType(), /*InContainer=*/true, Out, Depth + 1);
+  const CXXRecordDecl *RD = recordOf(T);
+  if (!RD)
+    return;
+  std::string Name = recordTemplateName(RD);
+  if (llvm::is_contained(Strong, Name)) {
+    if (const CXXRecordDecl *Target = strongTarget(T))
+      Out.push_back({HoldKind::Strong, Target, InContainer});
+    return;
+  }
+  if (llvm::is_contained(Weak, Name))
+    return;
+  if (callableTemplates().contains(Name)) {
+    Out.push_back({HoldKind::Callback, nullptr, InContainer});
+    return;
+  }
+  if (owningTemplates().contains(Name)) {
+    for (QualType Arg : typeArguments(RD))
+      collect(Arg, /*InContainer=*/true, Out, Depth + 1);
+    return;
+  }
+  if (isLibraryRecord(RD) || RD->isLambda())
+    return;
+  // A user class held by value: its own fields are its edges.
+  Out.push_back({HoldKind::Member, RD, InContainer});
+}
+
+bool isLibraryRecord(const CXXRecordDecl *RD) {
+  const DeclContext *DC = RD->getDeclContext();
+  while (DC && !DC->isTranslationUnit()) {
+    if (const auto *NS = dyn_cast<NamespaceDecl>(DC)) {
+      if (!NS->isInlineNamespace() && NS->getParent()->isTranslationUnit()) {
+        llvm::StringRef Top = NS->getName();
+        return Top == "std" || Top == "absl" || Top.starts_with("__");
+      }
+    }
+    DC = DC->getParent();
+  }
+  return false;
+}
+
+std::string recordName(const CXXRecordDecl *RD) {
+  const ASTContext &Ctx = RD->getASTContext();
+  std::string Name =
+      Ctx.getRecordType(RD).getAsString(namePolicy(Ctx));
+  if (RD->isInAnonymousNamespace() || RD->isLocalClass()) {
+    const SourceManager &SM = Ctx.getSourceManager();
+    Name += "@";
+    Name += SM.getFilename(SM.getSpellingLoc(RD->getLocation())).str();
+  }
+  return Name;
+}
+
+} // namespace tenure::analyzer

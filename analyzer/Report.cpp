@@ -1,0 +1,263 @@
+//===- Report.cpp - Findings and the text, JSON and SARIF writers ---------===//
+
+#include "analyzer/Report.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/xxhash.h"
+
+namespace tenure::analyzer {
+namespace json = llvm::json;
+
+namespace {
+
+struct CheckInfo {
+  llvm::StringLiteral Name;
+  llvm::StringLiteral Summary;
+  llvm::StringLiteral Help;
+};
+
+// The rule texts of the SARIF output; docs/checks/<name>.md has the rest.
+constexpr CheckInfo KnownChecks[] = {
+    {"tenure-ref-cycle",
+     "Strong-handle reference cycle closed by the code",
+     "Objects on a cycle of strong handles keep each other alive: reference "
+     "counting never frees them. The finding is reported where the code "
+     "closes the cycle (a back-pointer assignment, a child given its owner, a "
+     "lambda holding a strong self-handle stored in a member), with a note "
+     "at every edge. Make one edge weak (tenure::Weak, std::weak_ptr), "
+     "usually the one pointing back to the owner."},
+};
+
+const CheckInfo *checkInfo(llvm::StringRef Name) {
+  for (const CheckInfo &Info : KnownChecks)
+    if (Info.Name == Name)
+      return &Info;
+  return nullptr;
+}
+
+std::string displayPath(llvm::StringRef File, llvm::StringRef Root) {
+  llvm::StringRef Relative = File;
+  if (!Root.empty() && Relative.consume_front(Root) &&
+      (Relative.consume_front("/") || Root.ends_with("/")))
+    return Relative.str();
+  return File.str();
+}
+
+llvm::StringRef levelName(Level L) {
+  return L == Level::Error ? "error" : "warning";
+}
+
+json::Value locationJSON(const Location &L, llvm::StringRef Root) {
+  return json::Object{{"file", displayPath(L.File, Root)},
+                      {"line", L.Line},
+                      {"column", L.Column}};
+}
+
+json::Value sarifLocation(const Location &L, llvm::StringRef Root) {
+  std::string Display = displayPath(L.File, Root);
+  json::Object Artifact{{"uri", Display}};
+  if (Display != L.File)
+    Artifact["uriBaseId"] = "%SRCROOT%";
+  else
+    Artifact["uri"] = "file://" + L.File;
+  return json::Object{
+      {"physicalLocation",
+       json::Object{{"artifactLocation", std::move(Artifact)},
+                    {"region", json::Object{{"startLine", L.Line},
+                                            {"startColumn", L.Column}}}}}};
+}
+
+} // namespace
+
+json::Value toJSON(const Finding &F) {
+  json::Array Notes, Fix;
+  for (const Note &N : F.Notes)
+    Notes.push_back(json::Object{{"file", N.Loc.File},
+                                 {"line", N.Loc.Line},
+                                 {"column", N.Loc.Column},
+                                 {"message", N.Message}});
+  for (const Replacement &R : F.Fix)
+    Fix.push_back(json::Object{{"file", R.File},
+                               {"offset", R.Offset},
+                               {"length", R.Length},
+                               {"text", R.Text}});
+  return json::Object{{"check", F.Check},
+                      {"level", levelName(F.Severity)},
+                      {"file", F.Loc.File},
+                      {"line", F.Loc.Line},
+                      {"column", F.Loc.Column},
+                      {"message", F.Message},
+                      {"notes", std::move(Notes)},
+                      {"fix", std::move(Fix)},
+                      {"key", F.Key}};
+}
+
+llvm::Expected<Finding> findingFromJSON(const json::Value &V,
+                                        llvm::StringRef Origin) {
+  auto Malformed = [&](llvm::StringRef What) {
+    return llvm::createStringError(
+        llvm::formatv("{0}: malformed finding: {1}", Origin, What).str());
+  };
+  const json::Object *O = V.getAsObject();
+  if (!O)
+    return Malformed("not an object");
+  Finding F;
+  auto Str = [&](const json::Object &Obj, llvm::StringRef Key,
+                 std::string &Out) {
+    std::optional<llvm::StringRef> S = Obj.getString(Key);
+    if (S)
+      Out = S->str();
+    return S.has_value();
+  };
+  auto Num = [&](const json::Object &Obj, llvm::StringRef Key, unsigned &Out) {
+    std::optional<int64_t> N = Obj.getInteger(Key);
+    if (!N || *N < 0 || *N > UINT32_MAX)
+      return false;
+    Out = static_cast<unsigned>(*N);
+    return true;
+  };
+  std::string LevelText;
+  if (!Str(*O, "check", F.Check) || !Str(*O, "level", LevelText) ||
+      !Str(*O, "file", F.Loc.File) || !Num(*O, "line", F.Loc.Line) ||
+      !Num(*O, "column", F.Loc.Column) || !Str(*O, "message", F.Message) ||
+      !Str(*O, "key", F.Key))
+    return Malformed("missing check, level, file, line, column, message or key");
+  F.Severity = LevelText == "error" ? Level::Error : Level::Warning;
+  if (const json::Array *Notes = O->getArray("notes"))
+    for (const json::Value &NV : *Notes) {
+      const json::Object *NO = NV.getAsObject();
+      Note N;
+      if (!NO || !Str(*NO, "file", N.Loc.File) || !Num(*NO, "line", N.Loc.Line) ||
+          !Num(*NO, "column", N.Loc.Column) || !Str(*NO, "message", N.Message))
+        return Malformed("bad note");
+      F.Notes.push_back(std::move(N));
+    }
+  if (const json::Array *Fix = O->getArray("fix"))
+    for (const json::Value &RV : *Fix) {
+      const json::Object *RO = RV.getAsObject();
+      Replacement R;
+      if (!RO || !Str(*RO, "file", R.File) || !Num(*RO, "offset", R.Offset) ||
+          !Num(*RO, "length", R.Length) || !Str(*RO, "text", R.Text))
+        return Malformed("bad fix");
+      F.Fix.push_back(std::move(R));
+    }
+  return F;
+}
+
+void sortAndDeduplicate(std::vector<Finding> &Findings) {
+  auto Key = [](const Finding &F) {
+    return std::tie(F.Loc, F.Check, F.Message);
+  };
+  llvm::stable_sort(Findings, [&](const Finding &A, const Finding &B) {
+    return Key(A) < Key(B);
+  });
+  Findings.erase(std::unique(Findings.begin(), Findings.end(),
+                             [&](const Finding &A, const Finding &B) {
+                               return Key(A) == Key(B);
+                             }),
+                 Findings.end());
+}
+
+void writeText(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
+               llvm::StringRef Root) {
+  for (const Finding &F : Findings) {
+    OS << displayPath(F.Loc.File, Root) << ':' << F.Loc.Line << ':'
+       << F.Loc.Column << ": " << levelName(F.Severity) << ": " << F.Message
+       << " [" << F.Check << "]\n";
+    for (const Note &N : F.Notes)
+      OS << displayPath(N.Loc.File, Root) << ':' << N.Loc.Line << ':'
+         << N.Loc.Column << ": note: " << N.Message << '\n';
+  }
+}
+
+void writeJSON(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
+               llvm::StringRef Root) {
+  json::Array Items;
+  for (const Finding &F : Findings) {
+    json::Value V = toJSON(F);
+    json::Object &O = *V.getAsObject();
+    O["file"] = displayPath(F.Loc.File, Root);
+    for (json::Value &NV : *O.getArray("notes")) {
+      json::Object &NO = *NV.getAsObject();
+      NO["file"] = displayPath(*NO.getString("file"), Root);
+    }
+    Items.push_back(std::move(V));
+  }
+  OS << llvm::formatv("{0:2}\n",
+                      json::Value(json::Object{{"version", 1},
+                                               {"findings", std::move(Items)}}));
+}
+
+void writeSARIF(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
+                llvm::StringRef Root) {
+  // One rule per check that appears, known checks first in a stable order.
+  std::vector<std::string> RuleIds;
+  for (const CheckInfo &Info : KnownChecks)
+    RuleIds.push_back(Info.Name.str());
+  for (const Finding &F : Findings)
+    if (!llvm::is_contained(RuleIds, F.Check))
+      RuleIds.push_back(F.Check);
+
+  json::Array Rules;
+  for (const std::string &Id : RuleIds) {
+    const CheckInfo *Info = checkInfo(Id);
+    std::string Summary = Info ? Info->Summary.str() : "Compiler diagnostic";
+    std::string Help = Info ? Info->Help.str()
+                            : "A diagnostic of the compiler while parsing.";
+    Rules.push_back(json::Object{
+        {"id", Id},
+        {"shortDescription", json::Object{{"text", Summary}}},
+        {"fullDescription", json::Object{{"text", Help}}},
+        {"help", json::Object{{"text", Help}}},
+        {"defaultConfiguration", json::Object{{"level", "warning"}}}});
+  }
+
+  json::Array Results;
+  for (const Finding &F : Findings) {
+    json::Array Related;
+    int Id = 1;
+    for (const Note &N : F.Notes) {
+      json::Value Loc = sarifLocation(N.Loc, Root);
+      json::Object &LO = *Loc.getAsObject();
+      LO["id"] = Id++;
+      LO["message"] = json::Object{{"text", N.Message}};
+      Related.push_back(std::move(Loc));
+    }
+    std::string Fingerprint = llvm::utohexstr(llvm::xxh3_64bits(
+        F.Check + "\n" + displayPath(F.Loc.File, Root) + "\n" + F.Key));
+    size_t RuleIndex = llvm::find(RuleIds, F.Check) - RuleIds.begin();
+    Results.push_back(json::Object{
+        {"ruleId", F.Check},
+        {"ruleIndex", static_cast<int64_t>(RuleIndex)},
+        {"level", levelName(F.Severity)},
+        {"message", json::Object{{"text", F.Message}}},
+        {"locations", json::Array{sarifLocation(F.Loc, Root)}},
+        {"relatedLocations", std::move(Related)},
+        {"partialFingerprints",
+         json::Object{{"tenureFindingKey/v1", Fingerprint}}}});
+  }
+
+  json::Object Run{
+      {"tool",
+       json::Object{{"driver",
+                     json::Object{{"name", "tenure-analyze"},
+                                  {"version", "0.1.0"},
+                                  {"rules", std::move(Rules)}}}}},
+      {"results", std::move(Results)}};
+  if (!Root.empty())
+    Run["originalUriBaseIds"] = json::Object{
+        {"%SRCROOT%",
+         json::Object{{"uri", "file://" + Root.rtrim('/').str() + "/"}}}};
+  OS << llvm::formatv(
+      "{0:2}\n",
+      json::Value(json::Object{
+          {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+          {"version", "2.1.0"},
+          {"runs", json::Array{std::move(Run)}}}));
+}
+
+} // namespace tenure::analyzer

@@ -1,0 +1,50 @@
+//===- Report.h - Findings and the text, JSON and SARIF writers -*- C++ -*-===//
+
+#ifndef TENURE_ANALYZER_REPORT_H
+#define TENURE_ANALYZER_REPORT_H
+
+#include "analyzer/CycleFinder.h"
+#include "analyzer/Facts.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
+#include <string>
+#include <vector>
+
+namespace tenure::analyzer {
+
+enum class Level { Warning, Error };
+
+/// One diagnostic as tenure-analyze reports it, whichever check made it.
+struct Finding {
+  std::string Check;
+  Level Severity = Level::Warning;
+  Location Loc;
+  std::string Message;
+  std::vector<Note> Notes;
+  std::vector<Replacement> Fix;
+  /// Identifies the finding without line numbers (SARIF fingerprints,
+  /// baselines): for a cycle its back edge and types, otherwise the
+  /// normalised source line.
+  std::string Key;
+};
+
+llvm::json::Value toJSON(const Finding &F);
+llvm::Expected<Finding> findingFromJSON(const llvm::json::Value &V,
+                                        llvm::StringRef Origin);
+
+/// Paths in reports are shown relative to \p Root when they are under it.
+void writeText(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
+               llvm::StringRef Root);
+void writeJSON(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
+               llvm::StringRef Root);
+/// SARIF 2.1.0 as GitHub code scanning reads it.
+void writeSARIF(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
+                llvm::StringRef Root);
+
+/// Sorts by location and drops exact duplicates (a header's finding seen
+/// from several TUs).
+void sortAndDeduplicate(std::vector<Finding> &Findings);
+
+} // namespace tenure::analyzer
+
+#endif

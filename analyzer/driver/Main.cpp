@@ -1,0 +1,639 @@
+//===- Main.cpp - tenure-analyze, the CI gate -----------------------------===//
+//
+// Runs the tenure checks over a compile database or files, one worker process
+// per translation unit (-j of them at a time), merges what the workers found,
+// answers the whole-program questions on the merged facts, and writes text,
+// JSON or SARIF. The per-TU step is this same binary with --emit-facts, so a
+// build system can run it as its own action and merge with --merge-facts.
+//
+// Exit codes: 0 no findings, 1 findings, 2 usage, configuration or parse
+// error (or a worker that failed).
+//
+//===----------------------------------------------------------------------===//
+
+#include "analyzer/CycleFinder.h"
+#include "analyzer/Facts.h"
+#include "analyzer/FactsSink.h"
+#include "analyzer/Report.h"
+#include "analyzer/driver/NoLint.h"
+
+#include "clang-tidy/ClangTidy.h"
+#include "clang-tidy/ClangTidyDiagnosticConsumer.h"
+#include "clang-tidy/ClangTidyOptions.h"
+#include "clang-tidy/GlobList.h"
+#include "clang/Tooling/ArgumentsAdjusters.h"
+#include "clang/Tooling/CommonOptionsParser.h"
+#include "clang/Tooling/CompilationDatabase.h"
+#include "clang/Tooling/JSONCompilationDatabase.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/ThreadPool.h"
+#include "llvm/Support/Threading.h"
+#include "llvm/Support/raw_ostream.h"
+#include <mutex>
+
+using namespace clang;
+using namespace clang::tidy;
+using namespace tenure::analyzer;
+namespace cl = llvm::cl;
+
+namespace {
+
+constexpr int ExitClean = 0;
+constexpr int ExitFindings = 1;
+constexpr int ExitError = 2;
+constexpr llvm::StringLiteral DefaultChecks = "-*,tenure-*";
+constexpr llvm::StringLiteral RefCycleCheck = "tenure-ref-cycle";
+
+cl::OptionCategory Category("tenure-analyze options");
+
+cl::opt<std::string> BuildPath(
+    "p", cl::desc("Build directory with compile_commands.json"),
+    cl::value_desc("dir"), cl::cat(Category));
+cl::list<std::string> Sources(cl::Positional,
+                              cl::desc("[<source>...] [-- <compiler flags>]"),
+                              cl::cat(Category));
+cl::opt<std::string> Checks(
+    "checks",
+    cl::desc("Comma-separated globs of checks, added to the configuration's "
+             "(default: -*,tenure-*)"),
+    cl::cat(Category));
+cl::opt<std::string> Config(
+    "config", cl::desc("Configuration in .clang-tidy format (YAML/JSON)"),
+    cl::cat(Category));
+cl::opt<std::string> ConfigFile(
+    "config-file", cl::desc("Read the configuration from this file"),
+    cl::value_desc("file"), cl::cat(Category));
+cl::opt<unsigned> Jobs("j",
+                       cl::desc("Translation units analysed in parallel "
+                                "(default: all cores)"),
+                       cl::init(0), cl::cat(Category));
+enum class Format { Text, Sarif, Json };
+cl::opt<Format> OutputFormat(
+    "format", cl::desc("Report format"),
+    cl::values(clEnumValN(Format::Text, "text", "clang-style diagnostics"),
+               clEnumValN(Format::Sarif, "sarif", "SARIF 2.1.0"),
+               clEnumValN(Format::Json, "json", "tenure's JSON")),
+    cl::init(Format::Text), cl::cat(Category));
+cl::opt<std::string> Output("output",
+                            cl::desc("Write the report here (default: stdout)"),
+                            cl::value_desc("file"), cl::cat(Category));
+cl::opt<bool> ApplyFixes("fix", cl::desc("Apply the suggested fix-its"),
+                         cl::cat(Category));
+cl::opt<bool> ListChecks("list-checks",
+                         cl::desc("List the enabled checks and exit"),
+                         cl::cat(Category));
+cl::opt<std::string> EmitFacts(
+    "emit-facts",
+    cl::desc("Per-TU step: analyse the one source given and write its facts "
+             "and findings to this file"),
+    cl::value_desc("file"), cl::cat(Category));
+cl::opt<bool> MergeFacts(
+    "merge-facts",
+    cl::desc("Merge step: the positional arguments are --emit-facts outputs"),
+    cl::cat(Category));
+
+[[noreturn]] void fatal(const llvm::Twine &Message) {
+  llvm::errs() << "tenure-analyze: error: " << Message << '\n';
+  std::exit(ExitError);
+}
+
+void error(const llvm::Twine &Message) {
+  llvm::errs() << "tenure-analyze: error: " << Message << '\n';
+}
+
+//===-- Configuration -----------------------------------------------------===//
+
+std::unique_ptr<ClangTidyOptionsProvider> makeOptionsProvider() {
+  ClangTidyGlobalOptions Global;
+  ClangTidyOptions Defaults = ClangTidyOptions::getDefaults();
+  Defaults.Checks = DefaultChecks.str();
+  ClangTidyOptions Overrides;
+  if (!Checks.empty())
+    Overrides.Checks = Checks;
+
+  std::string ConfigText = Config;
+  std::string ConfigOrigin = "--config";
+  if (!ConfigFile.empty()) {
+    if (!Config.empty())
+      fatal("--config and --config-file cannot be used together");
+    auto Text = llvm::MemoryBuffer::getFile(ConfigFile);
+    if (!Text)
+      fatal(ConfigFile + ": cannot read: " + Text.getError().message());
+    ConfigText = (*Text)->getBuffer().str();
+    ConfigOrigin = ConfigFile;
+  }
+  if (!ConfigText.empty() || !ConfigFile.empty()) {
+    auto Parsed = parseConfiguration(llvm::MemoryBufferRef(ConfigText, ConfigOrigin));
+    if (!Parsed)
+      fatal(ConfigOrigin + ": malformed configuration: " +
+            Parsed.getError().message());
+    return std::make_unique<ConfigOptionsProvider>(
+        std::move(Global), std::move(Defaults), std::move(*Parsed),
+        std::move(Overrides));
+  }
+  return std::make_unique<FileOptionsProvider>(
+      std::move(Global), std::move(Defaults), std::move(Overrides));
+}
+
+// FileOptionsProvider only logs a .clang-tidy it cannot parse and goes on
+// without it; a CI gate must not silently run another configuration.
+void checkConfigFiles(llvm::ArrayRef<std::string> Files) {
+  if (!Config.empty() || !ConfigFile.empty())
+    return;
+  llvm::StringSet<> Seen;
+  for (const std::string &File : Files) {
+    llvm::SmallString<256> Dir(File);
+    llvm::sys::fs::make_absolute(Dir);
+    for (llvm::StringRef D = llvm::sys::path::parent_path(Dir); !D.empty();
+         D = llvm::sys::path::parent_path(D)) {
+      if (!Seen.insert(D).second)
+        break;
+      llvm::SmallString<256> Candidate(D);
+      llvm::sys::path::append(Candidate, ".clang-tidy");
+      auto Text = llvm::MemoryBuffer::getFile(Candidate);
+      if (!Text)
+        continue;
+      auto Parsed = parseConfiguration((*Text)->getMemBufferRef());
+      if (!Parsed)
+        fatal(Candidate + ": malformed configuration: " +
+              Parsed.getError().message());
+    }
+  }
+}
+
+// A literal check name that no registered check has is a typo that would
+// silently turn the gate off.
+void checkCheckNames(llvm::StringRef Globs) {
+  NamesAndOptions Known = getAllChecksAndOptions();
+  llvm::SmallVector<llvm::StringRef, 8> Parts;
+  Globs.split(Parts, ',', -1, /*KeepEmpty=*/false);
+  for (llvm::StringRef Part : Parts) {
+    Part = Part.trim();
+    Part.consume_front("-");
+    Part = Part.trim();
+    if (Part.empty() || Part.contains('*') ||
+        Part.starts_with("clang-diagnostic-") || Known.Names.contains(Part))
+      continue;
+    std::vector<std::string> Names;
+    for (const auto &Name : Known.Names)
+      Names.push_back(Name.getKey().str());
+    llvm::sort(Names);
+    fatal("unknown check '" + Part + "' (known: " + llvm::join(Names, ", ") +
+          ")");
+  }
+}
+
+bool checkEnabled(ClangTidyOptionsProvider &Provider, llvm::StringRef File,
+                  llvm::StringRef Check) {
+  ClangTidyOptions Options = Provider.getOptions(File);
+  return GlobList(Options.Checks.value_or("")).contains(Check);
+}
+
+//===-- Compile commands --------------------------------------------------===//
+
+std::unique_ptr<tooling::CompilationDatabase>
+loadCompilations(llvm::ArrayRef<std::string> FixedFlags, bool HaveFixedFlags) {
+  std::unique_ptr<tooling::CompilationDatabase> DB;
+  std::string Message;
+  if (HaveFixedFlags) {
+    DB = std::make_unique<tooling::FixedCompilationDatabase>(".", FixedFlags);
+  } else if (!BuildPath.empty()) {
+    DB = tooling::CompilationDatabase::loadFromDirectory(BuildPath, Message);
+    if (!DB)
+      fatal(BuildPath + ": cannot load the compile database: " + Message);
+    DB = tooling::inferMissingCompileCommands(std::move(DB));
+  } else if (!Sources.empty()) {
+    DB = tooling::CompilationDatabase::autoDetectFromSource(Sources.front(),
+                                                            Message);
+    if (!DB)
+      fatal("no compile database found for " + Sources.front() +
+            ": pass -p <build dir>, or compiler flags after --");
+  } else {
+    fatal("nothing to analyse: pass -p <build dir> or source files "
+          "(see --help)");
+  }
+  // A LibTooling tool finds Clang's own headers (<stddef.h>...) relative to
+  // its executable, which is not installed where clang is: pin them.
+  auto Adjusted =
+      std::make_unique<tooling::ArgumentsAdjustingCompilations>(std::move(DB));
+  Adjusted->appendArgumentsAdjuster(tooling::getInsertArgumentAdjuster(
+      "-resource-dir=" TENURE_CLANG_RESOURCE_DIR,
+      tooling::ArgumentInsertPosition::BEGIN));
+  return Adjusted;
+}
+
+//===-- The per-TU step ---------------------------------------------------===//
+
+class SourceCache {
+public:
+  llvm::StringRef text(llvm::StringRef File) {
+    auto [It, Inserted] = Buffers.try_emplace(File);
+    if (Inserted) {
+      auto Buffer = llvm::MemoryBuffer::getFile(File);
+      if (Buffer)
+        It->second = std::move(*Buffer);
+    }
+    return It->second ? It->second->getBuffer() : llvm::StringRef();
+  }
+
+  Location location(llvm::StringRef File, unsigned Offset) {
+    llvm::StringRef Text = text(File);
+    Location L{File.str(), 1, 1};
+    if (Offset > Text.size())
+      return L;
+    llvm::StringRef Before = Text.take_front(Offset);
+    L.Line = 1 + Before.count('\n');
+    size_t LineStart = Before.rfind('\n');
+    L.Column = Offset - (LineStart == llvm::StringRef::npos ? 0 : LineStart + 1) + 1;
+    return L;
+  }
+
+  /// The line's text with runs of blanks squeezed: a key that survives
+  /// edits elsewhere in the file.
+  std::string normalisedLine(const Location &L) {
+    llvm::SmallVector<llvm::StringRef, 0> Lines;
+    text(L.File).split(Lines, '\n');
+    if (L.Line == 0 || L.Line > Lines.size())
+      return "";
+    llvm::SmallVector<llvm::StringRef, 8> Words;
+    Lines[L.Line - 1].split(Words, ' ', -1, /*KeepEmpty=*/false);
+    std::string Out;
+    for (llvm::StringRef W : Words) {
+      W = W.trim();
+      if (W.empty())
+        continue;
+      if (!Out.empty())
+        Out += ' ';
+      Out += W.str();
+    }
+    return Out;
+  }
+
+private:
+  llvm::StringMap<std::unique_ptr<llvm::MemoryBuffer>> Buffers;
+};
+
+Finding toFinding(const ClangTidyError &E, SourceCache &Sources) {
+  Finding F;
+  F.Check = E.DiagnosticName;
+  F.Severity = E.DiagLevel == ClangTidyError::Error ? Level::Error
+                                                     : Level::Warning;
+  F.Message = E.Message.Message;
+  if (!E.Message.FilePath.empty())
+    F.Loc = Sources.location(E.Message.FilePath, E.Message.FileOffset);
+  for (const tooling::DiagnosticMessage &N : E.Notes) {
+    Note Out;
+    Out.Message = N.Message;
+    if (!N.FilePath.empty())
+      Out.Loc = Sources.location(N.FilePath, N.FileOffset);
+    F.Notes.push_back(std::move(Out));
+  }
+  for (const auto &Entry : E.Message.Fix)
+    for (const tooling::Replacement &R : Entry.getValue())
+      F.Fix.push_back({R.getFilePath().str(), R.getOffset(), R.getLength(),
+                       R.getReplacementText().str()});
+  F.Key = Sources.normalisedLine(F.Loc);
+  return F;
+}
+
+/// Analyses one TU in this process. Returns the exit code of the step.
+int emitFacts(const tooling::CompilationDatabase &Compilations,
+              const std::string &File, llvm::StringRef OutputPath) {
+  std::vector<Facts> Collected;
+  setFactsSink([&](Facts F) { Collected.push_back(std::move(F)); });
+  ClangTidyContext Context(makeOptionsProvider());
+  auto FS = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(
+      llvm::vfs::getRealFileSystem());
+  std::vector<ClangTidyError> Errors =
+      runClangTidy(Context, Compilations, {File}, FS, /*ApplyAnyFix=*/false);
+  setFactsSink(nullptr);
+
+  SourceCache Cache;
+  llvm::json::Array Findings;
+  int ParseErrors = 0;
+  for (const ClangTidyError &E : Errors) {
+    if (E.DiagLevel == ClangTidyError::Error)
+      ++ParseErrors;
+    Findings.push_back(toJSON(toFinding(E, Cache)));
+  }
+  llvm::json::Object Result{{"version", FactsVersion},
+                            {"file", File},
+                            {"facts", toJSON(mergeFacts(std::move(Collected)))},
+                            {"findings", std::move(Findings)},
+                            {"parse_errors", ParseErrors}};
+  if (llvm::Error Err = llvm::writeToOutput(OutputPath, [&](llvm::raw_ostream &OS) {
+        OS << llvm::json::Value(std::move(Result));
+        return llvm::Error::success();
+      }))
+    fatal(OutputPath + ": cannot write: " + llvm::toString(std::move(Err)));
+  return ParseErrors ? ExitError : ExitClean;
+}
+
+//===-- Merging -----------------------------------------------------------===//
+
+struct TUResult {
+  std::string File;
+  Facts TUFacts;
+  std::vector<Finding> Findings;
+  int ParseErrors = 0;
+};
+
+llvm::Expected<TUResult> readTUResult(llvm::StringRef Path) {
+  auto Text = llvm::MemoryBuffer::getFile(Path);
+  if (!Text)
+    return llvm::createStringError(Path + ": cannot read: " +
+                                   Text.getError().message());
+  llvm::Expected<llvm::json::Value> V = llvm::json::parse((*Text)->getBuffer());
+  if (!V)
+    return llvm::createStringError(Path + ": malformed facts file: " +
+                                   llvm::toString(V.takeError()));
+  const llvm::json::Object *O = V->getAsObject();
+  const llvm::json::Value *FactsValue = O ? O->get("facts") : nullptr;
+  const llvm::json::Array *Findings = O ? O->getArray("findings") : nullptr;
+  std::optional<llvm::StringRef> File = O ? O->getString("file") : std::nullopt;
+  if (!FactsValue || !Findings || !File)
+    return llvm::createStringError(
+        Path + ": not a tenure-analyze --emit-facts file");
+  TUResult R;
+  R.File = File->str();
+  R.ParseErrors = O->getInteger("parse_errors").value_or(0);
+  llvm::Expected<Facts> F = factsFromJSON(*FactsValue, Path);
+  if (!F)
+    return F.takeError();
+  R.TUFacts = std::move(*F);
+  for (const llvm::json::Value &FV : *Findings) {
+    llvm::Expected<Finding> Item = findingFromJSON(FV, Path);
+    if (!Item)
+      return Item.takeError();
+    R.Findings.push_back(std::move(*Item));
+  }
+  return R;
+}
+
+std::vector<Finding> cycleFindings(const Facts &All,
+                                   ClangTidyOptionsProvider &Provider,
+                                   SourceCache &Cache) {
+  std::vector<Finding> Out;
+  for (CycleFinding &C : findCycles(All)) {
+    if (!checkEnabled(Provider, C.Loc.File, RefCycleCheck) ||
+        isSuppressedByNoLint(Cache.text(C.Loc.File), C.Loc.Line, RefCycleCheck))
+      continue;
+    Finding F;
+    F.Check = RefCycleCheck.str();
+    F.Loc = C.Loc;
+    F.Message = std::move(C.Message);
+    F.Notes = std::move(C.Notes);
+    F.Fix = std::move(C.Fix);
+    F.Key = C.BackEdge + " in " + llvm::join(C.Types, " -> ");
+    Out.push_back(std::move(F));
+  }
+  return Out;
+}
+
+/// Applies non-overlapping fix-its, each file rewritten whole or not at all.
+int applyFixes(const std::vector<Finding> &Findings) {
+  std::map<std::string, std::vector<Replacement>> ByFile;
+  for (const Finding &F : Findings)
+    for (const Replacement &R : F.Fix)
+      ByFile[R.File].push_back(R);
+  int Status = ExitClean;
+  for (auto &[File, Replacements] : ByFile) {
+    llvm::sort(Replacements, [](const Replacement &A, const Replacement &B) {
+      return std::tie(A.Offset, A.Length) < std::tie(B.Offset, B.Length);
+    });
+    Replacements.erase(std::unique(Replacements.begin(), Replacements.end()),
+                       Replacements.end());
+    auto Text = llvm::MemoryBuffer::getFile(File);
+    if (!Text) {
+      error(File + ": cannot read to apply fixes");
+      Status = ExitError;
+      continue;
+    }
+    llvm::StringRef Source = (*Text)->getBuffer();
+    std::string Result;
+    unsigned Done = 0;
+    for (const Replacement &R : Replacements) {
+      if (R.Offset < Done || R.Offset + R.Length > Source.size())
+        continue; // Overlaps an earlier fix: keep the first.
+      Result += Source.slice(Done, R.Offset).str();
+      Result += R.Text;
+      Done = R.Offset + R.Length;
+    }
+    Result += Source.substr(Done).str();
+    if (llvm::Error Err = llvm::writeToOutput(File, [&](llvm::raw_ostream &OS) {
+          OS << Result;
+          return llvm::Error::success();
+        })) {
+      error(File + ": cannot write fixes: " + llvm::toString(std::move(Err)));
+      Status = ExitError;
+    }
+  }
+  return Status;
+}
+
+int report(std::vector<TUResult> Results, bool WorkerFailed) {
+  auto Provider = makeOptionsProvider();
+  SourceCache Cache;
+  std::vector<Facts> AllFacts;
+  std::vector<Finding> Findings;
+  int ParseErrors = 0;
+  for (TUResult &R : Results) {
+    AllFacts.push_back(std::move(R.TUFacts));
+    llvm::append_range(Findings, R.Findings);
+    ParseErrors += R.ParseErrors;
+  }
+  llvm::append_range(Findings,
+                     cycleFindings(mergeFacts(std::move(AllFacts)), *Provider,
+                                   Cache));
+  sortAndDeduplicate(Findings);
+
+  llvm::SmallString<256> Root;
+  llvm::sys::fs::current_path(Root);
+  std::string Path = Output.empty() ? "-" : Output.getValue();
+  if (llvm::Error Err = llvm::writeToOutput(Path, [&](llvm::raw_ostream &OS) {
+        switch (OutputFormat) {
+        case Format::Text:
+          writeText(OS, Findings, Root);
+          break;
+        case Format::Json:
+          writeJSON(OS, Findings, Root);
+          break;
+        case Format::Sarif:
+          writeSARIF(OS, Findings, Root);
+          break;
+        }
+        return llvm::Error::success();
+      }))
+    fatal(Path + ": cannot write the report: " + llvm::toString(std::move(Err)));
+
+  size_t Warnings = llvm::count_if(
+      Findings, [](const Finding &F) { return F.Severity == Level::Warning; });
+  llvm::errs() << llvm::formatv(
+      "tenure-analyze: {0} finding{1} in {2} translation unit{3}{4}\n",
+      Warnings, Warnings == 1 ? "" : "s", Results.size(),
+      Results.size() == 1 ? "" : "s",
+      ParseErrors ? llvm::formatv(", {0} compiler error{1}", ParseErrors,
+                                  ParseErrors == 1 ? "" : "s")
+                            .str()
+                  : std::string());
+  int Status = ParseErrors || WorkerFailed ? ExitError
+               : Warnings                  ? ExitFindings
+                                           : ExitClean;
+  if (ApplyFixes && applyFixes(Findings) != ExitClean)
+    Status = ExitError;
+  return Status;
+}
+
+//===-- The whole run -----------------------------------------------------===//
+
+/// Runs one worker per source, Jobs at a time, and reads their results.
+std::vector<TUResult> runWorkers(llvm::ArrayRef<std::string> Files,
+                                 llvm::ArrayRef<std::string> FixedFlags,
+                                 bool HaveFixedFlags, const char *Argv0,
+                                 bool &Failed) {
+  std::string Self = llvm::sys::fs::getMainExecutable(
+      Argv0, reinterpret_cast<void *>(&runWorkers));
+  llvm::SmallString<128> TempDir;
+  if (std::error_code EC =
+          llvm::sys::fs::createUniqueDirectory("tenure-analyze", TempDir))
+    fatal("cannot create a temporary directory: " + EC.message());
+
+  std::vector<std::optional<TUResult>> Results(Files.size());
+  std::mutex Lock;
+  unsigned Threads = Jobs ? Jobs.getValue() : llvm::heavyweight_hardware_concurrency().compute_thread_count();
+  llvm::DefaultThreadPool Pool(llvm::hardware_concurrency(Threads));
+  for (size_t I = 0; I < Files.size(); ++I) {
+    Pool.async([&, I] {
+      std::string ResultPath = (TempDir + "/" + llvm::Twine(I) + ".json").str();
+      std::vector<std::string> Args = {Self, "--emit-facts=" + ResultPath};
+      if (!Checks.empty())
+        Args.push_back("--checks=" + Checks);
+      if (!Config.empty())
+        Args.push_back("--config=" + Config);
+      if (!ConfigFile.empty())
+        Args.push_back("--config-file=" + ConfigFile);
+      if (!BuildPath.empty() && !HaveFixedFlags)
+        Args.push_back("-p=" + BuildPath);
+      Args.push_back(Files[I]);
+      if (HaveFixedFlags) {
+        Args.push_back("--");
+        llvm::append_range(Args, FixedFlags);
+      }
+      llvm::SmallVector<llvm::StringRef, 16> ArgRefs(Args.begin(), Args.end());
+      std::string Message;
+      int Code = llvm::sys::ExecuteAndWait(Self, ArgRefs, std::nullopt, {}, 0, 0,
+                                           &Message);
+      llvm::Expected<TUResult> R = readTUResult(ResultPath);
+      llvm::sys::fs::remove(ResultPath);
+      std::lock_guard<std::mutex> Guard(Lock);
+      if ((Code != ExitClean && Code != ExitError) || !R) {
+        if (R)
+          llvm::consumeError(R.takeError());
+        else
+          llvm::consumeError(R.takeError());
+        error(Files[I] + ": analysis failed" +
+              (Message.empty() ? llvm::formatv(" (exit code {0})", Code).str()
+                               : " (" + Message + ")"));
+        Failed = true;
+        return;
+      }
+      Results[I] = std::move(*R);
+    });
+  }
+  Pool.wait();
+  llvm::sys::fs::remove(TempDir);
+  std::vector<TUResult> Done;
+  for (std::optional<TUResult> &R : Results)
+    if (R)
+      Done.push_back(std::move(*R));
+  return Done;
+}
+
+} // namespace
+
+int main(int argc, const char **argv) {
+  llvm::InitLLVM Init(argc, argv);
+  // Compiler flags after "--" belong to the sources, not to us.
+  int OwnArgs = argc;
+  std::vector<std::string> FixedFlags;
+  bool HaveFixedFlags = false;
+  for (int I = 1; I < argc; ++I)
+    if (llvm::StringRef(argv[I]) == "--") {
+      OwnArgs = I;
+      HaveFixedFlags = true;
+      FixedFlags.assign(argv + I + 1, argv + argc);
+      break;
+    }
+  cl::HideUnrelatedOptions(Category);
+  if (!cl::ParseCommandLineOptions(
+          OwnArgs, argv,
+          "Finds reference-count retention bugs (tenure checks) in C++.\n\n"
+          "  tenure-analyze -p build                  every file of a compile database\n"
+          "  tenure-analyze a.cpp b.cpp -- -std=c++20  files with explicit flags\n\n"
+          "Exit codes: 0 no findings, 1 findings, 2 usage/configuration/parse error.\n",
+          &llvm::errs()))
+    return ExitError;
+
+  if (!Checks.empty())
+    checkCheckNames(Checks);
+  if (ListChecks) {
+    auto Provider = makeOptionsProvider();
+    ClangTidyOptions Options = Provider->getOptions(".");
+    for (const std::string &Name : getCheckNames(Options, false))
+      llvm::outs() << Name << '\n';
+    return ExitClean;
+  }
+
+  if (MergeFacts) {
+    if (Sources.empty())
+      fatal("--merge-facts needs the files written by --emit-facts");
+    std::vector<TUResult> Results;
+    for (const std::string &Path : Sources) {
+      llvm::Expected<TUResult> R = readTUResult(Path);
+      if (!R)
+        fatal(llvm::toString(R.takeError()));
+      Results.push_back(std::move(*R));
+    }
+    return report(std::move(Results), /*WorkerFailed=*/false);
+  }
+
+  std::unique_ptr<tooling::CompilationDatabase> Compilations =
+      loadCompilations(FixedFlags, HaveFixedFlags);
+  std::vector<std::string> Files(Sources.begin(), Sources.end());
+  if (Files.empty())
+    Files = Compilations->getAllFiles();
+  if (Files.empty())
+    fatal(BuildPath + ": the compile database lists no files");
+  for (std::string &File : Files) {
+    if (!llvm::sys::fs::exists(File))
+      fatal(File + ": no such file");
+    llvm::SmallString<256> Absolute(File);
+    llvm::sys::fs::make_absolute(Absolute);
+    File = std::string(Absolute);
+  }
+  checkConfigFiles(Files);
+  {
+    auto Provider = makeOptionsProvider();
+    ClangTidyOptions Options = Provider->getOptions(Files.front());
+    if (getCheckNames(Options, false).empty())
+      fatal("no checks enabled (checks: '" + Options.Checks.value_or("") + "')");
+  }
+
+  if (!EmitFacts.empty()) {
+    if (Files.size() != 1)
+      fatal("--emit-facts analyses exactly one source file");
+    return emitFacts(*Compilations, Files.front(), EmitFacts);
+  }
+  bool Failed = false;
+  std::vector<TUResult> Results =
+      runWorkers(Files, FixedFlags, HaveFixedFlags, argv[0], Failed);
+  return report(std::move(Results), Failed);
+}

@@ -1,0 +1,89 @@
+//===- RefCycleCheck.cpp - tenure-ref-cycle -------------------------------===//
+
+#include "checks/RefCycleCheck.h"
+
+#include "analyzer/CycleFinder.h"
+#include "analyzer/FactCollector.h"
+#include "analyzer/FactsSink.h"
+#include "analyzer/HandleTypes.h"
+#include "clang/AST/ASTContext.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+
+using namespace clang;
+using namespace clang::ast_matchers;
+using namespace tenure::analyzer;
+
+namespace tenure::checks {
+namespace {
+
+SourceLocation toSourceLocation(SourceManager &SM, const Location &L) {
+  if (!L.valid())
+    return {};
+  auto File = SM.getFileManager().getOptionalFileRef(L.File);
+  if (!File)
+    return {};
+  return SM.translateFileLineCol(&File->getFileEntry(), L.Line, L.Column);
+}
+
+std::optional<FixItHint> toFixIt(SourceManager &SM, const Replacement &R) {
+  auto File = SM.getFileManager().getOptionalFileRef(R.File);
+  if (!File)
+    return std::nullopt;
+  FileID ID = SM.translateFile(*File);
+  if (ID.isInvalid())
+    return std::nullopt;
+  SourceLocation Begin = SM.getComposedLoc(ID, R.Offset);
+  if (R.Length == 0)
+    return FixItHint::CreateInsertion(Begin, R.Text);
+  return FixItHint::CreateReplacement(
+      CharSourceRange::getCharRange(Begin, Begin.getLocWithOffset(R.Length)),
+      R.Text);
+}
+
+} // namespace
+
+RefCycleCheck::RefCycleCheck(StringRef Name, tidy::ClangTidyContext *Context)
+    : ClangTidyCheck(Name, Context),
+      StrongHandles(Options.getLocalOrGlobal("StrongHandles",
+                                             DefaultStrongHandles.str())),
+      WeakHandles(
+          Options.getLocalOrGlobal("WeakHandles", DefaultWeakHandles.str())) {}
+
+void RefCycleCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
+  Options.store(Opts, "StrongHandles", StrongHandles);
+  Options.store(Opts, "WeakHandles", WeakHandles);
+}
+
+void RefCycleCheck::registerMatchers(MatchFinder *Finder) {
+  // The whole TU at once: the cycle is a property of the graph, not of any
+  // single node.
+  Finder->addMatcher(translationUnitDecl().bind("tu"), this);
+}
+
+void RefCycleCheck::check(const MatchFinder::MatchResult &Result) {
+  HandleTypes Handles(StrongHandles, WeakHandles);
+  Facts TUFacts = collectFacts(*Result.Context, Handles);
+  if (const FactsSink *Sink = factsSink()) {
+    (*Sink)(std::move(TUFacts));
+    return;
+  }
+  SourceManager &SM = *Result.SourceManager;
+  for (const CycleFinding &Finding : findCycles(TUFacts)) {
+    SourceLocation Loc = toSourceLocation(SM, Finding.Loc);
+    if (Loc.isInvalid())
+      continue;
+    {
+      DiagnosticBuilder Diag = diag(Loc, "%0") << Finding.Message;
+      for (const Replacement &R : Finding.Fix)
+        if (std::optional<FixItHint> Hint = toFixIt(SM, R))
+          Diag << *Hint;
+    }
+    for (const Note &N : Finding.Notes) {
+      SourceLocation NoteLoc = toSourceLocation(SM, N.Loc);
+      if (NoteLoc.isValid())
+        diag(NoteLoc, "%0", DiagnosticIDs::Note) << N.Message;
+    }
+  }
+}
+
+} // namespace tenure::checks

@@ -1,0 +1,20 @@
+//===- TenureModule.cpp - The tenure checks as a clang-tidy module --------===//
+
+#include "checks/RefCycleCheck.h"
+#include "clang-tidy/ClangTidyModule.h"
+#include "clang-tidy/ClangTidyModuleRegistry.h"
+
+namespace tenure::checks {
+
+class TenureModule : public clang::tidy::ClangTidyModule {
+public:
+  void addCheckFactories(clang::tidy::ClangTidyCheckFactories &Factories) override {
+    Factories.registerCheck<RefCycleCheck>("tenure-ref-cycle");
+  }
+};
+
+} // namespace tenure::checks
+
+// Registered when the plugin is loaded, or when tenure-analyze starts.
+static clang::tidy::ClangTidyModuleRegistry::Add<tenure::checks::TenureModule>
+    X("tenure-module", "Checks for retention bugs in reference-counted C++.");
