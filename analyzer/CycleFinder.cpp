@@ -50,6 +50,9 @@ private:
   std::optional<std::vector<Step>> shortestPath(const std::string &From,
                                                 llvm::StringRef GoalOwner,
                                                 bool NonEmpty);
+  std::optional<std::vector<Step>> pairedStep(const std::string &From,
+                                              llvm::StringRef GoalOwner,
+                                              llvm::StringRef PartnerField);
   void report(const StoreFact *At, bool ClosedThere, std::vector<Step> Cycle,
               size_t BackEdge);
   static std::string cycleKey(const std::vector<Step> &Cycle);
@@ -219,6 +222,16 @@ OwnershipGraph::shortestPath(const std::string &From, llvm::StringRef GoalOwner,
   return std::nullopt;
 }
 
+std::optional<std::vector<Step>>
+OwnershipGraph::pairedStep(const std::string &From, llvm::StringRef GoalOwner,
+                           llvm::StringRef PartnerField) {
+  for (const Step &S : stepsFrom(From))
+    if (fieldKey(S.Via->Owner, S.Via->Field) == PartnerField &&
+        isSelfOrSubclass(S.To, GoalOwner))
+      return std::vector<Step>{S};
+  return std::nullopt;
+}
+
 std::string OwnershipGraph::cycleKey(const std::vector<Step> &Cycle) {
   std::vector<std::string> Parts;
   for (const Step &S : Cycle)
@@ -317,7 +330,10 @@ std::vector<CycleFinding> OwnershipGraph::findings() {
                       : E->Target;
       }
       std::optional<std::vector<Step>> Back =
-          shortestPath(Arrival, S->Owner, S->IntoOtherObject);
+          S->ClosesWith.empty() ? std::nullopt
+                                : pairedStep(Arrival, S->Owner, S->ClosesWith);
+      if (!Back)
+        Back = shortestPath(Arrival, S->Owner, S->IntoOtherObject);
       if (!Back)
         continue;
       // The concrete record written to is where the path arrives.

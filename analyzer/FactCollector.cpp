@@ -149,6 +149,32 @@ const VarDecl *bareVariable(const Expr *E) {
   return nullptr;
 }
 
+// The object a member access goes through, when it is a variable itself:
+// `v->f`, `(*v).f`, `v.get()->f`, but not `v->next->f`.
+const VarDecl *accessedVariable(const Expr *Base) {
+  for (unsigned Depth = 0; Base && Depth < 4; ++Depth) {
+    Base = ignoreWrappers(Base);
+    if (const auto *OCE = dyn_cast<CXXOperatorCallExpr>(Base)) {
+      if (OCE->getOperator() != OO_Arrow && OCE->getOperator() != OO_Star)
+        return nullptr;
+      Base = OCE->getArg(0);
+    } else if (const auto *UO = dyn_cast<UnaryOperator>(Base)) {
+      if (UO->getOpcode() != UO_Deref)
+        return nullptr;
+      Base = UO->getSubExpr();
+    } else if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(Base)) {
+      if (MCE->getNumArgs() != 0 || !MCE->getMethodDecl() ||
+          !MCE->getMethodDecl()->getIdentifier() ||
+          MCE->getMethodDecl()->getName() != "get")
+        return nullptr;
+      Base = MCE->getImplicitObjectArgument();
+    } else {
+      return bareVariable(Base);
+    }
+  }
+  return nullptr;
+}
+
 bool isNullValue(const Expr *E) {
   E = ignoreWrappers(E);
   return E && (isa<CXXNullPtrLiteralExpr>(E) || isa<GNUNullExpr>(E));
@@ -291,15 +317,19 @@ void BodyAnalyzer::run() {
     if (Body)
       TraverseStmt(const_cast<Stmt *>(Body));
   }
-  // Two locals storing each other (`a->next = b; b->prev = a;`) close a loop
-  // even when neither store does alone.
+  // Two locals stored into each other (`a->next = b; b->prev = a;`) close a
+  // loop that neither store closes alone; the second store is where.
   for (const VarStore &First : VarStores)
     for (const VarStore &Second : VarStores)
-      if (First.Base == Second.Value && First.Value == Second.Base &&
-          First.Base != First.Value) {
-        StoreFact &S = C.Out.Stores[First.Index];
-        S.Closes = true;
-        S.IntoOtherObject = true;
+      if (First.Index < Second.Index && First.Base == Second.Value &&
+          First.Value == Second.Base) {
+        const StoreFact &Earlier = C.Out.Stores[First.Index];
+        StoreFact &Later = C.Out.Stores[Second.Index];
+        if (Later.Closes)
+          continue;
+        Later.Closes = true;
+        Later.IntoOtherObject = true;
+        Later.ClosesWith = Earlier.Owner + "::" + Earlier.Field;
       }
 }
 
@@ -500,6 +530,14 @@ void BodyAnalyzer::recordCall(const FunctionDecl *Callee, unsigned ArgOffset,
                               SourceLocation Loc) {
   if (!Callee || C.inSystemHeader(Callee->getLocation()))
     return;
+  // Assigning or constructing a handle is not handing it to a function that
+  // stores it somewhere.
+  if (const auto *Method = dyn_cast<CXXMethodDecl>(Callee)) {
+    clang::QualType Class =
+        C.Ctx.getRecordType(Method->getParent());
+    if (C.Handles.isStrong(Class) || C.Handles.isWeak(Class))
+      return;
+  }
   for (unsigned I = ArgOffset; I < Args.size(); ++I) {
     CallFact Call;
     if (isSelfHandle(Args[I])) {
@@ -628,7 +666,9 @@ void BodyAnalyzer::emitStore(const FieldAccess &Target, bool IntoThis,
     S.Closes = true;
     S.IntoOtherObject = false;
   }
-  if (ValueVar && BaseVar && BaseVar != ValueVar)
+  // Only `a->f = b` with both bare: `a->next->prev = b` writes another node.
+  if (ValueVar && BaseVar && BaseVar != ValueVar &&
+      accessedVariable(Target.Base) == BaseVar)
     VarStores.push_back({BaseVar, ValueVar, C.Out.Stores.size()});
   C.Out.Stores.push_back(std::move(S));
 }

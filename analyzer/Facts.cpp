@@ -147,7 +147,8 @@ bool fromJSON(const json::Value &V, StoreFact &S, json::Path P) {
          O.map("captures_self", S.CapturesSelf) &&
          O.map("function", S.Function) && mapUnsigned(O, "param", S.ParamIndex) &&
          O.map("closes", S.Closes) &&
-         O.map("into_other_object", S.IntoOtherObject);
+         O.map("into_other_object", S.IntoOtherObject) &&
+         O.map("closes_with", S.ClosesWith);
 }
 
 bool fromJSON(const json::Value &V, CallFact &C, json::Path P) {
@@ -188,7 +189,8 @@ json::Value toJSON(const Facts &F) {
                                   {"function", S.Function},
                                   {"param", S.ParamIndex},
                                   {"closes", S.Closes},
-                                  {"into_other_object", S.IntoOtherObject}});
+                                  {"into_other_object", S.IntoOtherObject},
+                                  {"closes_with", S.ClosesWith}});
   for (const CallFact &C : F.Calls)
     Calls.push_back(json::Object{{"callee", C.Callee},
                                  {"arg", C.ArgIndex},

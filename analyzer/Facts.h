@@ -84,6 +84,9 @@ struct StoreFact {
   /// from) the object written to, or is a self-handle.
   bool Closes = false;
   bool IntoOtherObject = false; ///< Written through another object, not this.
+  /// "Owner::field" of an earlier store this one pairs with to close a loop
+  /// (`a->next = b; b->prev = a;`): the cycle is exactly those two edges.
+  std::string ClosesWith;
 };
 
 /// A call passing a self-handle or a capturing lambda as argument ArgIndex

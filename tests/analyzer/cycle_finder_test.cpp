@@ -1,0 +1,168 @@
+// The ownership graph on hand-built facts: which cycles are reported, where,
+// and how facts from different translation units combine.
+#include "analyzer/CycleFinder.h"
+
+#include "gtest/gtest.h"
+
+namespace tenure::analyzer {
+namespace {
+
+Location at(const std::string &File, unsigned Line) { return {File, Line, 1}; }
+
+FieldFact strongField(std::string Owner, std::string Field, std::string Target,
+                      bool InContainer = false) {
+  FieldFact F;
+  F.Owner = std::move(Owner);
+  F.Field = std::move(Field);
+  F.Target = std::move(Target);
+  F.InContainer = InContainer;
+  F.Loc = at("types.h", 1);
+  return F;
+}
+
+StoreFact store(std::string Owner, std::string Field, unsigned Line,
+                ValueKind Value = ValueKind::Other, std::string ValueType = "") {
+  StoreFact S;
+  S.Owner = std::move(Owner);
+  S.Field = std::move(Field);
+  S.Loc = at("code.cpp", Line);
+  S.Value = Value;
+  S.ValueType = std::move(ValueType);
+  S.IntoOtherObject = true;
+  S.Closes = Value == ValueKind::SelfHandle;
+  return S;
+}
+
+Facts parentChildTypes() {
+  Facts F;
+  F.Records = {{"Parent", at("types.h", 1), {}}, {"Child", at("types.h", 2), {}}};
+  F.Fields = {strongField("Parent", "children", "Child", /*InContainer=*/true),
+              strongField("Child", "parent", "Parent")};
+  return F;
+}
+
+TEST(CycleFinder, TypesAloneAreNotACycle) {
+  EXPECT_TRUE(findCycles(parentChildTypes()).empty());
+}
+
+TEST(CycleFinder, ReportsWhereASelfHandleClosesTheCycle) {
+  Facts F = parentChildTypes();
+  F.Stores = {store("Parent", "children", 10),
+              store("Child", "parent", 11, ValueKind::SelfHandle, "Parent")};
+  std::vector<CycleFinding> Found = findCycles(F);
+  ASSERT_EQ(Found.size(), 1u);
+  EXPECT_EQ(Found[0].Loc, at("code.cpp", 11));
+  EXPECT_EQ(Found[0].BackEdge, "Child::parent");
+  EXPECT_EQ(Found[0].Notes.size(), 2u);
+  EXPECT_NE(Found[0].Message.find("Child -parent-> Parent -children-> Child closed here"),
+            std::string::npos)
+      << Found[0].Message;
+}
+
+TEST(CycleFinder, AnEdgeNeverWrittenBreaksTheCycle) {
+  Facts F = parentChildTypes();
+  F.Stores = {store("Child", "parent", 11, ValueKind::SelfHandle, "Parent")};
+  EXPECT_TRUE(findCycles(F).empty());
+}
+
+TEST(CycleFinder, FactsFromSeveralTranslationUnitsJoin) {
+  // types in a header, the child's store in one .cpp, the parent's in another.
+  Facts Header = parentChildTypes();
+  Facts ParentTU;
+  ParentTU.Stores = {store("Parent", "children", 20)};
+  Facts ChildTU;
+  ChildTU.Stores = {store("Child", "parent", 30, ValueKind::Param)};
+  ChildTU.Stores.back().Function = "c:@S@Child@F@Child#";
+  ChildTU.Stores.back().ParamIndex = 0;
+  CallFact Call;
+  Call.Callee = "c:@S@Child@F@Child#";
+  Call.Loc = at("parent.cpp", 21);
+  Call.ValueType = "Parent";
+  ParentTU.Calls = {Call};
+
+  EXPECT_TRUE(findCycles(mergeFacts({Header, ChildTU})).empty());
+  std::vector<CycleFinding> Found =
+      findCycles(mergeFacts({Header, ParentTU, ChildTU}));
+  ASSERT_EQ(Found.size(), 1u);
+  EXPECT_EQ(Found[0].Loc, at("parent.cpp", 21)) << "reported at the call";
+}
+
+TEST(CycleFinder, TwoTypesWrittenEverywhereAreACycleWithoutASelfHandle) {
+  Facts F = parentChildTypes();
+  F.Stores = {store("Parent", "children", 10), store("Child", "parent", 12)};
+  std::vector<CycleFinding> Found = findCycles(F);
+  ASSERT_EQ(Found.size(), 1u);
+  EXPECT_EQ(Found[0].BackEdge, "Child::parent") << "the single handle, not the container";
+  EXPECT_EQ(Found[0].Loc, at("code.cpp", 12));
+}
+
+TEST(CycleFinder, OneTypeLoopsNeedAClosingStatement) {
+  Facts F;
+  F.Records = {{"Node", at("types.h", 1), {}}};
+  F.Fields = {strongField("Node", "children", "Node", true),
+              strongField("Node", "next", "Node")};
+  F.Stores = {store("Node", "children", 5), store("Node", "next", 6)};
+  EXPECT_TRUE(findCycles(F).empty()) << "a tree and a list are not cycles";
+  F.Stores.push_back(store("Node", "next", 7));
+  F.Stores.back().Closes = true;
+  F.Stores.back().IntoOtherObject = false;
+  ASSERT_EQ(findCycles(F).size(), 1u);
+}
+
+TEST(CycleFinder, AnEdgeToABaseLandsOnASubclassOnlyWhenAStoreShowsIt) {
+  Facts F;
+  F.Records = {{"Widget", at("types.h", 1), {}},
+               {"Panel", at("types.h", 2), {"Widget"}},
+               {"Window", at("types.h", 3), {}}};
+  F.Fields = {strongField("Window", "root", "Widget"),
+              strongField("Panel", "window", "Window")};
+  F.Stores = {store("Window", "root", 10, ValueKind::Other, "Widget"),
+              store("Panel", "window", 11, ValueKind::Other, "Window")};
+  EXPECT_TRUE(findCycles(F).empty());
+  F.Stores.push_back(store("Window", "root", 12, ValueKind::Other, "Panel"));
+  std::vector<CycleFinding> Found = findCycles(F);
+  ASSERT_EQ(Found.size(), 1u);
+  EXPECT_EQ(Found[0].Types, (std::vector<std::string>{"Panel", "Window"}));
+}
+
+TEST(CycleFinder, BaseFieldsBelongToSubclasses) {
+  Facts F;
+  F.Records = {{"Listener", at("types.h", 1), {}},
+               {"Logger", at("types.h", 2), {"Listener"}},
+               {"Bus", at("types.h", 3), {}}};
+  F.Fields = {strongField("Listener", "bus", "Bus"),
+              strongField("Bus", "logger", "Logger")};
+  F.Stores = {store("Bus", "logger", 5),
+              store("Listener", "bus", 6, ValueKind::Other, "Bus")};
+  std::vector<CycleFinding> Found = findCycles(F);
+  ASSERT_EQ(Found.size(), 1u);
+  EXPECT_EQ(Found[0].BackEdge, "Listener::bus");
+}
+
+TEST(CycleFinder, ALambdaStoredThroughASetterOfAMemberObjectCloses) {
+  Facts F;
+  F.Records = {{"Session", at("s.h", 1), {}}, {"Timer", at("s.h", 2), {}}};
+  FieldFact Timer = strongField("Session", "timer", "Timer");
+  Timer.Kind = FieldKind::Member;
+  FieldFact Callback = strongField("Timer", "callback", "");
+  Callback.Kind = FieldKind::Callback;
+  F.Fields = {Timer, Callback};
+  StoreFact Setter = store("Timer", "callback", 3, ValueKind::Param);
+  Setter.Function = "set_callback";
+  F.Stores = {Setter};
+  CallFact Call;
+  Call.Callee = "set_callback";
+  Call.Value = ValueKind::Lambda;
+  Call.Captures = {"Session"};
+  Call.CapturesSelf = true;
+  Call.ValueType = "Session";
+  Call.Loc = at("s.cpp", 9);
+  F.Calls = {Call};
+  std::vector<CycleFinding> Found = findCycles(F);
+  ASSERT_EQ(Found.size(), 1u);
+  EXPECT_EQ(Found[0].Loc, at("s.cpp", 9));
+  EXPECT_TRUE(Found[0].Fix.empty()) << "no mechanical fix for a capture";
+}
+
+} // namespace
+} // namespace tenure::analyzer
