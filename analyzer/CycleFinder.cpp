@@ -270,6 +270,11 @@ void OwnershipGraph::report(const StoreFact *At, bool ClosedThere,
   std::rotate(Cycle.begin(), Cycle.begin() + BackEdge, Cycle.end());
   const Edge &Back = *Cycle.front().Via;
 
+  // Weakening the only edge of a one-type loop closed by walking it (a ring
+  // of list nodes) would break the list itself: no fix-it there.
+  bool Ring = Cycle.size() == 1 &&
+              !(At && ClosedThere && At->Value == ValueKind::SelfHandle);
+
   CycleFinding Finding;
   std::string Path = Cycle.front().From;
   for (const Step &S : Cycle) {
@@ -281,7 +286,9 @@ void OwnershipGraph::report(const StoreFact *At, bool ClosedThere,
       Back.Kind == FieldKind::Callback
           ? "capture a weak handle in the lambda stored in '" +
                 Finding.BackEdge + "'"
-          : "make '" + Finding.BackEdge + "' a weak handle";
+      : Ring ? "break the loop before its last outside handle goes, or hold "
+               "'" + Finding.BackEdge + "' weakly"
+             : "make '" + Finding.BackEdge + "' a weak handle";
   Finding.Message = llvm::formatv(
       "strong reference cycle {0}{1}: its objects are never freed by "
       "reference counting; {2}",
@@ -291,10 +298,6 @@ void OwnershipGraph::report(const StoreFact *At, bool ClosedThere,
     Location At = S.Via->Lambda ? S.Via->Lambda->Loc : S.Via->Decl->Loc;
     Finding.Notes.push_back({At, describeEdge(S)});
   }
-  // Weakening the only edge of a one-type loop closed by walking it (a ring
-  // of list nodes) would break the list itself: no fix-it there.
-  bool Ring = Cycle.size() == 1 &&
-              !(At && ClosedThere && At->Value == ValueKind::SelfHandle);
   if (Back.Kind == FieldKind::Strong && Back.Decl && !Back.Decl->InContainer &&
       !Ring)
     Finding.Fix = Back.Decl->WeakFix;

@@ -102,11 +102,31 @@ struct FieldAccess {
   const Expr *Base = nullptr;
 };
 
+// The field a getter returns by reference: `T& f() { return field_; }`.
+const FieldDecl *returnedField(const CXXMethodDecl *Method) {
+  if (!Method || !Method->getReturnType()->isLValueReferenceType())
+    return nullptr;
+  const auto *Body = dyn_cast_or_null<CompoundStmt>(Method->getBody());
+  if (!Body || Body->size() != 1)
+    return nullptr;
+  const auto *Return = dyn_cast<ReturnStmt>(Body->body_front());
+  if (!Return || !Return->getRetValue())
+    return nullptr;
+  const auto *ME = dyn_cast<MemberExpr>(ignoreWrappers(Return->getRetValue()));
+  if (!ME || !isa<CXXThisExpr>(ignoreWrappers(ME->getBase())))
+    return nullptr;
+  return dyn_cast<FieldDecl>(ME->getMemberDecl());
+}
+
 FieldAccess fieldAccess(const Expr *E) {
   E = ignoreWrappers(E);
   if (const auto *ME = dyn_cast_or_null<MemberExpr>(E))
     if (const auto *FD = dyn_cast<FieldDecl>(ME->getMemberDecl()))
       return {FD, ME, ME->getBase()};
+  // A handle behind a getter returning a reference is the field itself.
+  if (const auto *MCE = dyn_cast_or_null<CXXMemberCallExpr>(E))
+    if (const FieldDecl *FD = returnedField(MCE->getMethodDecl()))
+      return {FD, nullptr, MCE->getImplicitObjectArgument()};
   return {};
 }
 
@@ -175,9 +195,18 @@ const VarDecl *accessedVariable(const Expr *Base) {
   return nullptr;
 }
 
+// A value that empties a handle: nullptr, {}, or a default-constructed one.
 bool isNullValue(const Expr *E) {
   E = ignoreWrappers(E);
-  return E && (isa<CXXNullPtrLiteralExpr>(E) || isa<GNUNullExpr>(E));
+  if (!E)
+    return false;
+  if (isa<CXXNullPtrLiteralExpr>(E) || isa<GNUNullExpr>(E))
+    return true;
+  if (const auto *Init = dyn_cast<InitListExpr>(E))
+    return Init->getNumInits() == 0;
+  if (const auto *Construct = dyn_cast<CXXConstructExpr>(E))
+    return Construct->getNumArgs() == 0;
+  return false;
 }
 
 const llvm::StringSet<> &insertingMethods() {
@@ -226,6 +255,7 @@ private:
   enum class Pass { Learn, Record };
 
   void learnAssignment(const Expr *LHS, const Expr *RHS);
+  FieldAccess writtenField(const Expr *LHS) const;
   bool isSelfHandle(const Expr *E) const;
   const LambdaExpr *lambdaOf(const Expr *E) const;
   std::optional<unsigned> paramIndex(const Expr *E) const;
@@ -244,6 +274,8 @@ private:
   Pass Phase = Pass::Learn;
   llvm::SmallPtrSet<const VarDecl *, 8> SelfVars;
   llvm::DenseMap<const VarDecl *, const LambdaExpr *> LambdaVars;
+  // `auto &slot = obj->field;`: writing slot writes the field.
+  llvm::DenseMap<const VarDecl *, FieldAccess> FieldAliases;
   llvm::DenseMap<const VarDecl *, llvm::SmallPtrSet<const VarDecl *, 4>>
       DerivedFrom;
   // Stores "Base->f = Value" between two locals, for the mutual-store rule.
@@ -455,8 +487,19 @@ bool BodyAnalyzer::VisitVarDecl(VarDecl *VD) {
       LambdaVars[VD] = LE;
     if (const VarDecl *Root = rootVariable(Init))
       DerivedFrom[VD].insert(Root);
+    if (VD->getType()->isReferenceType())
+      if (FieldAccess Access = fieldAccess(Init); Access.Field)
+        FieldAliases[VD] = {Access.Field, nullptr, Access.Base};
   }
   return true;
+}
+
+FieldAccess BodyAnalyzer::writtenField(const Expr *LHS) const {
+  if (FieldAccess Access = fieldAccess(LHS); Access.Field)
+    return Access;
+  if (const VarDecl *Alias = bareVariable(LHS))
+    return FieldAliases.lookup(Alias);
+  return {};
 }
 
 bool BodyAnalyzer::VisitBinaryOperator(BinaryOperator *BO) {
@@ -466,7 +509,7 @@ bool BodyAnalyzer::VisitBinaryOperator(BinaryOperator *BO) {
     learnAssignment(BO->getLHS(), BO->getRHS());
     return true;
   }
-  FieldAccess Target = fieldAccess(BO->getLHS());
+  FieldAccess Target = writtenField(BO->getLHS());
   if (Target.Field)
     emitStore(Target, isThis(Target.Base), BO->getRHS(), BO->getOperatorLoc());
   return true;
@@ -484,7 +527,7 @@ bool BodyAnalyzer::VisitCXXOperatorCallExpr(CXXOperatorCallExpr *OCE) {
   if (const auto *Subscript = dyn_cast_or_null<CXXOperatorCallExpr>(LHS))
     if (Subscript->getOperator() == OO_Subscript)
       LHS = Subscript->getArg(0);
-  FieldAccess Target = fieldAccess(LHS);
+  FieldAccess Target = writtenField(LHS);
   if (Target.Field)
     emitStore(Target, isThis(Target.Base), OCE->getArg(1),
               OCE->getOperatorLoc());
@@ -497,7 +540,7 @@ bool BodyAnalyzer::VisitCXXMemberCallExpr(CXXMemberCallExpr *MCE) {
   const CXXMethodDecl *Method = MCE->getMethodDecl();
   if (!Method || !Method->getIdentifier())
     return true;
-  FieldAccess Target = fieldAccess(MCE->getImplicitObjectArgument());
+  FieldAccess Target = writtenField(MCE->getImplicitObjectArgument());
   if (!Target.Field)
     return true;
   // These work the same on a weak handle: not reads to rewrite, and a
@@ -631,8 +674,11 @@ void BodyAnalyzer::emitStore(const FieldAccess &Target, bool IntoThis,
     return;
   if (Target.Member)
     C.StoredThrough.insert(Target.Member);
-  if (isNullValue(Value))
+  // Clearing a field is not what fills it.
+  if (isNullValue(Value)) {
     C.Uses[Field].Unfixable = true;
+    return;
+  }
 
   StoreFact S;
   S.Owner = recordName(Owner);
