@@ -206,9 +206,18 @@ loadCompilations(llvm::ArrayRef<std::string> FixedFlags, bool HaveFixedFlags) {
   if (HaveFixedFlags) {
     DB = std::make_unique<tooling::FixedCompilationDatabase>(".", FixedFlags);
   } else if (!BuildPath.empty()) {
-    DB = tooling::CompilationDatabase::loadFromDirectory(BuildPath, Message);
-    if (!DB)
-      fatal(BuildPath + ": cannot load the compile database: " + Message);
+    llvm::SmallString<256> File(BuildPath.getValue());
+    llvm::sys::path::append(File, "compile_commands.json");
+    if (!llvm::sys::fs::exists(File))
+      fatal(BuildPath + ": cannot load the compile database: no "
+                        "compile_commands.json (configure with "
+                        "-DCMAKE_EXPORT_COMPILE_COMMANDS=ON)");
+    DB = tooling::JSONCompilationDatabase::loadFromFile(
+        File, Message, tooling::JSONCommandLineSyntax::AutoDetect);
+    if (!DB) {
+      std::replace(Message.begin(), Message.end(), '\n', ' ');
+      fatal(File + ": cannot load the compile database: " + Message);
+    }
     DB = tooling::inferMissingCompileCommands(std::move(DB));
   } else if (!Sources.empty()) {
     DB = tooling::CompilationDatabase::autoDetectFromSource(Sources.front(),

@@ -1,0 +1,229 @@
+#!/usr/bin/env python3
+"""tenure-analyze as a user meets it: exit codes, formats, bad input.
+
+Each case is a function; ctest runs one per entry:
+  driver_test.py --analyzer EXE --plugin LIB --tools-dir DIR --include DIR CASE
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+LEAK = '''#include <memory>
+#include <vector>
+struct Owner;
+struct Item { std::shared_ptr<Owner> owner; };
+struct Owner : std::enable_shared_from_this<Owner> {
+  std::vector<std::shared_ptr<Item>> items;
+  void add(std::shared_ptr<Item> i) { i->owner = shared_from_this(); items.push_back(i); }
+};
+'''
+CLEAN = '''#include <memory>
+struct Leaf { std::weak_ptr<Leaf> up; };
+int main() { return 0; }
+'''
+
+
+class Case:
+    def __init__(self, args, work):
+        self.args = args
+        self.work = work
+
+    def write(self, name, text):
+        path = os.path.join(self.work, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, 'w') as f:
+            f.write(text)
+        return path
+
+    def run(self, *argv, cwd=None):
+        result = subprocess.run([self.args.analyzer] + list(argv),
+                                cwd=cwd or self.work, capture_output=True, text=True)
+        return result.returncode, result.stdout, result.stderr
+
+    def compile_db(self, files, flags='-std=c++20'):
+        entries = [{'directory': self.work, 'file': f,
+                    'command': 'clang++-19 %s -c %s -o %s.o' % (flags, f, f)}
+                   for f in files]
+        self.write('build/compile_commands.json', json.dumps(entries))
+        return os.path.join(self.work, 'build')
+
+
+def expect(condition, message, *context):
+    if not condition:
+        sys.stderr.write('FAILED: %s\n' % message)
+        for c in context:
+            sys.stderr.write('--- context ---\n%s\n' % c)
+        sys.exit(1)
+
+
+def case_exit_codes(c):
+    leak = c.write('leak.cpp', LEAK)
+    clean = c.write('clean.cpp', CLEAN)
+    code, out, err = c.run(clean, '--', '-std=c++20')
+    expect(code == 0 and out == '', 'a clean file exits 0 silently', out, err)
+    code, out, err = c.run(leak, '--', '-std=c++20')
+    expect(code == 1, 'findings exit 1', out, err)
+    expect('leak.cpp:7:48: warning: strong reference cycle' in out, 'clang-style text', out)
+    expect('1 finding in 1 translation unit' in err, 'summary on stderr', err)
+
+
+def case_compile_database_and_parallel_units(c):
+    files = [c.write('src/leak.cpp', LEAK), c.write('src/clean.cpp', CLEAN)]
+    for i in range(4):
+        files.append(c.write('src/more%d.cpp' % i, CLEAN))
+    build = c.compile_db(files)
+    code, out, err = c.run('-p', build, '-j', '2')
+    expect(code == 1, '-p runs every file of the database', out, err)
+    expect('6 translation units' in err, 'all six analysed', err)
+    expect(out.count('warning:') == 1, 'one finding', out)
+    code, out, err = c.run('-p', build, files[1])
+    expect(code == 0, 'a single file from the database', out, err)
+
+
+def case_parse_error_other_units_still_analysed(c):
+    broken = c.write('broken.cpp', 'int main() { return undefined_name; }\n')
+    leak = c.write('leak.cpp', LEAK)
+    code, out, err = c.run(broken, leak, '--', '-std=c++20')
+    expect(code == 2, 'a parse error exits 2', out, err)
+    expect("broken.cpp:1:21: error: use of undeclared identifier 'undefined_name'" in out,
+           "clang's error is shown", out)
+    expect('leak.cpp:7:48: warning:' in out, 'the other TU is still analysed', out)
+
+
+def case_bad_compile_database(c):
+    code, out, err = c.run('-p', os.path.join(c.work, 'nowhere'))
+    expect(code == 2 and 'cannot load the compile database' in err
+           and err.count('\n') == 1, 'missing database: one line, exit 2', err)
+    c.write('bad/compile_commands.json', '{"not": "a list"')
+    code, out, err = c.run('-p', os.path.join(c.work, 'bad'))
+    expect(code == 2 and 'cannot load the compile database' in err, 'malformed database', err)
+    code, out, err = c.run(os.path.join(c.work, 'missing.cpp'), '--', '-std=c++20')
+    expect(code == 2 and 'missing.cpp: no such file' in err, 'missing source', err)
+
+
+def case_bad_configuration(c):
+    leak = c.write('leak.cpp', LEAK)
+    code, out, err = c.run('--checks=-*,tenure-ref-cycles', leak, '--')
+    expect(code == 2 and "unknown check 'tenure-ref-cycles'" in err, 'unknown check', err)
+    code, out, err = c.run('--config={Checks: [', leak, '--')
+    expect(code == 2 and '--config: malformed configuration' in err, 'bad --config', err)
+    code, out, err = c.run('--format=xml', leak, '--')
+    expect(code == 2, 'unknown format is a usage error', err)
+    c.write('proj/.clang-tidy', 'Checks: [unterminated\n')
+    inner = c.write('proj/a.cpp', CLEAN)
+    code, out, err = c.run(inner, '--', '-std=c++20')
+    expect(code == 2 and '.clang-tidy: malformed configuration' in err,
+           'a malformed .clang-tidy is an error, not ignored', err)
+    code, out, err = c.run('--checks=-*', leak, '--')
+    expect(code == 2 and 'no checks enabled' in err, 'nothing enabled', err)
+
+
+def case_configuration_is_honoured(c):
+    c.write('quiet/.clang-tidy', 'Checks: "-*"\n')
+    leak = c.write('quiet/leak.cpp', LEAK)
+    code, out, err = c.run(leak, '--', '-std=c++20')
+    expect(code == 2 and 'no checks enabled' in err, '.clang-tidy turns checks off', err)
+    c.write('custom/.clang-tidy',
+            "Checks: '-*,tenure-ref-cycle'\nCheckOptions:\n"
+            "  tenure-ref-cycle.StrongHandles: '::std::unique_ptr'\n")
+    leak2 = c.write('custom/leak.cpp', LEAK)
+    code, out, err = c.run(leak2, '--', '-std=c++20')
+    expect(code == 0, 'options from .clang-tidy: shared_ptr no longer strong', out, err)
+
+
+def case_sarif_and_json(c):
+    leak = c.write('leak.cpp', LEAK)
+    sarif_path = os.path.join(c.work, 'out.sarif')
+    code, out, err = c.run('--format=sarif', '--output=' + sarif_path, leak, '--', '-std=c++20')
+    expect(code == 1 and out == '', 'report goes to --output', out, err)
+    sarif = json.load(open(sarif_path))
+    expect(sarif['version'] == '2.1.0', 'SARIF 2.1.0')
+    run = sarif['runs'][0]
+    expect(run['tool']['driver']['rules'][0]['id'] == 'tenure-ref-cycle', 'rule per check')
+    result = run['results'][0]
+    expect(result['locations'][0]['physicalLocation']['artifactLocation']['uri'] == 'leak.cpp',
+           'relative uri', json.dumps(result))
+    expect(len(result['relatedLocations']) == 2, 'an edge per related location')
+    first = result['partialFingerprints']
+
+    # Moving the code down keeps the fingerprint.
+    c.write('leak.cpp', '\n\n// moved\n' + LEAK)
+    c.run('--format=sarif', '--output=' + sarif_path, leak, '--', '-std=c++20')
+    moved = json.load(open(sarif_path))['runs'][0]['results'][0]
+    expect(moved['partialFingerprints'] == first, 'fingerprints ignore line numbers')
+    expect(moved['locations'][0]['physicalLocation']['region']['startLine'] == 10, 'moved')
+
+    code, out, err = c.run('--format=json', leak, '--', '-std=c++20')
+    findings = json.loads(out)['findings']
+    expect(len(findings) == 1 and findings[0]['check'] == 'tenure-ref-cycle'
+           and len(findings[0]['notes']) == 2, 'JSON findings', out)
+
+
+def case_output_is_never_half_written(c):
+    leak = c.write('leak.cpp', LEAK)
+    target = c.write('report.txt', 'previous report\n')
+    code, out, err = c.run('--output=' + os.path.join(c.work, 'no/such/dir/r.txt'),
+                           leak, '--', '-std=c++20')
+    expect(code == 2 and 'cannot write the report' in err, 'unwritable output', err)
+    code, out, err = c.run('--checks=-*,nonexistent-check', '--output=' + target, leak, '--')
+    expect(open(target).read() == 'previous report\n', 'a failed run keeps the old report')
+
+
+def case_per_tu_facts_and_merge(c):
+    leak = c.write('leak.cpp', LEAK)
+    facts = os.path.join(c.work, 'leak.facts.json')
+    code, out, err = c.run('--emit-facts=' + facts, leak, '--', '-std=c++20')
+    expect(code == 0 and os.path.exists(facts), 'the per-TU step writes its facts', err)
+    code, out, err = c.run('--merge-facts', facts)
+    expect(code == 1 and 'strong reference cycle' in out, 'the merge step reports', out, err)
+    bad = c.write('bad.json', '{"version": 1}')
+    code, out, err = c.run('--merge-facts', bad)
+    expect(code == 2 and 'bad.json: not a tenure-analyze --emit-facts file' in err,
+           'a malformed facts file', err)
+
+
+def case_fix_applies_the_weak_handle(c):
+    leak = c.write('leak.cpp', LEAK)
+    code, out, err = c.run('--fix', leak, '--', '-std=c++20')
+    fixed = open(leak).read()
+    expect('struct Item { std::weak_ptr<Owner> owner; };' in fixed, 'fix applied', fixed)
+    code, out, err = c.run(leak, '--', '-std=c++20')
+    expect(code == 0, 'the fixed code has no cycle', out)
+
+
+def case_plugin_through_cmake_clang_tidy(c):
+    source = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'tidy_consumer')
+    tidy = ';'.join([os.path.join(c.args.tools_dir, 'clang-tidy'),
+                     '--load=' + c.args.plugin, '--checks=-*,tenure-*',
+                     '--warnings-as-errors=tenure-*'])
+    build = os.path.join(c.work, 'build')
+    subprocess.run(['cmake', '-S', source, '-B', build, '-G', 'Ninja',
+                    '-DCMAKE_CXX_COMPILER=' + os.path.join(c.args.tools_dir, 'clang++'),
+                    '-DCMAKE_CXX_CLANG_TIDY=' + tidy], check=True, capture_output=True)
+    result = subprocess.run(['cmake', '--build', build], capture_output=True, text=True)
+    expect(result.returncode != 0, 'the finding fails the build', result.stdout)
+    expect('leaky.cpp:6:27: error: strong reference cycle Session -on_done_-> Session'
+           in result.stdout and '[tenure-ref-cycle,-warnings-as-errors]' in result.stdout,
+           'reported through CMAKE_CXX_CLANG_TIDY', result.stdout)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--analyzer', required=True)
+    parser.add_argument('--plugin', required=True)
+    parser.add_argument('--tools-dir', required=True)
+    parser.add_argument('case')
+    args = parser.parse_args()
+    work = tempfile.mkdtemp(prefix='tenure-driver-')
+    try:
+        globals()['case_' + args.case](Case(args, work))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == '__main__':
+    main()
