@@ -240,24 +240,31 @@ std::string OwnershipGraph::cycleKey(const std::vector<Step> &Cycle) {
   return llvm::join(Parts, "|");
 }
 
+// Records in anonymous namespaces carry their file after '@' so that two
+// TUs' records stay apart; messages show the name the user wrote.
+std::string shown(llvm::StringRef Record) {
+  return Record.take_until([](char C) { return C == '@'; }).str();
+}
+
 std::string describeEdge(const Step &S) {
   const Edge &E = *S.Via;
-  std::string Field = "'" + fieldKey(E.Owner, E.Field) + "'";
+  std::string Field = "'" + fieldKey(shown(E.Owner), E.Field) + "'";
+  std::string Target = shown(E.Target);
   std::string Landing =
-      S.To != E.Target ? " (here a '" + S.To + "')" : std::string();
+      S.To != E.Target ? " (here a '" + shown(S.To) + "')" : std::string();
   switch (E.Kind) {
   case FieldKind::Strong:
     if (E.Decl && E.Decl->InContainer)
       return llvm::formatv("{0} holds strong handles to '{1}'{2} in a '{3}'",
-                           Field, E.Target, Landing, E.Decl->TypeSpelling);
+                           Field, Target, Landing, E.Decl->TypeSpelling);
     return llvm::formatv("{0} holds a strong handle to '{1}'{2}", Field,
-                         E.Target, Landing);
+                         Target, Landing);
   case FieldKind::Member:
-    return llvm::formatv("{0} owns a '{1}'{2}", Field, E.Target, Landing);
+    return llvm::formatv("{0} owns a '{1}'{2}", Field, Target, Landing);
   case FieldKind::Callback:
     return llvm::formatv(
         "{0} holds a lambda that captures a strong handle to '{1}'", Field,
-        E.Target);
+        Target);
   }
   llvm_unreachable("unknown edge kind");
 }
@@ -276,12 +283,12 @@ void OwnershipGraph::report(const StoreFact *At, bool ClosedThere,
               !(At && ClosedThere && At->Value == ValueKind::SelfHandle);
 
   CycleFinding Finding;
-  std::string Path = Cycle.front().From;
+  std::string Path = shown(Cycle.front().From);
   for (const Step &S : Cycle) {
-    Path += " -" + S.Via->Field + "-> " + S.To;
-    Finding.Types.push_back(S.From);
+    Path += " -" + S.Via->Field + "-> " + shown(S.To);
+    Finding.Types.push_back(shown(S.From));
   }
-  Finding.BackEdge = fieldKey(Back.Owner, Back.Field);
+  Finding.BackEdge = fieldKey(shown(Back.Owner), Back.Field);
   std::string Advice =
       Back.Kind == FieldKind::Callback
           ? "capture a weak handle in the lambda stored in '" +

@@ -294,6 +294,17 @@ public:
 
   bool shouldVisitTemplateInstantiations() const { return true; }
 
+  // Declarations only: bodies are the BodyAnalyzer's, and nothing in system
+  // headers becomes a fact. Skipping both keeps the walk small next to the
+  // parse.
+  bool TraverseStmt(Stmt *) { return true; }
+  bool TraverseDecl(Decl *D) {
+    if (D && !isa<TranslationUnitDecl>(D) && D->getLocation().isValid() &&
+        SM.isInSystemHeader(SM.getExpansionLoc(D->getLocation())))
+      return true;
+    return RecursiveASTVisitor::TraverseDecl(D);
+  }
+
   bool VisitCXXRecordDecl(CXXRecordDecl *RD);
   bool VisitFunctionDecl(FunctionDecl *FD);
   Facts finish();

@@ -537,12 +537,28 @@ std::vector<TUResult> runWorkers(llvm::ArrayRef<std::string> Files,
         llvm::append_range(Args, FixedFlags);
       }
       llvm::SmallVector<llvm::StringRef, 16> ArgRefs(Args.begin(), Args.end());
+      // The worker's findings come back in its result file; its stderr is
+      // kept for what is not a finding (a crash report), minus the
+      // compiler's "N warnings generated." tallies.
+      std::string ErrPath = (TempDir + "/" + llvm::Twine(I) + ".err").str();
+      std::optional<llvm::StringRef> Redirects[] = {std::nullopt,
+                                                    llvm::StringRef(""),
+                                                    llvm::StringRef(ErrPath)};
       std::string Message;
-      int Code = llvm::sys::ExecuteAndWait(Self, ArgRefs, std::nullopt, {}, 0, 0,
-                                           &Message);
+      int Code = llvm::sys::ExecuteAndWait(Self, ArgRefs, std::nullopt,
+                                           Redirects, 0, 0, &Message);
       llvm::Expected<TUResult> R = readTUResult(ResultPath);
       llvm::sys::fs::remove(ResultPath);
+      std::string Stderr;
+      if (auto Buffer = llvm::MemoryBuffer::getFile(ErrPath))
+        Stderr = (*Buffer)->getBuffer().str();
+      llvm::sys::fs::remove(ErrPath);
       std::lock_guard<std::mutex> Guard(Lock);
+      llvm::SmallVector<llvm::StringRef, 8> Lines;
+      llvm::StringRef(Stderr).split(Lines, '\n', -1, /*KeepEmpty=*/false);
+      for (llvm::StringRef Line : Lines)
+        if (!Line.ends_with(" generated."))
+          llvm::errs() << Line << '\n';
       if ((Code != ExitClean && Code != ExitError) || !R) {
         if (R)
           llvm::consumeError(R.takeError());
