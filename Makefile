@@ -20,6 +20,7 @@ bench: deps
 	cmake --preset release
 	cmake --build --preset release --target tenure-bench
 	./build/release/bench/tenure-bench
+	cmake --build --preset release --target analyzer-bench
 
 clean:
 	rm -rf build
