@@ -4,6 +4,8 @@
 
 struct Node {
   std::shared_ptr<Node> next;
+  // No fix-it: a weak `next` would break the list itself.
+  // CHECK-FIXES: std::shared_ptr<Node> next;
   int value = 0;
 };
 
