@@ -4,7 +4,7 @@
 #include <typeinfo>
 
 #include "allocation.h"
-#include "sanitizer.h"
+#include "tenure/detail/sanitizer.h"
 #include "tenure/detail/fail.h"
 #include "tenure/weak.h"
 

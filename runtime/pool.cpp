@@ -17,7 +17,7 @@
 #include <new>
 
 #include "absl/strings/str_format.h"
-#include "sanitizer.h"
+#include "tenure/detail/sanitizer.h"
 #include "tenure/detail/config.h"
 
 namespace tenure::pool {
@@ -133,13 +133,13 @@ Global& global() {
   return *g;
 }
 
+#if TENURE_CHECKS
 [[noreturn]] void fatal(const std::string& what) noexcept {
   std::fprintf(stderr, "tenure: fatal: pool: %s\n", what.c_str());
   std::fflush(stderr);
   std::abort();
 }
 
-#if TENURE_CHECKS
 // Which 4 MiB address ranges are arenas, readable without the lock: checked
 // builds use it to reject pointers the pool never handed out. Untouched
 // parts of the table cost no memory.
