@@ -44,6 +44,7 @@ enum class PoolState : std::uint8_t { kAvailable, kFull, kAbandoned };
 // without a comment belong to the owning thread (or to the global lock while
 // the pool has no owner).
 struct Pool {
+  // What allocation and free touch comes first, on one cache line.
   FreeBlock* free = nullptr;
   char* bump = nullptr;  // blocks past here were never handed out
   char* end = nullptr;
@@ -52,13 +53,14 @@ struct Pool {
   // Set under the global lock when the pool is (re)assigned a class.
   std::uint32_t block_size = 0;
   std::uint32_t size_class = 0;
-  std::uint32_t capacity = 0;
-  Arena* arena = nullptr;
-  unsigned index = 0;  // in the arena
   PoolState state = PoolState::kAvailable;
+  std::atomic<ThreadCache*> owner{nullptr};  // null once abandoned
+
+  std::uint32_t capacity = 0;
+  unsigned index = 0;  // in the arena
+  Arena* arena = nullptr;
   Pool* prev = nullptr;
   Pool* next = nullptr;
-  std::atomic<ThreadCache*> owner{nullptr};  // null once abandoned
   // Blocks freed by other threads; on its own cache line.
   alignas(64) std::atomic<FreeBlock*> remote{nullptr};
 #if TENURE_CHECKS
