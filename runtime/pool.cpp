@@ -1,9 +1,12 @@
 // The pooled small-object allocator, in CPython's obmalloc shape (arenas cut
 // into pools, pools cut into blocks of one size class) with mimalloc's answer
 // to threads: every pool belongs to one thread, which allocates and frees
-// there without atomics or locks; a block freed on another thread goes onto
-// the pool's lock-free remote list, which the owner collects when it runs
-// short. The global lock is taken only per pool (64 KiB), never per block.
+// there without atomics or locks; a block given back by another thread goes
+// onto the pool's lock-free remote list, which the owner collects when it
+// runs short. In front of the pools each thread keeps a short list of freed
+// blocks per class (tcmalloc's thread cache), so the common allocate/free
+// pair touches only the block and that list. The global lock is taken only
+// per pool (64 KiB), never per block.
 #include "tenure/pool.h"
 
 #include <sys/mman.h>
@@ -97,7 +100,24 @@ struct PoolList {
   }
 };
 
+// Freed blocks a thread keeps for its next allocations of the class, from
+// whichever pool (and whichever thread's pool) they came: the fast path
+// touches only the block and this list, not the pool header (tcmalloc's
+// thread cache). Bounded; the overflow goes back to the pools.
+struct FrontList {
+  FreeBlock* head = nullptr;
+  std::uint32_t count = 0;
+};
+
+constexpr std::size_t kFrontBytes = std::size_t{32} << 10;
+constexpr std::uint32_t front_limit(std::size_t cls) {
+  std::size_t blocks = kFrontBytes / ((cls + 1) * kGranule);
+  return static_cast<std::uint32_t>(blocks < 64 ? 64 : blocks > 256 ? 256
+                                                                    : blocks);
+}
+
 struct ThreadCache {
+  std::array<FrontList, kClasses> front;
   // Per size class: pools with room (the head is the one allocated from),
   // and pools that were full the last time the owner looked.
   std::array<PoolList, kClasses> available;
@@ -455,9 +475,34 @@ void retire_cache(ThreadCache* cache) {
   g.spare_caches = cache;
 }
 
+// Gives `n` blocks of the front list back to their pools: the thread's own
+// directly, other threads' through their remote lists.
+void flush_front(ThreadCache& cache, std::size_t cls, std::uint32_t n) {
+  FrontList& front = cache.front[cls];
+  for (; n > 0 && front.head; --n) {
+    FreeBlock* block = front.head;
+    unpoison(block, sizeof(FreeBlock));
+    front.head = block->next;
+    --front.count;
+    Pool* pool = pool_of(block);
+    if (pool->owner.load(std::memory_order_relaxed) == &cache) {
+      free_local(cache, pool, block);
+    } else {
+      remote_free(pool, block);
+    }
+  }
+}
+
+void flush_fronts(ThreadCache& cache) {
+  for (std::size_t cls = 0; cls < kClasses; ++cls) {
+    flush_front(cache, cls, cache.front[cls].count);
+  }
+}
+
 struct CacheOwner {
   ~CacheOwner() {
     if (!t_cache) return;
+    flush_fronts(*t_cache);
     ThreadCache* cache = t_cache;
     t_cache = nullptr;
     t_cache_gone = true;
@@ -495,6 +540,16 @@ void* allocate(std::size_t size) {
   if (size > kMaxSize) return ::operator new(size);
   std::size_t cls = size_class(size);
   if (ThreadCache* cache = t_cache) {
+    FrontList& front = cache->front[cls];
+    if (FreeBlock* block = front.head) {
+      unpoison(block, (cls + 1) * kGranule);
+      front.head = block->next;
+      --front.count;
+#if TENURE_CHECKS
+      mark_live(pool_of(block), block);
+#endif
+      return block;
+    }
     if (Pool* pool = cache->available[cls].head) {
       if (void* block = take(pool)) return block;
     }
@@ -511,18 +566,25 @@ void deallocate(void* block, std::size_t size) noexcept {
 #if TENURE_CHECKS
   check_free(block, size);
 #endif
-  Pool* pool = pool_of(block);
   ThreadCache* cache = t_cache;
-  if (cache && pool->owner.load(std::memory_order_relaxed) == cache) {
-    free_local(*cache, pool, block);
-  } else {
-    remote_free(pool, block);
+  if (!cache) {
+    remote_free(pool_of(block), block);
+    return;
   }
+  std::size_t cls = size_class(size);
+  FrontList& front = cache->front[cls];
+  if (front.count == front_limit(cls)) flush_front(*cache, cls, front.count / 2);
+  auto* freed = static_cast<FreeBlock*>(block);
+  freed->next = front.head;
+  front.head = freed;
+  ++front.count;
+  poison(block, (cls + 1) * kGranule);
 }
 
 void trim() noexcept {
   Global& g = global();
   ThreadCache* cache = t_cache;
+  if (cache) flush_fronts(*cache);
   std::lock_guard<std::mutex> lock(g.mutex);
   for (std::size_t cls = 0; cls < kClasses; ++cls) {
     if (cache) {

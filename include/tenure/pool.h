@@ -31,16 +31,19 @@ void* allocate(std::size_t size);
 // a pointer the pool did not hand out and a size of the wrong class.
 void deallocate(void* block, std::size_t size) noexcept;
 
-// Returns the calling thread's empty pools to their arenas and empty arenas
-// (beyond one spare) to the system, after collecting blocks other threads
-// freed. Happens on its own as blocks are freed; this forces it.
+// Each thread keeps up to 32 KiB (64 to 256 blocks) of freed blocks per
+// size class for its next allocations; the rest go back to their pools, an
+// empty pool to its arena, and an empty arena (beyond one spare) to the
+// system. trim() gives back the calling thread's kept blocks too, collects
+// what other threads freed into its pools, and returns what that empties.
+// A thread that exits does the same.
 void trim() noexcept;
 
 struct ClassStats {
   std::size_t block_size = 0;
   std::size_t pools = 0;
-  // Blocks freed by another thread count as in use until the owning thread
-  // collects them.
+  // Blocks kept by a thread for reuse, and blocks freed by another thread
+  // that the owner has not collected yet, count as in use until trim().
   std::size_t blocks_in_use = 0;
   std::size_t blocks_free = 0;
 };

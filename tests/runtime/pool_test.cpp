@@ -79,7 +79,16 @@ TEST(PoolTest, StatsCountBlocksPerClass) {
   EXPECT_NE(table.find("48 B"), std::string::npos) << table;
   EXPECT_NE(table.find("arenas:"), std::string::npos) << table;
   for (void* p : blocks) pool::deallocate(p, 40);
+  pool::trim();  // the thread kept the freed blocks for reuse until now
   EXPECT_EQ(in_use(48), before);
+}
+
+TEST(PoolTest, FreedBlocksAreReusedFirst) {
+  void* p = pool::allocate(100);
+  pool::deallocate(p, 100);
+  void* q = pool::allocate(112);  // the same class
+  EXPECT_EQ(q, p);
+  pool::deallocate(q, 112);
 }
 
 TEST(PoolTest, LargerRequestsBypassThePool) {
@@ -112,6 +121,7 @@ TEST(PoolTest, MakeAllocatesFromThePool) {
   p.reset();
 #if !TENURE_CHECKS
   // (Checked builds hold the most recent freed object blocks back.)
+  pool::trim();
   EXPECT_EQ(in_use(sizeof(Payload)), before);
 #endif
 }
@@ -194,6 +204,7 @@ TEST(PoolTest, PoolAllocatorServesStandardContainers) {
     std::vector<int, PoolAllocator<int>> vector(10'000, 3);
     EXPECT_EQ(vector[9'999], 3);
   }
+  pool::trim();
   EXPECT_EQ(pool::stats().bytes_in_use, before);
   EXPECT_TRUE(PoolAllocator<int>() == PoolAllocator<double>());
 }
@@ -224,6 +235,7 @@ TEST(PoolDeathTest, OutOfMemoryThrowsBadAllocAndThePoolStaysUsable) {
         setrlimit(RLIMIT_AS, &limit);
         void* p = pool::allocate(256);
         pool::deallocate(p, 256);
+        pool::trim();
         std::exit(threw && pool::stats().bytes_in_use == 0 ? 0 : 1);
       },
       ::testing::ExitedWithCode(0), "");
