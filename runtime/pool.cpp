@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <mutex>
 #include <new>
+#include <string_view>
 
 #include "absl/strings/str_format.h"
 #include "tenure/detail/sanitizer.h"
@@ -255,6 +256,7 @@ Arena* map_arena_locked(Global& g) {
   g.arenas = arena;
   ++g.empty_arenas;
   poison(arena->base, kArenaSize);
+  detail::register_root_region(arena->base, kArenaSize);
 #if TENURE_CHECKS
   register_arena(arena->base, true);
 #endif
@@ -273,6 +275,7 @@ void unmap_arena_locked(Global& g, Arena* arena) {
 #endif
   // The next mapping at this address must not inherit our poison.
   unpoison(arena->base, kArenaSize);
+  detail::unregister_root_region(arena->base, kArenaSize);
   munmap(arena->base, kArenaSize);
   delete arena;
 }
@@ -534,10 +537,26 @@ void* allocate_slow(std::size_t cls) {
   return allocate_in(g.orphan_cache, cls, true);
 }
 
+#if TENURE_ASAN
+// TENURE_POOL=malloc in an ASan build sends every request to operator new,
+// so that LeakSanitizer reports leaked objects one by one (it cannot see
+// into the pool's arenas). Read once; the choice holds for the process.
+bool bypass() {
+  static const bool bypass = [] {
+    const char* value = std::getenv("TENURE_POOL");
+    return value && std::string_view(value) == "malloc";
+  }();
+  return bypass;
+}
+#define TENURE_POOL_BYPASS() bypass()
+#else
+#define TENURE_POOL_BYPASS() false
+#endif
+
 }  // namespace
 
 void* allocate(std::size_t size) {
-  if (size > kMaxSize) return ::operator new(size);
+  if (size > kMaxSize || TENURE_POOL_BYPASS()) return ::operator new(size);
   std::size_t cls = size_class(size);
   if (ThreadCache* cache = t_cache) {
     FrontList& front = cache->front[cls];
@@ -559,7 +578,7 @@ void* allocate(std::size_t size) {
 
 void deallocate(void* block, std::size_t size) noexcept {
   if (!block) return;
-  if (size > kMaxSize) {
+  if (size > kMaxSize || TENURE_POOL_BYPASS()) {
     ::operator delete(block, size);
     return;
   }

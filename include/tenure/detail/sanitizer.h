@@ -17,6 +17,7 @@
 
 #if TENURE_ASAN
 #include <sanitizer/asan_interface.h>
+#include <sanitizer/lsan_interface.h>
 #endif
 
 namespace tenure::detail {
@@ -34,6 +35,26 @@ inline void poison(const void* address, std::size_t size) noexcept {
 inline void unpoison(const void* address, std::size_t size) noexcept {
 #if TENURE_ASAN
   ASAN_UNPOISON_MEMORY_REGION(address, size);
+#else
+  (void)address, (void)size;
+#endif
+}
+
+// Memory the runtime maps itself is invisible to LeakSanitizer unless
+// registered: pointers held there (a std::string's buffer inside a pooled
+// object) would otherwise be reported as leaks.
+inline void register_root_region(const void* address, std::size_t size) noexcept {
+#if TENURE_ASAN
+  __lsan_register_root_region(address, size);
+#else
+  (void)address, (void)size;
+#endif
+}
+
+inline void unregister_root_region(const void* address,
+                                   std::size_t size) noexcept {
+#if TENURE_ASAN
+  __lsan_unregister_root_region(address, size);
 #else
   (void)address, (void)size;
 #endif
