@@ -55,6 +55,16 @@ TEST(PoolTest, EverySizeGetsAnAlignedBlockOfItsOwn) {
   for (auto [p, size] : blocks) pool::deallocate(p, size);
 }
 
+TEST(PoolTest, SizeZeroGetsADistinctBlock) {
+  void* a = pool::allocate(0);
+  void* b = pool::allocate(0);
+  EXPECT_NE(a, nullptr);
+  EXPECT_NE(a, b);
+  pool::deallocate(a, 0);
+  pool::deallocate(b, 0);
+  pool::deallocate(nullptr, 0);  // like operator delete: nothing to do
+}
+
 TEST(PoolTest, SizeClassesAreSixteenByteSteps) {
   EXPECT_EQ(pool::size_class(0), 0u);
   EXPECT_EQ(pool::size_class(1), 0u);
