@@ -7,6 +7,7 @@
 // and the resident memory left after allocating and freeing 1 GiB.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -101,11 +102,8 @@ void report_rss(const char* name, void* (*allocate)(std::size_t),
 
 int main() {
   std::printf("alloc+free pairs, %zu live blocks of 16..512 B per round, "
-              "best of %d, ns per pair\n",
+              "best of 3 turns of %d runs, ns per pair\n",
               tenure::bench::kBatch, tenure::bench::kRepetitions);
-  std::map<std::string, std::optional<Times>> results;
-  results["tenure"] = run_in_process(tenure_allocate, tenure_free);
-  results["glibc"] = run_in_process(glibc_allocate, glibc_free);
   struct Peer {
     const char* name;
     const char* path;
@@ -131,12 +129,34 @@ int main() {
     if (!peer.path) {
       std::printf("%-10s skipped: not found when the build was configured\n",
                   peer.name);
-      continue;
     }
-    results[peer.name] = run_peer(peer.path);
-    if (!results[peer.name]) {
-      std::printf("%-10s skipped: %s failed\n", peer.name, peer.path);
+  }
+
+  // The allocators take turns, three times over, and each keeps its best
+  // time: on a shared machine a burst of load then hurts no one alone.
+  std::map<std::string, std::optional<Times>> results;
+  auto keep_best = [&](const std::string& name, std::optional<Times> times) {
+    std::optional<Times>& best = results[name];
+    if (!times) return;
+    if (!best) {
+      best = times;
+      return;
     }
+    for (auto& [order, ns] : *best) ns = std::min(ns, times->at(order));
+  };
+  std::vector<std::string> failed;
+  for (int turn = 0; turn < 3; ++turn) {
+    keep_best("tenure", run_in_process(tenure_allocate, tenure_free));
+    keep_best("glibc", run_in_process(glibc_allocate, glibc_free));
+    for (const Peer& peer : peers) {
+      if (!peer.path) continue;
+      std::optional<Times> times = run_peer(peer.path);
+      if (!times) failed.push_back(peer.name);
+      keep_best(peer.name, times);
+    }
+  }
+  for (const std::string& name : failed) {
+    std::printf("%-10s failed to run once\n", name.c_str());
   }
 
   const Times& tenure = *results["tenure"];
