@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
 #include "tenure/tenure.h"
 
 namespace tenure {
@@ -65,9 +66,9 @@ TEST(SymbolTest, UsableAsAHashKey) {
 TEST(SymbolTest, ThreadsAgreeOnSymbols) {
   std::vector<Symbol> mine(1000), theirs(1000);
   std::thread other([&] {
-    for (int i = 0; i < 1000; ++i) theirs[i] = intern("t" + std::to_string(i));
+    for (int i = 0; i < 1000; ++i) theirs[i] = intern(absl::StrCat("t", i));
   });
-  for (int i = 0; i < 1000; ++i) mine[i] = intern("t" + std::to_string(i));
+  for (int i = 0; i < 1000; ++i) mine[i] = intern(absl::StrCat("t", i));
   other.join();
   EXPECT_EQ(mine, theirs);
 }
