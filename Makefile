@@ -20,6 +20,8 @@ bench: deps
 	cmake --preset release
 	cmake --build --preset release --target tenure-bench
 	./build/release/bench/tenure-bench
+	cmake --build --preset release --target tenure-alloc-bench
+	./build/release/bench/tenure-alloc-bench
 	cmake --build --preset release --target analyzer-bench
 
 clean:

@@ -2,12 +2,22 @@
 
 #include "heap.h"
 #include "tenure/object.h"
+#include "tenure/pool.h"
 #include "tenure/shared_object.h"
 
 namespace tenure {
 namespace detail {
 
+namespace {
+// Blocks the pool serves: up to its largest class, at its alignment.
+bool pooled(std::size_t size, std::align_val_t align) {
+  return size <= pool::kMaxSize &&
+         static_cast<std::size_t>(align) <= pool::kGranule;
+}
+}  // namespace
+
 void* allocate_block(std::size_t size, std::align_val_t align) {
+  if (pooled(size, align)) return pool::allocate(size);
   if (static_cast<std::size_t>(align) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__) {
     return ::operator new(size);
   }
@@ -16,7 +26,10 @@ void* allocate_block(std::size_t size, std::align_val_t align) {
 
 void free_block(void* block, std::size_t size,
                 std::align_val_t align) noexcept {
-  if (static_cast<std::size_t>(align) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__) {
+  if (pooled(size, align)) {
+    pool::deallocate(block, size);
+  } else if (static_cast<std::size_t>(align) <=
+             __STDCPP_DEFAULT_NEW_ALIGNMENT__) {
     ::operator delete(block, size);
   } else {
     ::operator delete(block, size, align);

@@ -6,8 +6,9 @@
 
 namespace tenure::detail {
 
-// Blocks for objects, weak controls and the runtime's own records. For now
-// they come from ::operator new; the pooled allocator replaces these two.
+// Blocks for objects, weak controls and the runtime's own records: from the
+// pooled allocator up to its largest size class and alignment, from
+// ::operator new beyond.
 void* allocate_block(std::size_t size, std::align_val_t align);
 void free_block(void* block, std::size_t size, std::align_val_t align) noexcept;
 

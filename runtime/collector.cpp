@@ -14,6 +14,7 @@
 
 #include "heap.h"
 #include "tenure/detail/fail.h"
+#include "tenure/free_list.h"
 #include "tenure/gc.h"
 #include "tenure/tracer.h"
 
@@ -171,6 +172,7 @@ std::size_t collect_generations(Heap& heap, int oldest) {
   for (Object* object : work) heap.add(*object, survivors_list);
   work.clear();
   heap.collecting = false;
+  if (oldest == kGenerations - 1) clear_free_lists();
   return garbage.size();
 }
 

@@ -4,6 +4,7 @@
 #include <typeinfo>
 
 #include "allocation.h"
+#include "tenure/detail/sanitizer.h"
 #include "tenure/detail/fail.h"
 #include "tenure/weak.h"
 
@@ -39,13 +40,17 @@ thread_local HeapOwner t_heap_owner;
 
 }  // namespace
 
+// Under ASan a held block is poisoned: a stale handle is then reported by
+// ASan itself, with the stacks of the use and of the free.
 void Quarantine::hold(Block block) noexcept {
   if (size_ == kCapacity) {
     Block& oldest = blocks_[next_];
+    unpoison(oldest.address, oldest.size);
     free_block(oldest.address, oldest.size, oldest.align);
   } else {
     ++size_;
   }
+  poison(block.address, block.size);
   blocks_[next_] = block;
   next_ = (next_ + 1) % kCapacity;
 }
@@ -53,6 +58,7 @@ void Quarantine::hold(Block block) noexcept {
 void Quarantine::release_all() noexcept {
   for (std::size_t i = 0; i < size_; ++i) {
     Block& block = blocks_[(next_ + kCapacity - size_ + i) % kCapacity];
+    unpoison(block.address, block.size);
     free_block(block.address, block.size, block.align);
   }
   size_ = 0;

@@ -15,6 +15,8 @@ packages=(
   llvm-19-dev libclang-rt-19-dev libabsl-dev cmake ninja-build libgtest-dev
   libgmock-dev libbenchmark-dev
 )
+# Benchmark peers of the pooled allocator (`make bench`).
+packages+=(libmimalloc-dev libjemalloc-dev libgoogle-perftools-dev)
 
 missing=()
 for pkg in "${packages[@]}"; do

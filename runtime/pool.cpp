@@ -1,0 +1,683 @@
+// The pooled small-object allocator, in CPython's obmalloc shape (arenas cut
+// into pools, pools cut into blocks of one size class) with mimalloc's answer
+// to threads: every pool belongs to one thread, which allocates and frees
+// there without atomics or locks; a block given back by another thread goes
+// onto the pool's lock-free remote list, which the owner collects when it
+// runs short. In front of the pools each thread keeps a short list of freed
+// blocks per class (tcmalloc's thread cache), so the common allocate/free
+// pair touches only the block and that list. The global lock is taken only
+// per pool (64 KiB), never per block.
+#include "tenure/pool.h"
+
+#include <sys/mman.h>
+
+#include <array>
+#include <atomic>
+#include <bit>
+#include <cstdint>
+#include <cstdlib>
+#include <mutex>
+#include <new>
+#include <string_view>
+
+#include "absl/strings/str_format.h"
+#include "tenure/detail/sanitizer.h"
+#include "tenure/detail/config.h"
+
+namespace tenure::pool {
+namespace {
+
+using detail::poison;
+using detail::unpoison;
+
+constexpr std::size_t kPoolSize = std::size_t{64} << 10;
+constexpr std::size_t kArenaSize = std::size_t{4} << 20;
+constexpr std::size_t kPoolsPerArena = kArenaSize / kPoolSize;
+static_assert(kPoolsPerArena == 64, "an arena's pools are one 64-bit mask");
+constexpr std::size_t kMaxBlocksPerPool = kPoolSize / kGranule;
+
+struct FreeBlock {
+  FreeBlock* next;
+};
+struct ThreadCache;
+struct Arena;
+
+enum class PoolState : std::uint8_t { kAvailable, kFull, kAbandoned };
+
+// The header at the start of every 64 KiB pool; blocks follow it. Fields
+// without a comment belong to the owning thread (or to the global lock while
+// the pool has no owner).
+struct Pool {
+  // What allocation and free touch comes first, on one cache line.
+  FreeBlock* free = nullptr;
+  char* bump = nullptr;  // blocks past here were never handed out
+  char* end = nullptr;
+  // Written by the owner only; atomic so that stats() may read it.
+  std::atomic<std::uint32_t> used{0};
+  // Set under the global lock when the pool is (re)assigned a class.
+  std::uint32_t block_size = 0;
+  std::uint32_t size_class = 0;
+  PoolState state = PoolState::kAvailable;
+  std::atomic<ThreadCache*> owner{nullptr};  // null once abandoned
+
+  std::uint32_t capacity = 0;
+  unsigned index = 0;  // in the arena
+  Arena* arena = nullptr;
+  Pool* prev = nullptr;
+  Pool* next = nullptr;
+  // Blocks freed by other threads; on its own cache line.
+  alignas(64) std::atomic<FreeBlock*> remote{nullptr};
+#if TENURE_CHECKS
+  // One bit per block handed out: catches double frees from any thread.
+  alignas(64) std::array<std::atomic<std::uint64_t>, kMaxBlocksPerPool / 64>
+      live{};
+#endif
+};
+
+constexpr std::size_t kHeaderSize = (sizeof(Pool) + 63) & ~std::size_t{63};
+
+char* first_block(Pool* pool) {
+  return reinterpret_cast<char*>(pool) + kHeaderSize;
+}
+Pool* pool_of(const void* block) {
+  return reinterpret_cast<Pool*>(reinterpret_cast<std::uintptr_t>(block) &
+                                 ~(kPoolSize - 1));
+}
+
+struct PoolList {
+  Pool* head = nullptr;
+
+  void push_front(Pool* pool) {
+    pool->prev = nullptr;
+    pool->next = head;
+    if (head) head->prev = pool;
+    head = pool;
+  }
+  void remove(Pool* pool) {
+    if (pool->prev) pool->prev->next = pool->next;
+    if (pool->next) pool->next->prev = pool->prev;
+    if (head == pool) head = pool->next;
+    pool->prev = pool->next = nullptr;
+  }
+};
+
+// Freed blocks a thread keeps for its next allocations of the class, from
+// whichever pool (and whichever thread's pool) they came: the fast path
+// touches only the block and this list, not the pool header (tcmalloc's
+// thread cache). Bounded; the overflow goes back to the pools.
+struct FrontList {
+  FreeBlock* head = nullptr;
+  std::uint32_t count = 0;
+};
+
+constexpr std::size_t kFrontBytes = std::size_t{32} << 10;
+constexpr std::uint32_t front_limit(std::size_t cls) {
+  std::size_t blocks = kFrontBytes / ((cls + 1) * kGranule);
+  return static_cast<std::uint32_t>(blocks < 64 ? 64 : blocks > 256 ? 256
+                                                                    : blocks);
+}
+
+struct ThreadCache {
+  std::array<FrontList, kClasses> front;
+  // Per size class: pools with room (the head is the one allocated from),
+  // and pools that were full the last time the owner looked.
+  std::array<PoolList, kClasses> available;
+  std::array<PoolList, kClasses> full;
+  // Bumped by threads that free into this cache's pools of a class, so the
+  // owner knows when its full pools are worth a look. A hint only.
+  std::array<std::atomic<std::uint32_t>, kClasses> remote_frees{};
+  std::array<std::uint32_t, kClasses> remote_frees_seen{};
+  ThreadCache* next_spare = nullptr;
+};
+
+struct Arena {
+  char* base = nullptr;
+  std::uint64_t used_mask = 0;  // one bit per pool carrying a size class
+  Arena* next = nullptr;
+};
+
+// Everything shared between threads, under one lock. Never destroyed: blocks
+// may be freed during static destruction, after any destructor would run.
+struct Global {
+  std::mutex mutex;
+  Arena* arenas = nullptr;
+  std::size_t empty_arenas = 0;
+  std::array<PoolList, kClasses> abandoned;
+  // Caches of exited threads, reused by new ones. Caches are never freed, so
+  // a late hint from another thread always lands in valid memory.
+  ThreadCache* spare_caches = nullptr;
+  // Serves threads whose own cache is already gone (thread-exit and static
+  // destructors that allocate), under the lock.
+  ThreadCache orphan_cache;
+};
+
+Global& global() {
+  static Global* const g = new Global;
+  return *g;
+}
+
+#if TENURE_CHECKS
+[[noreturn]] void fatal(const std::string& what) noexcept {
+  std::fprintf(stderr, "tenure: fatal: pool: %s\n", what.c_str());
+  std::fflush(stderr);
+  std::abort();
+}
+
+// Which 4 MiB address ranges are arenas, readable without the lock: checked
+// builds use it to reject pointers the pool never handed out. Untouched
+// parts of the table cost no memory.
+constexpr std::size_t kAddressBits = 47;
+std::array<std::atomic<std::uint64_t>,
+           (std::size_t{1} << kAddressBits) / kArenaSize / 64>
+    g_arena_map{};
+
+void register_arena(const char* base, bool present) {
+  std::size_t slot = reinterpret_cast<std::uintptr_t>(base) / kArenaSize;
+  std::uint64_t bit = std::uint64_t{1} << (slot % 64);
+  if (present) {
+    g_arena_map[slot / 64].fetch_or(bit, std::memory_order_relaxed);
+  } else {
+    g_arena_map[slot / 64].fetch_and(~bit, std::memory_order_relaxed);
+  }
+}
+
+bool in_some_arena(const void* block) {
+  std::size_t slot = reinterpret_cast<std::uintptr_t>(block) / kArenaSize;
+  if (slot / 64 >= g_arena_map.size()) return false;
+  return g_arena_map[slot / 64].load(std::memory_order_relaxed) &
+         (std::uint64_t{1} << (slot % 64));
+}
+
+std::size_t block_index(Pool* pool, const void* block) {
+  return static_cast<std::size_t>(static_cast<const char*>(block) -
+                                  first_block(pool)) /
+         pool->block_size;
+}
+
+void mark_live(Pool* pool, const void* block) {
+  std::size_t i = block_index(pool, block);
+  pool->live[i / 64].fetch_or(std::uint64_t{1} << (i % 64),
+                              std::memory_order_relaxed);
+}
+
+void check_free(const void* block, std::size_t size) {
+  std::size_t cls = size_class(size);
+  Pool* pool = pool_of(block);
+  auto* p = static_cast<const char*>(block);
+  if (!in_some_arena(block) || pool->block_size == 0 ||
+      p < first_block(pool) ||
+      (p - first_block(pool)) % pool->block_size != 0) {
+    fatal(absl::StrFormat(
+        "deallocate(%p, %zu): pointer was not handed out by the pool "
+        "(size class %zu bytes)",
+        block, size, (cls + 1) * kGranule));
+  }
+  if (pool->size_class != cls) {
+    fatal(absl::StrFormat(
+        "deallocate(%p, %zu): block of the %u-byte class freed with a size "
+        "of the %zu-byte class (sized deallocation needs the allocated size)",
+        block, size, pool->block_size, (cls + 1) * kGranule));
+  }
+  std::size_t i = block_index(pool, block);
+  std::uint64_t bit = std::uint64_t{1} << (i % 64);
+  if (!(pool->live[i / 64].fetch_and(~bit, std::memory_order_relaxed) &
+        bit)) {
+    fatal(absl::StrFormat("double free of %p in size class %u bytes", block,
+                          pool->block_size));
+  }
+}
+#endif  // TENURE_CHECKS
+
+thread_local ThreadCache* t_cache = nullptr;
+thread_local bool t_cache_gone = false;
+
+// ---- Arenas and pools: under the global lock. ----
+
+// Maps a 4 MiB arena aligned to its size, so a block's pool header is its
+// address rounded down. Throws std::bad_alloc with nothing changed.
+Arena* map_arena_locked(Global& g) {
+  void* raw = mmap(nullptr, 2 * kArenaSize, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (raw == MAP_FAILED) throw std::bad_alloc();
+  auto start = reinterpret_cast<std::uintptr_t>(raw);
+  std::uintptr_t aligned = (start + kArenaSize - 1) & ~(kArenaSize - 1);
+  if (aligned > start) munmap(raw, aligned - start);
+  std::uintptr_t tail = aligned + kArenaSize;
+  munmap(reinterpret_cast<void*>(tail), start + 2 * kArenaSize - tail);
+  Arena* arena;
+  try {
+    arena = new Arena;
+  } catch (...) {
+    munmap(reinterpret_cast<void*>(aligned), kArenaSize);
+    throw;
+  }
+  arena->base = reinterpret_cast<char*>(aligned);
+  arena->next = g.arenas;
+  g.arenas = arena;
+  ++g.empty_arenas;
+  poison(arena->base, kArenaSize);
+  detail::register_root_region(arena->base, kArenaSize);
+#if TENURE_CHECKS
+  register_arena(arena->base, true);
+#endif
+  return arena;
+}
+
+void unmap_arena_locked(Global& g, Arena* arena) {
+  for (Arena** link = &g.arenas; *link; link = &(*link)->next) {
+    if (*link == arena) {
+      *link = arena->next;
+      break;
+    }
+  }
+#if TENURE_CHECKS
+  register_arena(arena->base, false);
+#endif
+  // The next mapping at this address must not inherit our poison.
+  unpoison(arena->base, kArenaSize);
+  detail::unregister_root_region(arena->base, kArenaSize);
+  munmap(arena->base, kArenaSize);
+  delete arena;
+}
+
+Pool* new_pool_locked(Global& g, ThreadCache& cache, std::size_t cls) {
+  Arena* arena = g.arenas;
+  while (arena && arena->used_mask == ~std::uint64_t{0}) arena = arena->next;
+  if (!arena) arena = map_arena_locked(g);
+  if (arena->used_mask == 0) --g.empty_arenas;
+  unsigned index = static_cast<unsigned>(std::countr_one(arena->used_mask));
+  arena->used_mask |= std::uint64_t{1} << index;
+
+  char* at = arena->base + index * kPoolSize;
+  unpoison(at, kHeaderSize);
+  Pool* pool = new (at) Pool;
+  pool->block_size = static_cast<std::uint32_t>((cls + 1) * kGranule);
+  pool->size_class = static_cast<std::uint32_t>(cls);
+  pool->capacity =
+      static_cast<std::uint32_t>((kPoolSize - kHeaderSize) / pool->block_size);
+  pool->bump = first_block(pool);
+  pool->end = pool->bump + std::size_t{pool->capacity} * pool->block_size;
+  pool->arena = arena;
+  pool->index = index;
+  pool->owner.store(&cache, std::memory_order_relaxed);
+  return pool;
+}
+
+// Gives an empty pool back to its arena; an arena left empty goes back to
+// the system unless it is the one spare kept against oscillation.
+void release_pool_locked(Global& g, Pool* pool) {
+  Arena* arena = pool->arena;
+  // The pool's pages stay resident until the whole arena is unmapped:
+  // returning them one pool at a time would cost a system call and page
+  // faults on every refill of an oscillating size class.
+  poison(first_block(pool), kPoolSize - kHeaderSize);
+  arena->used_mask &= ~(std::uint64_t{1} << pool->index);
+  if (arena->used_mask != 0) return;
+  if (g.empty_arenas >= 1) {
+    unmap_arena_locked(g, arena);
+  } else {
+    ++g.empty_arenas;
+  }
+}
+
+// ---- Owner-side block operations. ----
+
+void* take(Pool* pool) {
+  FreeBlock* block = pool->free;
+  if (block) {
+    unpoison(block, pool->block_size);
+    pool->free = block->next;
+  } else if (pool->bump != pool->end) {
+    block = reinterpret_cast<FreeBlock*>(pool->bump);
+    pool->bump += pool->block_size;
+    unpoison(block, pool->block_size);
+  } else {
+    return nullptr;
+  }
+  pool->used.store(pool->used.load(std::memory_order_relaxed) + 1,
+                   std::memory_order_relaxed);
+#if TENURE_CHECKS
+  mark_live(pool, block);
+#endif
+  return block;
+}
+
+// Moves the blocks other threads freed into the pool's own free list.
+std::uint32_t collect_remote(Pool* pool) {
+  FreeBlock* block = pool->remote.exchange(nullptr, std::memory_order_acquire);
+  std::uint32_t n = 0;
+  while (block) {
+    unpoison(block, sizeof(FreeBlock));
+    FreeBlock* next = block->next;
+    block->next = pool->free;
+    pool->free = block;
+    poison(block, pool->block_size);
+    block = next;
+    ++n;
+  }
+  if (n) {
+    pool->used.store(pool->used.load(std::memory_order_relaxed) - n,
+                     std::memory_order_relaxed);
+  }
+  return n;
+}
+
+void remote_free(Pool* pool, void* address) {
+  std::uint32_t block_size = pool->block_size;
+  std::size_t cls = pool->size_class;
+  ThreadCache* owner = pool->owner.load(std::memory_order_relaxed);
+  auto* block = static_cast<FreeBlock*>(address);
+  FreeBlock* head = pool->remote.load(std::memory_order_relaxed);
+  do {
+    unpoison(block, sizeof(FreeBlock));
+    block->next = head;
+    poison(block, block_size);
+  } while (!pool->remote.compare_exchange_weak(
+      head, block, std::memory_order_release, std::memory_order_relaxed));
+  // Caches live forever, so a stale owner only gets a useless hint.
+  if (owner) owner->remote_frees[cls].fetch_add(1, std::memory_order_relaxed);
+}
+
+// The slow path: the current pool of the class is exhausted. `locked` says
+// whether the caller already holds the global lock (the orphan cache).
+void* allocate_in(ThreadCache& cache, std::size_t cls, bool locked) {
+  Global& g = global();
+  PoolList& available = cache.available[cls];
+  PoolList& full = cache.full[cls];
+  while (Pool* pool = available.head) {
+    if (void* block = take(pool)) return block;
+    if (collect_remote(pool) > 0) continue;
+    available.remove(pool);
+    pool->state = PoolState::kFull;
+    full.push_front(pool);
+  }
+  std::uint32_t hint =
+      cache.remote_frees[cls].load(std::memory_order_relaxed);
+  if (hint != cache.remote_frees_seen[cls]) {
+    cache.remote_frees_seen[cls] = hint;
+    for (Pool* pool = full.head; pool;) {
+      Pool* next = pool->next;
+      if (collect_remote(pool) > 0) {
+        full.remove(pool);
+        pool->state = PoolState::kAvailable;
+        available.push_front(pool);
+      }
+      pool = next;
+    }
+    if (available.head) return take(available.head);
+  }
+
+  std::unique_lock<std::mutex> lock(g.mutex, std::defer_lock);
+  if (!locked) lock.lock();
+  Pool* pool = g.abandoned[cls].head;
+  if (pool) {
+    g.abandoned[cls].remove(pool);
+    pool->owner.store(&cache, std::memory_order_relaxed);
+    collect_remote(pool);
+  } else {
+    pool = new_pool_locked(g, cache, cls);
+  }
+  pool->state = PoolState::kAvailable;
+  available.push_front(pool);
+  void* block = take(pool);
+  if (!block) {
+    // An adopted pool still full: file it and try again from the top.
+    available.remove(pool);
+    pool->state = PoolState::kFull;
+    full.push_front(pool);
+    if (lock.owns_lock()) lock.unlock();
+    return allocate_in(cache, cls, locked);
+  }
+  return block;
+}
+
+void free_local(ThreadCache& cache, Pool* pool, void* address) {
+  auto* block = static_cast<FreeBlock*>(address);
+  block->next = pool->free;
+  pool->free = block;
+  poison(block, pool->block_size);
+  std::uint32_t used = pool->used.load(std::memory_order_relaxed) - 1;
+  pool->used.store(used, std::memory_order_relaxed);
+  PoolList& available = cache.available[pool->size_class];
+  if (pool->state == PoolState::kFull) {
+    cache.full[pool->size_class].remove(pool);
+    pool->state = PoolState::kAvailable;
+    available.push_front(pool);
+  }
+  // Keep one pool per class however empty, so that a workload allocating
+  // and freeing one block does not take the lock each time.
+  if (used == 0 && (available.head != pool || pool->next)) {
+    available.remove(pool);
+    Global& g = global();
+    std::lock_guard<std::mutex> lock(g.mutex);
+    release_pool_locked(g, pool);
+  }
+}
+
+// Hands a thread's pools over when it exits: empty ones go back to their
+// arenas, the others wait, ownerless, for another thread to adopt them.
+void retire_cache(ThreadCache* cache) {
+  Global& g = global();
+  std::lock_guard<std::mutex> lock(g.mutex);
+  for (std::size_t cls = 0; cls < kClasses; ++cls) {
+    for (PoolList* list : {&cache->available[cls], &cache->full[cls]}) {
+      while (Pool* pool = list->head) {
+        list->remove(pool);
+        collect_remote(pool);
+        if (pool->used.load(std::memory_order_relaxed) == 0) {
+          release_pool_locked(g, pool);
+        } else {
+          pool->owner.store(nullptr, std::memory_order_relaxed);
+          pool->state = PoolState::kAbandoned;
+          g.abandoned[cls].push_front(pool);
+        }
+      }
+    }
+  }
+  cache->next_spare = g.spare_caches;
+  g.spare_caches = cache;
+}
+
+// Gives `n` blocks of the front list back to their pools: the thread's own
+// directly, other threads' through their remote lists.
+void flush_front(ThreadCache& cache, std::size_t cls, std::uint32_t n) {
+  FrontList& front = cache.front[cls];
+  for (; n > 0 && front.head; --n) {
+    FreeBlock* block = front.head;
+    unpoison(block, sizeof(FreeBlock));
+    front.head = block->next;
+    --front.count;
+    Pool* pool = pool_of(block);
+    if (pool->owner.load(std::memory_order_relaxed) == &cache) {
+      free_local(cache, pool, block);
+    } else {
+      remote_free(pool, block);
+    }
+  }
+}
+
+void flush_fronts(ThreadCache& cache) {
+  for (std::size_t cls = 0; cls < kClasses; ++cls) {
+    flush_front(cache, cls, cache.front[cls].count);
+  }
+}
+
+struct CacheOwner {
+  ~CacheOwner() {
+    if (!t_cache) return;
+    flush_fronts(*t_cache);
+    ThreadCache* cache = t_cache;
+    t_cache = nullptr;
+    t_cache_gone = true;
+    retire_cache(cache);
+  }
+};
+thread_local CacheOwner t_cache_owner;
+
+ThreadCache* make_cache() {
+  Global& g = global();
+  {
+    std::lock_guard<std::mutex> lock(g.mutex);
+    if (ThreadCache* cache = g.spare_caches) {
+      g.spare_caches = cache->next_spare;
+      cache->next_spare = nullptr;
+      t_cache = cache;
+    }
+  }
+  if (!t_cache) t_cache = new ThreadCache;
+  (void)&t_cache_owner;  // registers the thread-exit hook
+  return t_cache;
+}
+
+void* allocate_slow(std::size_t cls) {
+  if (ThreadCache* cache = t_cache) return allocate_in(*cache, cls, false);
+  if (!t_cache_gone) return allocate_in(*make_cache(), cls, false);
+  Global& g = global();
+  std::lock_guard<std::mutex> lock(g.mutex);
+  return allocate_in(g.orphan_cache, cls, true);
+}
+
+#if TENURE_ASAN
+// TENURE_POOL=malloc in an ASan build sends every request to operator new,
+// so that LeakSanitizer reports leaked objects one by one (it cannot see
+// into the pool's arenas). Read once; the choice holds for the process.
+bool bypass() {
+  static const bool bypass = [] {
+    const char* value = std::getenv("TENURE_POOL");
+    return value && std::string_view(value) == "malloc";
+  }();
+  return bypass;
+}
+#define TENURE_POOL_BYPASS() bypass()
+#else
+#define TENURE_POOL_BYPASS() false
+#endif
+
+}  // namespace
+
+void* allocate(std::size_t size) {
+  if (size > kMaxSize || TENURE_POOL_BYPASS()) return ::operator new(size);
+  std::size_t cls = size_class(size);
+  if (ThreadCache* cache = t_cache) {
+    FrontList& front = cache->front[cls];
+    if (FreeBlock* block = front.head) {
+      unpoison(block, (cls + 1) * kGranule);
+      front.head = block->next;
+      --front.count;
+#if TENURE_CHECKS
+      mark_live(pool_of(block), block);
+#endif
+      return block;
+    }
+    if (Pool* pool = cache->available[cls].head) {
+      if (void* block = take(pool)) return block;
+    }
+  }
+  return allocate_slow(cls);
+}
+
+void deallocate(void* block, std::size_t size) noexcept {
+  if (!block) return;
+  if (size > kMaxSize || TENURE_POOL_BYPASS()) {
+    ::operator delete(block, size);
+    return;
+  }
+#if TENURE_CHECKS
+  check_free(block, size);
+#endif
+  ThreadCache* cache = t_cache;
+  if (!cache) {
+    remote_free(pool_of(block), block);
+    return;
+  }
+  std::size_t cls = size_class(size);
+  FrontList& front = cache->front[cls];
+  if (front.count == front_limit(cls)) flush_front(*cache, cls, front.count / 2);
+  auto* freed = static_cast<FreeBlock*>(block);
+  freed->next = front.head;
+  front.head = freed;
+  ++front.count;
+  poison(block, (cls + 1) * kGranule);
+}
+
+void trim() noexcept {
+  Global& g = global();
+  ThreadCache* cache = t_cache;
+  if (cache) flush_fronts(*cache);
+  std::lock_guard<std::mutex> lock(g.mutex);
+  for (std::size_t cls = 0; cls < kClasses; ++cls) {
+    if (cache) {
+      for (PoolList* list : {&cache->available[cls], &cache->full[cls]}) {
+        for (Pool* pool = list->head; pool;) {
+          Pool* next = pool->next;
+          collect_remote(pool);
+          if (pool->used.load(std::memory_order_relaxed) == 0) {
+            list->remove(pool);
+            release_pool_locked(g, pool);
+          } else if (list == &cache->full[cls] && pool->free) {
+            list->remove(pool);
+            pool->state = PoolState::kAvailable;
+            cache->available[cls].push_front(pool);
+          }
+          pool = next;
+        }
+      }
+    }
+    for (Pool* pool = g.abandoned[cls].head; pool;) {
+      Pool* next = pool->next;
+      collect_remote(pool);
+      if (pool->used.load(std::memory_order_relaxed) == 0) {
+        g.abandoned[cls].remove(pool);
+        release_pool_locked(g, pool);
+      }
+      pool = next;
+    }
+  }
+}
+
+Stats stats() {
+  Stats out;
+  for (std::size_t cls = 0; cls < kClasses; ++cls) {
+    out.classes[cls].block_size = (cls + 1) * kGranule;
+  }
+  Global& g = global();
+  std::lock_guard<std::mutex> lock(g.mutex);
+  for (Arena* arena = g.arenas; arena; arena = arena->next) {
+    ++out.arenas;
+    out.bytes_reserved += kArenaSize;
+    for (std::uint64_t mask = arena->used_mask; mask; mask &= mask - 1) {
+      auto* pool = reinterpret_cast<Pool*>(
+          arena->base + std::countr_zero(mask) * kPoolSize);
+      ClassStats& c = out.classes[pool->size_class];
+      std::size_t used = pool->used.load(std::memory_order_relaxed);
+      ++out.pools;
+      ++c.pools;
+      c.blocks_in_use += used;
+      c.blocks_free += pool->capacity - used;
+      out.bytes_in_use += used * pool->block_size;
+    }
+  }
+  return out;
+}
+
+std::string format_stats(const Stats& stats) {
+  std::string out = absl::StrFormat("%10s %8s %14s %12s\n", "class", "pools",
+                                    "blocks in use", "blocks free");
+  for (const ClassStats& c : stats.classes) {
+    if (c.pools == 0) continue;
+    absl::StrAppendFormat(&out, "%8zu B %8zu %14zu %12zu\n", c.block_size,
+                          c.pools, c.blocks_in_use, c.blocks_free);
+  }
+  absl::StrAppendFormat(&out,
+                        "arenas: %zu (%zu KiB reserved), pools: %zu, "
+                        "in use: %zu KiB\n",
+                        stats.arenas, stats.bytes_reserved >> 10, stats.pools,
+                        stats.bytes_in_use >> 10);
+  return out;
+}
+
+void print_stats(std::FILE* out) {
+  std::fputs(format_stats(stats()).c_str(), out);
+}
+
+}  // namespace tenure::pool

@@ -1,0 +1,129 @@
+// Interning: symbols, hash-consed values and the shared small integers.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <thread>
+#include <unordered_set>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "tenure/tenure.h"
+
+namespace tenure {
+namespace {
+
+TEST(SymbolTest, EqualTextGivesTheSameSymbol) {
+  std::string text = "a symbol";
+  Symbol a = intern(text);
+  Symbol b = intern(std::string("a ") + "symbol");
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(a.c_str(), b.c_str());  // one stored copy
+  EXPECT_EQ(a.view(), "a symbol");
+  EXPECT_EQ(a.hash(), b.hash());
+  EXPECT_FALSE(a == intern("another symbol"));
+}
+
+TEST(SymbolTest, StorageIsStableWhileTheTableGrows) {
+  Symbol first = intern("first");
+  const char* where = first.c_str();
+  std::vector<Symbol> many;
+  for (int i = 0; i < 20'000; ++i) many.push_back(intern(std::to_string(i)));
+  EXPECT_EQ(intern("first").c_str(), where);
+  EXPECT_EQ(std::string(first.c_str()), "first");
+  for (int i = 0; i < 20'000; ++i) {
+    EXPECT_EQ(intern(std::to_string(i)), many[i]);
+  }
+  EXPECT_GE(interned_count(), 20'001u);
+}
+
+TEST(SymbolTest, EmbeddedNulsAreKept) {
+  std::string_view with_nul("a\0b", 3);
+  Symbol s = intern(with_nul);
+  EXPECT_EQ(s.size(), 3u);
+  EXPECT_EQ(s.view(), with_nul);
+  EXPECT_FALSE(s == intern("a"));
+  EXPECT_EQ(s, intern(std::string("a\0b", 3)));
+}
+
+TEST(SymbolTest, EmptyTextIsTheDefaultSymbol) {
+  EXPECT_EQ(intern(""), Symbol());
+  EXPECT_TRUE(Symbol().empty());
+  EXPECT_STREQ(Symbol().c_str(), "");
+}
+
+TEST(SymbolTest, UsableAsAHashKey) {
+  absl::flat_hash_map<Symbol, int> counts;
+  std::unordered_set<Symbol> seen;
+  for (const char* word : {"x", "y", "x", "z", "x"}) {
+    ++counts[intern(word)];
+    seen.insert(intern(word));
+  }
+  EXPECT_EQ(counts[intern("x")], 3);
+  EXPECT_EQ(seen.size(), 3u);
+}
+
+TEST(SymbolTest, ThreadsAgreeOnSymbols) {
+  std::vector<Symbol> mine(1000), theirs(1000);
+  std::thread other([&] {
+    for (int i = 0; i < 1000; ++i) theirs[i] = intern(absl::StrCat("t", i));
+  });
+  for (int i = 0; i < 1000; ++i) mine[i] = intern(absl::StrCat("t", i));
+  other.join();
+  EXPECT_EQ(mine, theirs);
+}
+
+TEST(InternerTest, EqualValuesShareOneObject) {
+  Interner<std::vector<int>> shapes;
+  Ref<const Interned<std::vector<int>>> a = shapes.intern({2, 3});
+  Ref<const Interned<std::vector<int>>> b = shapes.intern({2, 3});
+  Ref<const Interned<std::vector<int>>> c = shapes.intern({3, 2});
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, c);
+  EXPECT_EQ(a->value().at(1), 3);
+  EXPECT_EQ((*a)->size(), 2u);
+  EXPECT_EQ(**c, (std::vector<int>{3, 2}));
+  EXPECT_EQ(shapes.size(), 2u);
+}
+
+TEST(InternerTest, TheTableDoesNotKeepValuesAlive) {
+  Interner<std::string> names;
+  Ref<const Interned<std::string>> kept = names.intern("kept");
+  names.intern("dropped");  // the only handle goes at once
+  EXPECT_EQ(names.size(), 1u);
+  EXPECT_EQ(gc::collect(), 0u);
+  Ref<const Interned<std::string>> again = names.intern("dropped");
+  EXPECT_EQ(again->value(), "dropped");
+  EXPECT_EQ(names.size(), 2u);
+}
+
+TEST(InternerTest, ValuesMayOutliveTheInterner) {
+  Ref<const Interned<std::string>> survivor;
+  {
+    Interner<std::string> names;
+    survivor = names.intern("survivor");
+  }
+  EXPECT_EQ(survivor->value(), "survivor");
+}
+
+TEST(SmallIntTest, SmallIntegersAreShared) {
+  for (std::int64_t v : {-5, 0, 1, 256}) {
+    Ref<const Int> a = box(v);
+    Ref<const Int> b = box(v);
+    EXPECT_EQ(a, b) << v;
+    EXPECT_EQ(a->value(), v);
+  }
+  EXPECT_NE(box(257), box(257));
+  EXPECT_NE(box(-6), box(-6));
+  EXPECT_EQ(box(1000)->value(), 1000);
+}
+
+TEST(SmallIntTest, SharedAcrossThreads) {
+  Ref<const Int> here = box(42);
+  Ref<const Int> there;
+  std::thread([&] { there = box(42); }).join();
+  EXPECT_EQ(here, there);
+}
+
+}  // namespace
+}  // namespace tenure
