@@ -1,0 +1,264 @@
+//===- UntracedFieldCheck.cpp - tenure-untraced-field ---------------------===//
+//
+// For every class derived from the collectable base (tenure::Object) whose
+// trace() this TU defines, or that holds traced handles and defines none:
+// the fields holding traced handles (tenure::Ref, in containers too) must be
+// visited, either by the class's trace or, for a base's fields, by the
+// base's trace called from it; and every visited handle must be a field of
+// `this`. A trace declared here but defined in another TU is not judged.
+//
+//===----------------------------------------------------------------------===//
+
+#include "checks/UntracedFieldCheck.h"
+
+#include "analyzer/HandleTypes.h"
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+#include "clang/Lex/Lexer.h"
+#include "llvm/ADT/SmallPtrSet.h"
+
+using namespace clang;
+using namespace clang::ast_matchers;
+using tenure::analyzer::HandleTypes;
+using tenure::analyzer::HoldKind;
+
+namespace tenure::checks {
+namespace {
+
+const CXXMethodDecl *traceMethod(const CXXRecordDecl *RD) {
+  for (const CXXMethodDecl *M : RD->methods())
+    if (M->getIdentifier() && M->getName() == "trace" && M->getNumParams() == 1 &&
+        M->isVirtual())
+      return M;
+  return nullptr;
+}
+
+// Calls inside a trace body: t(x), t("name", x), TENURE_TRACE(t, x), and
+// Base::trace(t).
+class TraceBodyVisitor : public RecursiveASTVisitor<TraceBodyVisitor> {
+public:
+  explicit TraceBodyVisitor(const ParmVarDecl *Tracer) : Tracer(Tracer) {}
+
+  bool VisitCXXOperatorCallExpr(CXXOperatorCallExpr *Call) {
+    if (Call->getOperator() != OO_Call || Call->getNumArgs() < 2 ||
+        !refersToTracer(Call->getArg(0)))
+      return true;
+    Visits.push_back({Call, Call->getArg(Call->getNumArgs() - 1)});
+    return true;
+  }
+
+  bool VisitCXXMemberCallExpr(CXXMemberCallExpr *Call) {
+    const CXXMethodDecl *Callee = Call->getMethodDecl();
+    if (Callee && Callee->getIdentifier() && Callee->getName() == "trace" &&
+        Call->getNumArgs() == 1 && refersToTracer(Call->getArg(0)))
+      BaseTraces.insert(Callee->getParent());
+    return true;
+  }
+
+  struct Visit {
+    const CXXOperatorCallExpr *Call;
+    const Expr *Arg;
+  };
+  std::vector<Visit> Visits;
+  llvm::SmallPtrSet<const CXXRecordDecl *, 4> BaseTraces;
+
+private:
+  bool refersToTracer(const Expr *E) const {
+    const auto *Ref = dyn_cast<DeclRefExpr>(E->IgnoreParenImpCasts());
+    return Ref && Ref->getDecl() == Tracer;
+  }
+  const ParmVarDecl *Tracer;
+};
+
+} // namespace
+
+UntracedFieldCheck::UntracedFieldCheck(StringRef Name,
+                                       tidy::ClangTidyContext *Context)
+    : ClangTidyCheck(Name, Context),
+      CollectableBase(Options.get("CollectableBase", "::tenure::Object")),
+      TracedHandles(Options.get("TracedHandles", "::tenure::Ref")),
+      WeakHandles(Options.getLocalOrGlobal(
+          "WeakHandles", analyzer::DefaultWeakHandles.str())) {}
+
+void UntracedFieldCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
+  Options.store(Opts, "CollectableBase", CollectableBase);
+  Options.store(Opts, "TracedHandles", TracedHandles);
+  Options.store(Opts, "WeakHandles", WeakHandles);
+}
+
+void UntracedFieldCheck::registerMatchers(MatchFinder *Finder) {
+  Finder->addMatcher(
+      cxxRecordDecl(isDefinition(), unless(isExpansionInSystemHeader()),
+                    isDerivedFrom(CollectableBase))
+          .bind("record"),
+      this);
+}
+
+void UntracedFieldCheck::check(const MatchFinder::MatchResult &Result) {
+  const auto *RD = Result.Nodes.getNodeAs<CXXRecordDecl>("record");
+  if (!RD || RD->isDependentType() || RD->isLambda())
+    return;
+  const SourceManager &SM = *Result.SourceManager;
+  const LangOptions &LO = Result.Context->getLangOpts();
+  HandleTypes Handles(TracedHandles, WeakHandles);
+
+  auto tracedFields = [&](const CXXRecordDecl *Record) {
+    llvm::SmallVector<const FieldDecl *, 8> Fields;
+    for (const FieldDecl *Field : Record->fields())
+      for (const analyzer::Held &H : Handles.held(Field->getType()))
+        if (H.Kind == HoldKind::Strong) {
+          Fields.push_back(Field);
+          break;
+        }
+    return Fields;
+  };
+
+  // The nearest base (through single inheritance chains) that defines trace.
+  llvm::SmallVector<const CXXRecordDecl *, 4> TracingBases;
+  llvm::SmallVector<const FieldDecl *, 8> BaseFields;
+  std::function<void(const CXXRecordDecl *)> CollectBases =
+      [&](const CXXRecordDecl *Record) {
+        for (const CXXBaseSpecifier &Base : Record->bases()) {
+          const CXXRecordDecl *B = Base.getType()->getAsCXXRecordDecl();
+          if (!B || !B->hasDefinition() ||
+              analyzer::recordName(B) == llvm::StringRef(CollectableBase).ltrim(':'))
+            continue;
+          B = B->getDefinition();
+          llvm::append_range(BaseFields, tracedFields(B));
+          if (traceMethod(B))
+            TracingBases.push_back(B);
+          CollectBases(B);
+        }
+      };
+  CollectBases(RD);
+
+  llvm::SmallVector<const FieldDecl *, 8> Own = tracedFields(RD);
+  const CXXMethodDecl *Trace = traceMethod(RD);
+
+  if (!Trace) {
+    // The inherited trace covers the bases' fields; only own ones can be
+    // missing.
+    if (Own.empty())
+      return;
+    std::string Names, Calls;
+    for (const FieldDecl *Field : Own) {
+      Names += (Names.empty() ? "'" : ", '") + Field->getNameAsString() + "'";
+      Calls += " t(" + Field->getNameAsString() + ");";
+    }
+    std::string Base =
+        TracingBases.empty()
+            ? std::string()
+            : " " + analyzer::recordName(TracingBases.front()) + "::trace(t);";
+    {
+      auto Diag = diag(RD->getLocation(),
+                       "'%0' holds traced handles (%1) but does not override "
+                       "trace(); the collector cannot free cycles through them")
+                  << RD->getName() << Names;
+      SourceLocation Close = RD->getBraceRange().getEnd();
+      if (Close.isValid() && !Close.isMacroID())
+        Diag << FixItHint::CreateInsertion(
+            Close, "  void trace(tenure::Tracer &t) override {" + Base +
+                       Calls + " }\n");
+    } // The warning is emitted before its notes.
+    for (const FieldDecl *Field : Own)
+      diag(Field->getLocation(), "'%0' declared here", DiagnosticIDs::Note)
+          << Field->getName();
+    return;
+  }
+
+  const FunctionDecl *Definition = nullptr;
+  if (!Trace->hasBody(Definition) || !Definition->getBody())
+    return; // Defined in another TU: judged there.
+  const ParmVarDecl *Tracer = Definition->getParamDecl(0);
+  TraceBodyVisitor Visitor(Tracer);
+  Visitor.TraverseStmt(Definition->getBody());
+
+  llvm::SmallPtrSet<const FieldDecl *, 8> Visited;
+  for (const TraceBodyVisitor::Visit &V : Visitor.Visits) {
+    const Expr *Arg = V.Arg->IgnoreParenImpCasts();
+    const auto *ME = dyn_cast<MemberExpr>(Arg);
+    const auto *Field = ME ? dyn_cast<FieldDecl>(ME->getMemberDecl()) : nullptr;
+    if (Field && isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts())) {
+      Visited.insert(Field);
+      continue;
+    }
+    // Only handles matter: visiting a local int is harmless nonsense.
+    bool VisitsHandle = false;
+    for (const analyzer::Held &H : Handles.held(Arg->getType()))
+      VisitsHandle |= H.Kind == HoldKind::Strong;
+    if (!VisitsHandle)
+      continue;
+    std::string Text = Lexer::getSourceText(
+                           CharSourceRange::getTokenRange(Arg->getSourceRange()),
+                           SM, LO)
+                           .str();
+    auto Diag = diag(Arg->getBeginLoc(),
+                     "'%0::trace' visits '%1', which '%0' does not own; the "
+                     "collector could free objects still in use")
+                << RD->getName() << Text;
+    // Remove the whole `t(...);` statement when it stands alone.
+    SourceLocation End = Lexer::findLocationAfterToken(
+        V.Call->getEndLoc(), tok::semi, SM, LO,
+        /*SkipTrailingWhitespaceAndNewLine=*/true);
+    if (End.isValid() && !V.Call->getBeginLoc().isMacroID())
+      Diag << FixItHint::CreateRemoval(
+          CharSourceRange::getCharRange(V.Call->getBeginLoc(), End));
+  }
+
+  const auto *Body = dyn_cast<CompoundStmt>(Definition->getBody());
+  bool CanFix = Body && !Body->getRBracLoc().isMacroID() &&
+                !Tracer->getName().empty();
+
+  // A base's fields: calling the base's trace is the fix.
+  bool CallsBase = false;
+  for (const CXXRecordDecl *Base : TracingBases)
+    CallsBase |= Visitor.BaseTraces.contains(Base);
+  llvm::SmallVector<const FieldDecl *, 8> MissingInBases;
+  for (const FieldDecl *Field : BaseFields)
+    if (!CallsBase && !Visited.contains(Field))
+      MissingInBases.push_back(Field);
+  if (!MissingInBases.empty() && !TracingBases.empty()) {
+    const CXXRecordDecl *Base = TracingBases.front();
+    std::string Names;
+    for (const FieldDecl *Field : MissingInBases)
+      Names += (Names.empty() ? "'" : ", '") +
+               (Field->getParent()->getName() + "::" + Field->getName()).str() +
+               "'";
+    auto Diag = diag(Definition->getLocation(),
+                     "'%0::trace' does not call '%1::trace', so %2 %3 not "
+                     "visited; the collector cannot free cycles through them")
+                << RD->getName() << Base->getName() << Names
+                << (MissingInBases.size() == 1 ? "is" : "are");
+    if (CanFix)
+      Diag << FixItHint::CreateInsertion(
+          Body->getLBracLoc().getLocWithOffset(1),
+          (" " + Base->getName() + "::trace(" + Tracer->getName() + ");").str());
+    MissingInBases.clear();
+  }
+
+  llvm::SmallVector<const FieldDecl *, 8> Missing;
+  for (const FieldDecl *Field : Own)
+    if (!Visited.contains(Field))
+      Missing.push_back(Field);
+  llvm::append_range(Missing, MissingInBases);
+  for (const FieldDecl *Field : Missing) {
+    {
+      auto Diag = diag(Definition->getLocation(),
+                       "'%0::trace' does not visit '%1'; the collector cannot "
+                       "free cycles through it")
+                  << RD->getName() << Field->getName();
+      // A base's private field cannot be named from here.
+      bool Accessible =
+          Field->getParent() == RD || Field->getAccess() != AS_private;
+      if (CanFix && Accessible)
+        Diag << FixItHint::CreateInsertion(
+            Body->getRBracLoc(),
+            (Tracer->getName() + "(" + Field->getName() + "); ").str());
+    }
+    diag(Field->getLocation(), "'%0' declared here", DiagnosticIDs::Note)
+        << Field->getName();
+  }
+}
+
+} // namespace tenure::checks
