@@ -6,7 +6,9 @@
 // reach. The rest is cyclic garbage: its weak handles are cleared, then its
 // strong handles (trace in clearing mode), and destructors run as counts
 // reach zero.
+#include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <new>
 #include <stdexcept>
 #include <typeinfo>
@@ -87,6 +89,7 @@ std::size_t collect_generations(Heap& heap, int oldest) {
   std::size_t total = 0;
   for (int gen = 0; gen <= oldest; ++gen) total += heap.lists[gen].size();
   std::uint32_t survivors_list = oldest + 1 < kGenerations ? oldest + 1 : oldest;
+  const bool save_all = (heap.debug & gc::kSaveAll) != 0;
 
   // Everything that can fail to allocate happens before any state changes:
   // an allocation failure leaves the heap as it was.
@@ -99,6 +102,7 @@ std::size_t collect_generations(Heap& heap, int oldest) {
   work.reserve(total);
   heap.lists[survivors_list].reserve(heap.lists[survivors_list].size() +
                                      total);
+  if (save_all) heap.saved_garbage.reserve(heap.saved_garbage.size() + total);
 
   heap.collecting = true;
   for (int gen = 0; gen <= oldest; ++gen) {
@@ -137,9 +141,11 @@ std::size_t collect_generations(Heap& heap, int oldest) {
 
   // Survivors move up a generation; garbage stays in the collecting list
   // (so it remains tracked and owned) until it is destroyed.
+  std::size_t survivors = 0;
   for (std::size_t i = 0; i < total; ++i) {
     if (refs[i] == kReachable) {
       heap.add(*work[i], survivors_list);
+      ++survivors;
     } else {
       garbage.push_back(work[i]);
     }
@@ -150,49 +156,104 @@ std::size_t collect_generations(Heap& heap, int oldest) {
   heap.count[0] = 0;
   for (int gen = 1; gen <= oldest; ++gen) heap.count[gen] = 0;
   if (oldest + 1 < kGenerations) ++heap.count[oldest + 1];
+  if (oldest == 1) heap.long_lived_pending += survivors;
 
-  // Hold every garbage object while its handles are cleared, so none is
-  // destroyed half-way; what the clearing frees outside the garbage waits
-  // until the clearing is done.
-  for (Object* object : garbage) ++ObjectAccess::count(*object);
-  for (Object* object : garbage) detach_weak(*object);
-  heap.destroying = true;
-  ClearHandles clear;
-  for (Object* object : garbage) object->trace(clear);
-  run_destructions(heap);
-  // Then the holds go one at a time and each destructor runs at once, while
-  // the rest of the garbage is still held: a destructor that stores a handle
-  // to another garbage object (resurrection) keeps that object alive.
-  for (Object* object : garbage) {
-    if (--ObjectAccess::count(*object) == 0) release_last(object);
+  if (save_all) {
+    // Kept for inspection: each object gets a handle in garbage() and
+    // survives, uncleared, into the oldest generation collected.
+    for (Object* object : garbage) {
+      heap.saved_garbage.push_back(Ref<Object>::from_this(object));
+    }
+  } else {
+    // Hold every garbage object while its handles are cleared, so none is
+    // destroyed half-way; what the clearing frees outside the garbage waits
+    // until the clearing is done.
+    for (Object* object : garbage) ++ObjectAccess::count(*object);
+    for (Object* object : garbage) detach_weak(*object);
+    heap.destroying = true;
+    ClearHandles clear;
+    for (Object* object : garbage) object->trace(clear);
+    run_destructions(heap);
+    // Then the holds go one at a time and each destructor runs at once,
+    // while the rest of the garbage is still held: a destructor that stores
+    // a handle to another garbage object (resurrection) keeps it alive.
+    for (Object* object : garbage) {
+      if (--ObjectAccess::count(*object) == 0) release_last(object);
+    }
   }
 
-  // Resurrected objects survive, with their handles cleared.
+  // Resurrected (or saved) objects survive, resurrected ones with their
+  // handles cleared.
   for (Object* object : work) heap.add(*object, survivors_list);
   work.clear();
+  if (oldest == kGenerations - 1) {
+    heap.long_lived_pending = 0;
+    heap.long_lived_total = heap.lists[kGenerations - 1].size();
+    // The end of a full collection: where per-type free lists are emptied
+    // (the allocator's hook goes here).
+  }
   heap.collecting = false;
   return garbage.size();
+}
+
+// Calls each callback with the heap marked so that none can start a
+// collection. A copy is iterated: a callback may add or remove callbacks.
+void notify(Heap& heap, gc::Phase phase, const gc::CollectionInfo& info) {
+  if (heap.callbacks.empty()) return;
+  auto callbacks = heap.callbacks;
+  heap.in_callback = true;
+  struct Reset {
+    Heap& heap;
+    ~Reset() { heap.in_callback = false; }
+  } reset{heap};
+  for (auto& [id, callback] : callbacks) callback(phase, info);
+}
+
+// A collection with its callbacks around it.
+std::size_t run_collection(Heap& heap, int oldest) {
+  gc::CollectionInfo info;
+  info.generation = oldest;
+  notify(heap, gc::Phase::kStart, info);
+  auto start = std::chrono::steady_clock::now();
+  info.collected = collect_generations(heap, oldest);
+  info.duration = std::chrono::steady_clock::now() - start;
+  notify(heap, gc::Phase::kStop, info);
+  return info.collected;
+}
+
+void refuse(const char* what) {
+  std::fprintf(stderr,
+               "tenure: error: %s refused: a collection, destructor cascade "
+               "or gc callback is running on this thread\n",
+               what);
 }
 
 }  // namespace
 
 void collect_if_due(Heap& heap) noexcept {
-  if (!heap.enabled || heap.collecting || heap.destroying ||
-      heap.threshold[0] == 0 || heap.count[0] <= heap.threshold[0]) {
+  if (!heap.enabled || heap.busy() || heap.threshold[0] == 0 ||
+      heap.count[0] <= heap.threshold[0]) {
     return;
   }
   int oldest = 0;
   for (int gen = kGenerations - 1; gen > 0; --gen) {
-    if (heap.count[gen] > heap.threshold[gen]) {
-      oldest = gen;
-      break;
+    if (heap.count[gen] <= heap.threshold[gen]) continue;
+    // CPython's long-lived-pending rule: a full collection only once the
+    // oldest generation has grown by a quarter since the last one, so a
+    // growing structure costs linear, not quadratic, scanning.
+    if (gen == kGenerations - 1 &&
+        heap.long_lived_pending < heap.long_lived_total / 4) {
+      continue;
     }
+    oldest = gen;
+    break;
   }
   try {
-    collect_generations(heap, oldest);
+    run_collection(heap, oldest);
   } catch (...) {
-    // No memory for the work lists, or a trace() that threw: the heap is as
-    // it was (see collect_generations), and the next allocation tries again.
+    // No memory for the work lists, a trace() or a callback that threw: the
+    // heap is as it was (see collect_generations), and the next allocation
+    // tries again.
   }
 }
 
@@ -205,8 +266,11 @@ std::size_t collect(int generation) {
     throw std::out_of_range("tenure::gc::collect: generation must be 0, 1 or 2");
   }
   detail::Heap& heap = detail::current_heap();
-  if (heap.collecting || heap.destroying) return 0;
-  return detail::collect_generations(heap, generation);
+  if (heap.busy()) {
+    detail::refuse("tenure::gc::collect()");
+    return 0;
+  }
+  return detail::run_collection(heap, generation);
 }
 
 void enable() noexcept { detail::current_heap().enabled = true; }
@@ -235,6 +299,61 @@ void set_threshold(std::size_t threshold0, std::size_t threshold1,
 std::size_t tracked_count() noexcept {
   detail::Heap* heap = detail::current_heap_if_any();
   return heap ? heap->size() : 0;
+}
+
+void freeze() {
+  detail::Heap& heap = detail::current_heap();
+  if (heap.collecting) return detail::refuse("tenure::gc::freeze()");
+  std::vector<Object*>& permanent = heap.lists[detail::kPermanentList];
+  std::size_t moving = 0;
+  for (int gen = 0; gen < detail::kGenerations; ++gen) {
+    moving += heap.lists[gen].size();
+  }
+  permanent.reserve(permanent.size() + moving);  // may throw, changes nothing
+  for (int gen = 0; gen < detail::kGenerations; ++gen) {
+    for (Object* object : heap.lists[gen]) {
+      heap.add(*object, detail::kPermanentList);
+    }
+    heap.lists[gen].clear();
+  }
+  heap.count = {};
+  heap.long_lived_pending = 0;
+  heap.long_lived_total = 0;
+}
+
+void unfreeze() {
+  detail::Heap& heap = detail::current_heap();
+  if (heap.collecting) return detail::refuse("tenure::gc::unfreeze()");
+  constexpr std::uint32_t kOldest = detail::kGenerations - 1;
+  std::vector<Object*>& permanent = heap.lists[detail::kPermanentList];
+  heap.lists[kOldest].reserve(heap.lists[kOldest].size() + permanent.size());
+  for (Object* object : permanent) heap.add(*object, kOldest);
+  heap.long_lived_pending += permanent.size();
+  permanent.clear();
+}
+
+std::size_t get_freeze_count() noexcept {
+  detail::Heap* heap = detail::current_heap_if_any();
+  return heap ? heap->lists[detail::kPermanentList].size() : 0;
+}
+
+void set_debug(unsigned flags) noexcept { detail::current_heap().debug = flags; }
+unsigned get_debug() noexcept { return detail::current_heap().debug; }
+std::vector<Ref<Object>>& garbage() {
+  return detail::current_heap().saved_garbage;
+}
+
+std::uint64_t add_callback(Callback callback) {
+  detail::Heap& heap = detail::current_heap();
+  std::uint64_t id = heap.next_callback_id++;
+  heap.callbacks.emplace_back(id, std::move(callback));
+  return id;
+}
+
+bool remove_callback(std::uint64_t id) {
+  detail::Heap& heap = detail::current_heap();
+  return std::erase_if(heap.callbacks,
+                       [id](const auto& entry) { return entry.first == id; }) > 0;
 }
 
 }  // namespace gc

@@ -6,9 +6,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <new>
+#include <utility>
 #include <vector>
 
 #include "tenure/detail/refcount.h"
+#include "tenure/gc.h"
 #include "tenure/object.h"
 
 namespace tenure::detail {
@@ -16,7 +18,9 @@ namespace tenure::detail {
 inline constexpr int kGenerations = 3;
 // The list that holds the objects of a collection in progress.
 inline constexpr std::uint32_t kCollectingList = 3;
-inline constexpr int kLists = 4;
+// gc::freeze() moves objects here; no collection looks at them.
+inline constexpr std::uint32_t kPermanentList = 4;
+inline constexpr int kLists = 5;
 
 // An object's gc slot packs the list it is in (3 bits) with its index there
 // (29 bits), so the header needs no list links and an owner-thread check is
@@ -51,6 +55,17 @@ struct Heap {
   std::array<std::size_t, kGenerations> threshold{700, 10, 10};
   bool enabled = true;
   bool collecting = false;
+  bool in_callback = false;
+  unsigned debug = 0;
+  // CPython's guard against quadratic full collections: objects promoted
+  // into the oldest generation since the last full collection, and the size
+  // of that generation after it. An automatic full collection waits until
+  // the first is at least a quarter of the second.
+  std::size_t long_lived_pending = 0;
+  std::size_t long_lived_total = 0;
+  std::vector<Ref<Object>> saved_garbage;  // gc::kSaveAll
+  std::vector<std::pair<std::uint64_t, gc::Callback>> callbacks;
+  std::uint64_t next_callback_id = 1;
   // Set while the destruction loop runs: an object whose count reaches zero
   // then waits in `dying` instead of being destroyed recursively.
   bool destroying = false;
@@ -65,6 +80,9 @@ struct Heap {
   void remove(Object& object) noexcept;
   bool holds(const Object& object) const noexcept;
   std::size_t size() const noexcept;
+  // A collection may not start now: one is running, a destructor cascade is
+  // under way, or a gc callback is being called.
+  bool busy() const noexcept { return collecting || destroying || in_callback; }
 };
 
 // This thread's heap, created on first use.
