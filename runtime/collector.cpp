@@ -23,57 +23,62 @@ namespace tenure {
 namespace detail {
 namespace {
 
-// The index of `object` in the collecting list, or -1 when it is outside the
-// set being collected (an older generation: its references are not
-// subtracted, which is what makes a young collection sound).
-std::int64_t index_in_collection(const Object& object) {
+// While a collection decides, each object in the set being collected keeps
+// its working count in its own gc slot, as CPython keeps gc_refs in the
+// object header: the slot says "in the set" (list kCollectingList) and holds
+// the count in the index bits. Objects outside the set (older generations,
+// frozen) keep their usual slot, so their references are never subtracted:
+// that is what makes a young collection sound. Slots are rebuilt from the
+// generation lists afterwards.
+constexpr std::uint32_t kInSet = kCollectingList << kIndexBits;
+// Working counts with a meaning of their own.
+constexpr std::uint32_t kReachable = kIndexMask;    // held from outside
+constexpr std::uint32_t kSaturated = kIndexMask - 1;  // too big to count down
+
+std::uint32_t* working_count(Object& object) {
+  std::uint32_t& slot = ObjectAccess::slot(object);
   // The untracked and dying sentinels carry list 7, never kCollectingList.
-  std::uint32_t slot = ObjectAccess::slot(const_cast<Object&>(object));
-  if ((slot >> kIndexBits) != kCollectingList) return -1;
-  return slot & kIndexMask;
+  return list_of(slot) == kCollectingList ? &slot : nullptr;
 }
 
-// Subtracts the references found inside the set from the copied counts.
+// Subtracts the references found inside the set from the working counts.
 class SubtractInternal final : public Tracer {
  public:
-  explicit SubtractInternal(std::vector<std::int64_t>& refs)
-      : Tracer(/*clearing=*/false), refs_(refs) {}
+  SubtractInternal() : Tracer(/*clearing=*/false) {}
 
  private:
   void visit(Object& target) override {
-    std::int64_t index = index_in_collection(target);
-    if (index < 0) return;
-    if (--refs_[index] < 0) {
+    std::uint32_t* slot = working_count(target);
+    if (!slot || (*slot & kIndexMask) == kSaturated) return;
+    if ((*slot & kIndexMask) == 0) {
 #if TENURE_CHECKS
       fail(typeid(target), "trace() reported more references to this object "
                            "than its count (a trace visits a handle it does "
                            "not own, or visits one twice)");
 #endif
+      // Keeping an over-reported object (as held from outside) is safe.
+      *slot = kInSet | kSaturated;
+      return;
     }
+    --*slot;
   }
-  std::vector<std::int64_t>& refs_;
 };
-
-// The copied count of an object known to be held from outside the set.
-constexpr std::int64_t kReachable = -(std::int64_t{1} << 40);
 
 // Marks what the externally held objects reach inside the set.
 class MarkReachable final : public Tracer {
  public:
-  MarkReachable(std::vector<std::int64_t>& refs,
-                std::vector<std::uint32_t>& stack)
-      : Tracer(/*clearing=*/false), refs_(refs), stack_(stack) {}
+  explicit MarkReachable(std::vector<Object*>& stack)
+      : Tracer(/*clearing=*/false), stack_(stack) {}
 
  private:
   void visit(Object& target) override {
-    std::int64_t index = index_in_collection(target);
-    if (index < 0 || refs_[index] == kReachable) return;
-    refs_[index] = kReachable;
-    stack_.push_back(static_cast<std::uint32_t>(index));
+    std::uint32_t* slot = working_count(target);
+    if (!slot || (*slot & kIndexMask) == kReachable) return;
+    *slot = kInSet | kReachable;
+    stack_.push_back(&target);
   }
 
-  std::vector<std::int64_t>& refs_;
-  std::vector<std::uint32_t>& stack_;
+  std::vector<Object*>& stack_;
 };
 
 // Resets the strong handles of garbage, breaking its cycles.
@@ -85,6 +90,25 @@ class ClearHandles final : public Tracer {
   void visit(Object&) override {}
 };
 
+// Gives every object in lists[0..oldest] back the slot that names its place.
+void restore_slots(Heap& heap, int oldest) noexcept {
+  for (int gen = 0; gen <= oldest; ++gen) {
+    std::vector<Object*>& objects = heap.lists[gen];
+    for (std::uint32_t i = 0; i < objects.size(); ++i) {
+      ObjectAccess::slot(*objects[i]) = make_slot(gen, i);
+    }
+  }
+}
+
+// Moves `object` from wherever it is to the end of `list`; the caller has
+// reserved room.
+void move_to(Heap& heap, Object& object, std::uint32_t list) noexcept {
+  heap.remove(object);
+  heap.lists[list].push_back(&object);
+  ObjectAccess::slot(object) =
+      make_slot(list, static_cast<std::uint32_t>(heap.lists[list].size() - 1));
+}
+
 std::size_t collect_generations(Heap& heap, int oldest) {
   std::size_t total = 0;
   for (int gen = 0; gen <= oldest; ++gen) total += heap.lists[gen].size();
@@ -93,65 +117,77 @@ std::size_t collect_generations(Heap& heap, int oldest) {
 
   // Everything that can fail to allocate happens before any state changes:
   // an allocation failure leaves the heap as it was.
-  std::vector<Object*>& work = heap.lists[kCollectingList];
-  std::vector<std::int64_t> refs(total);
-  std::vector<std::uint32_t> stack;
+  std::vector<Object*>& doomed = heap.lists[kCollectingList];
+  std::vector<Object*> stack;
   std::vector<Object*> garbage;
   stack.reserve(total);
   garbage.reserve(total);
-  work.reserve(total);
+  doomed.reserve(total);
   heap.lists[survivors_list].reserve(heap.lists[survivors_list].size() +
                                      total);
   if (save_all) heap.saved_garbage.reserve(heap.saved_garbage.size() + total);
 
   heap.collecting = true;
   for (int gen = 0; gen <= oldest; ++gen) {
-    for (Object* object : heap.lists[gen]) heap.add(*object, kCollectingList);
-    heap.lists[gen].clear();
-  }
-  for (std::size_t i = 0; i < total; ++i) {
-    refs[i] = ObjectAccess::count(*work[i]);
+    for (Object* object : heap.lists[gen]) {
+      std::uint32_t count = ObjectAccess::count(*object);
+      ObjectAccess::slot(*object) =
+          kInSet | (count < kSaturated ? count : kSaturated);
+    }
   }
   try {
-    SubtractInternal subtract(refs);
-    for (Object* object : work) object->trace(subtract);
-
-    MarkReachable mark(refs, stack);
-    for (std::size_t i = 0; i < total; ++i) {
-      // Negative counts only arise from a trace that over-reports; treating
-      // such objects as held from outside keeps them, which is safe.
-      if (refs[i] != 0 && refs[i] != kReachable) {
-        refs[i] = kReachable;
-        stack.push_back(static_cast<std::uint32_t>(i));
-      }
-      while (!stack.empty()) {
-        Object* reached = work[stack.back()];
-        stack.pop_back();
-        reached->trace(mark);
+    SubtractInternal subtract;
+    for (int gen = 0; gen <= oldest; ++gen) {
+      for (Object* object : heap.lists[gen]) object->trace(subtract);
+    }
+    MarkReachable mark(stack);
+    for (int gen = 0; gen <= oldest; ++gen) {
+      for (Object* object : heap.lists[gen]) {
+        std::uint32_t& slot = ObjectAccess::slot(*object);
+        if ((slot & kIndexMask) == 0 || (slot & kIndexMask) == kReachable) {
+          continue;
+        }
+        slot = kInSet | kReachable;
+        stack.push_back(object);
+        while (!stack.empty()) {
+          Object* reached = stack.back();
+          stack.pop_back();
+          reached->trace(mark);
+        }
       }
     }
   } catch (...) {
-    // A trace() threw before anything was decided: every object survives
-    // (the reserved survivors list has room) and the heap stays usable.
-    for (Object* object : work) heap.add(*object, survivors_list);
-    work.clear();
+    // A trace() threw before anything was decided: nothing has moved, and
+    // the heap stays usable.
+    restore_slots(heap, oldest);
     heap.collecting = false;
     throw;
   }
 
-  // Survivors move up a generation; garbage stays in the collecting list
-  // (so it remains tracked and owned) until it is destroyed.
-  std::size_t survivors = 0;
-  for (std::size_t i = 0; i < total; ++i) {
-    if (refs[i] == kReachable) {
-      heap.add(*work[i], survivors_list);
-      ++survivors;
-    } else {
-      garbage.push_back(work[i]);
+  for (int gen = 0; gen <= oldest; ++gen) {
+    for (Object* object : heap.lists[gen]) {
+      if ((ObjectAccess::slot(*object) & kIndexMask) != kReachable) {
+        garbage.push_back(object);
+      }
     }
   }
-  work.clear();
-  for (Object* object : garbage) heap.add(*object, kCollectingList);
+  restore_slots(heap, oldest);
+  // Garbage waits in the collecting list (still tracked and owned) until it
+  // is destroyed; survivors move up a generation, except those already in
+  // the oldest.
+  for (Object* object : garbage) move_to(heap, *object, kCollectingList);
+  std::size_t survivors = 0;
+  for (int gen = 0; gen <= oldest; ++gen) {
+    if (static_cast<std::uint32_t>(gen) == survivors_list) continue;
+    survivors += heap.lists[gen].size();
+    for (Object* object : heap.lists[gen]) {
+      heap.lists[survivors_list].push_back(object);
+      ObjectAccess::slot(*object) = make_slot(
+          survivors_list,
+          static_cast<std::uint32_t>(heap.lists[survivors_list].size() - 1));
+    }
+    heap.lists[gen].clear();
+  }
 
   heap.count[0] = 0;
   for (int gen = 1; gen <= oldest; ++gen) heap.count[gen] = 0;
@@ -183,9 +219,8 @@ std::size_t collect_generations(Heap& heap, int oldest) {
   }
 
   // Resurrected (or saved) objects survive, resurrected ones with their
-  // handles cleared.
-  for (Object* object : work) heap.add(*object, survivors_list);
-  work.clear();
+  // handles cleared. The reserve above left room for them.
+  while (!doomed.empty()) move_to(heap, *doomed.back(), survivors_list);
   if (oldest == kGenerations - 1) {
     heap.long_lived_pending = 0;
     heap.long_lived_total = heap.lists[kGenerations - 1].size();

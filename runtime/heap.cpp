@@ -11,13 +11,6 @@ namespace tenure {
 namespace detail {
 namespace {
 
-constexpr std::uint32_t make_slot(std::uint32_t list, std::uint32_t index) {
-  return (list << kIndexBits) | index;
-}
-constexpr std::uint32_t list_of(std::uint32_t slot) {
-  return slot >> kIndexBits;
-}
-
 thread_local Heap* t_heap = nullptr;
 
 // Ends this thread's heap when the thread exits. Objects still alive then

@@ -29,6 +29,13 @@ inline constexpr unsigned kIndexBits = 29;
 inline constexpr std::uint32_t kIndexMask = (1u << kIndexBits) - 1;
 inline constexpr std::uint32_t kMaxListSize = kIndexMask + 1;
 
+constexpr std::uint32_t make_slot(std::uint32_t list, std::uint32_t index) {
+  return (list << kIndexBits) | index;
+}
+constexpr std::uint32_t list_of(std::uint32_t slot) {
+  return slot >> kIndexBits;
+}
+
 // Recently freed object blocks, held back in checked builds so that stale
 // handles meet poison rather than reused memory.
 class Quarantine {
