@@ -164,14 +164,15 @@ std::size_t collect_generations(Heap& heap, int oldest) {
     throw;
   }
 
+  // One pass reads the verdicts and gives the slots back.
   for (int gen = 0; gen <= oldest; ++gen) {
-    for (Object* object : heap.lists[gen]) {
-      if ((ObjectAccess::slot(*object) & kIndexMask) != kReachable) {
-        garbage.push_back(object);
-      }
+    std::vector<Object*>& objects = heap.lists[gen];
+    for (std::uint32_t i = 0; i < objects.size(); ++i) {
+      std::uint32_t& slot = ObjectAccess::slot(*objects[i]);
+      if ((slot & kIndexMask) != kReachable) garbage.push_back(objects[i]);
+      slot = make_slot(gen, i);
     }
   }
-  restore_slots(heap, oldest);
   // Garbage waits in the collecting list (still tracked and owned) until it
   // is destroyed; survivors move up a generation, except those already in
   // the oldest.
