@@ -96,12 +96,23 @@ Heap& current_heap() {
 
 Heap* current_heap_if_any() noexcept { return t_heap; }
 
+#if TENURE_VERIFY
+void track(Object* object, const char* file, std::uint32_t line) {
+  Heap& heap = current_heap();
+  heap.sites.reserve(heap.sites.size() + 1);  // may throw, before any change
+  heap.add(*object, 0);
+  heap.sites[object] = Site{file, line};
+  ++heap.count[0];
+  collect_if_due(heap);
+}
+#else
 void track(Object* object) {
   Heap& heap = current_heap();
   heap.add(*object, 0);
   ++heap.count[0];
   collect_if_due(heap);
 }
+#endif
 
 void detach_weak(Object& object) noexcept {
   WeakControl*& control = ObjectAccess::weak(object);
@@ -114,6 +125,9 @@ void release_last(Object* object) noexcept {
   Heap& heap = *t_heap;  // the owner's: checked builds verified it
   detach_weak(*object);
   heap.remove(*object);
+#if TENURE_VERIFY
+  heap.sites.erase(object);
+#endif
   if (heap.count[0] > 0) --heap.count[0];
   // The weak field is free now; it links the object into the dying list.
   ObjectAccess::weak(*object) = reinterpret_cast<WeakControl*>(heap.dying);

@@ -9,6 +9,9 @@
 #include <utility>
 #include <vector>
 
+#if TENURE_VERIFY
+#include "absl/container/flat_hash_map.h"
+#endif
 #include "tenure/detail/refcount.h"
 #include "tenure/gc.h"
 #include "tenure/object.h"
@@ -56,6 +59,13 @@ class Quarantine {
   std::size_t size_ = 0;
 };
 
+// Where an object was made: a std::source_location's file (static storage)
+// and line.
+struct Site {
+  const char* file = "";
+  std::uint32_t line = 0;
+};
+
 struct Heap {
   std::array<std::vector<Object*>, kLists> lists;
   std::array<std::size_t, kGenerations> count{};
@@ -73,6 +83,9 @@ struct Heap {
   std::vector<Ref<Object>> saved_garbage;  // gc::kSaveAll
   std::vector<std::pair<std::uint64_t, gc::Callback>> callbacks;
   std::uint64_t next_callback_id = 1;
+#if TENURE_VERIFY
+  absl::flat_hash_map<const Object*, Site> sites;
+#endif
   // Set while the destruction loop runs: an object whose count reaches zero
   // then waits in `dying` instead of being destroyed recursively.
   bool destroying = false;
