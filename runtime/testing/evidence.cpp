@@ -26,12 +26,12 @@ struct Value {
   enum class Kind { kNull, kBool, kNumber, kString, kArray, kObject };
   Kind kind = Kind::kNull;
   std::string text;  // string contents, or a number's digits
-  std::vector<Value> items;
-  std::vector<std::pair<std::string, Value>> members;
+  std::vector<Value> items;        // an array's, or an object's values
+  std::vector<std::string> keys;   // an object's keys, one per item
 
   const Value* find(absl::string_view key) const {
-    for (const auto& [name, value] : members) {
-      if (name == key) return &value;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      if (keys[i] == key) return &items[i];
     }
     return nullptr;
   }
@@ -109,7 +109,8 @@ class Reader {
       if (!consume(":")) return error("expected ':'");
       Value value;
       if (absl::Status s = parse(value, depth + 1); !s.ok()) return s;
-      out.members.emplace_back(std::move(key), std::move(value));
+      out.keys.push_back(std::move(key));
+      out.items.push_back(std::move(value));
       skip_space();
       if (consume(",")) continue;
       if (consume("}")) return absl::OkStatus();
