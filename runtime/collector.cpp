@@ -6,6 +6,7 @@
 // reach. The rest is cyclic garbage: its weak handles are cleared, then its
 // strong handles (trace in clearing mode), and destructors run as counts
 // reach zero.
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -90,6 +91,15 @@ class ClearHandles final : public Tracer {
   void visit(Object&) override {}
 };
 
+// Room for `extra` more elements, growing geometrically: an exact reserve
+// at every collection would copy a growing generation each time, which is
+// quadratic while a structure grows.
+template <class T>
+void reserve_more(std::vector<T>& v, std::size_t extra) {
+  std::size_t needed = v.size() + extra;
+  if (needed > v.capacity()) v.reserve(std::max(needed, 2 * v.capacity()));
+}
+
 // Gives every object in lists[0..oldest] back the slot that names its place.
 void restore_slots(Heap& heap, int oldest) noexcept {
   for (int gen = 0; gen <= oldest; ++gen) {
@@ -123,9 +133,8 @@ std::size_t collect_generations(Heap& heap, int oldest) {
   stack.reserve(total);
   garbage.reserve(total);
   doomed.reserve(total);
-  heap.lists[survivors_list].reserve(heap.lists[survivors_list].size() +
-                                     total);
-  if (save_all) heap.saved_garbage.reserve(heap.saved_garbage.size() + total);
+  reserve_more(heap.lists[survivors_list], total);
+  if (save_all) reserve_more(heap.saved_garbage, total);
 
   heap.collecting = true;
   for (int gen = 0; gen <= oldest; ++gen) {
@@ -345,7 +354,7 @@ void freeze() {
   for (int gen = 0; gen < detail::kGenerations; ++gen) {
     moving += heap.lists[gen].size();
   }
-  permanent.reserve(permanent.size() + moving);  // may throw, changes nothing
+  detail::reserve_more(permanent, moving);  // may throw, changes nothing
   for (int gen = 0; gen < detail::kGenerations; ++gen) {
     for (Object* object : heap.lists[gen]) {
       heap.add(*object, detail::kPermanentList);
@@ -362,7 +371,7 @@ void unfreeze() {
   if (heap.collecting) return detail::refuse("tenure::gc::unfreeze()");
   constexpr std::uint32_t kOldest = detail::kGenerations - 1;
   std::vector<Object*>& permanent = heap.lists[detail::kPermanentList];
-  heap.lists[kOldest].reserve(heap.lists[kOldest].size() + permanent.size());
+  detail::reserve_more(heap.lists[kOldest], permanent.size());
   for (Object* object : permanent) heap.add(*object, kOldest);
   heap.long_lived_pending += permanent.size();
   permanent.clear();
