@@ -149,10 +149,17 @@ namespace {
 
 void check_owner(const Object& object, const std::type_info& type) noexcept {
   Heap* heap = t_heap;
-  if (!heap || !heap->holds(object)) {
-    fail(type, "used on a thread other than the one that made it "
-               "(use tenure::SharedObject to share across threads)");
+  if (heap && heap->holds(object)) return;
+  // While a collection decides, the slots of the objects it examines hold
+  // working counts instead of places (see collector.cpp).
+  if (heap && heap->collecting &&
+      list_of(ObjectAccess::slot(const_cast<Object&>(object))) ==
+          kCollectingList) {
+    fail(type, "handle copied, made or dropped inside trace() during a "
+               "collection (trace must only report the handles it owns)");
   }
+  fail(type, "used on a thread other than the one that made it "
+             "(use tenure::SharedObject to share across threads)");
 }
 
 }  // namespace
