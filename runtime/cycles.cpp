@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "tenure/tracer.h"
+#include "object_names.h"
 #include "tenure/verify.h"
 
 namespace tenure::verify {
@@ -206,9 +207,10 @@ std::string dot_quote(const std::string& text) {
 
 void write_graph(std::ostream& out, const Graph& graph) {
   out << "digraph tenure {\n  node [shape=box, fontname=\"monospace\"];\n";
+  detail::ObjectNames names;
   for (std::size_t i = 0; i < graph.nodes.size(); ++i) {
-    std::string label = type_name(*graph.nodes[i]);
-    std::string site = site_of(*graph.nodes[i]);
+    std::string label = names.type(*graph.nodes[i]);
+    const std::string& site = names.site(*graph.nodes[i]);
     if (!site.empty()) label += "\n" + site;
     out << "  o" << i << " [label=" << dot_quote(label) << "];\n";
   }
@@ -235,12 +237,13 @@ std::vector<Cycle> find_cycles(const std::vector<Ref<Object>>& objects) {
 
   std::map<std::pair<std::vector<std::string>, std::vector<std::string>>, Cycle>
       shapes;
+  detail::ObjectNames names;
   for (const std::vector<std::size_t>& nodes : members) {
     auto steps = shortest_cycle(graph, component, nodes.front());
     if (steps.empty()) continue;  // a single object without a self-edge
     std::vector<std::pair<std::string, std::string>> path;
     for (const auto& [node, field] : steps) {
-      path.emplace_back(type_name(*graph.nodes[node]), field);
+      path.emplace_back(names.type(*graph.nodes[node]), field);
     }
     std::vector<std::pair<std::string, std::string>> canonical =
         canonical_shape(std::move(path));
@@ -255,11 +258,11 @@ std::vector<Cycle> find_cycles(const std::vector<Ref<Object>>& objects) {
     ++cycle.count;
     cycle.objects += nodes.size();
     for (std::size_t node : nodes) {
-      std::string site = site_of(*graph.nodes[node]);
+      const std::string& site = names.site(*graph.nodes[node]);
       if (!site.empty() &&
           std::find(cycle.sites.begin(), cycle.sites.end(), site) ==
               cycle.sites.end()) {
-        cycle.sites.push_back(std::move(site));
+        cycle.sites.push_back(site);
       }
     }
   }

@@ -6,6 +6,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "heap.h"
+#include "object_names.h"
 #include "tenure/verify.h"
 
 namespace tenure::verify {
@@ -14,10 +15,11 @@ Snapshot Snapshot::take() {
   Snapshot snapshot;
   detail::Heap* heap = detail::current_heap_if_any();
   if (!heap) return snapshot;
+  detail::ObjectNames names;
   absl::flat_hash_map<std::pair<std::string, std::string>, std::size_t> counts;
   for (const std::vector<Object*>& objects : heap->lists) {
     for (const Object* object : objects) {
-      ++counts[{type_name(*object), site_of(*object)}];
+      ++counts[{names.type(*object), names.site(*object)}];
     }
   }
   snapshot.statistics_.reserve(counts.size());

@@ -11,6 +11,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "heap.h"
+#include "object_names.h"
 
 namespace tenure {
 namespace detail {
@@ -39,12 +40,44 @@ CopyTable& copy_table() {
   return *table;
 }
 
-std::string format_site(const char* file, std::uint32_t line) {
-  if (!file || !*file) return "";
-  return absl::StrCat(file, ":", line);
+}  // namespace
+
+std::string format_site(Site site) {
+  if (!site.file || !*site.file) return "";
+  return absl::StrCat(site.file, ":", site.line);
 }
 
-}  // namespace
+Site site_record(const Object& object) {
+#if TENURE_VERIFY
+  if (Heap* heap = current_heap_if_any()) {
+    auto found = heap->sites.find(&object);
+    if (found != heap->sites.end()) return found->second;
+  }
+#else
+  (void)object;
+#endif
+  return Site{};
+}
+
+const std::string& ObjectNames::type(const Object& object) {
+  const std::type_info& type = typeid(object);
+  auto [it, added] = types_.try_emplace(&type);
+  if (added) {
+    int status = 0;
+    char* demangled =
+        abi::__cxa_demangle(type.name(), nullptr, nullptr, &status);
+    it->second = status == 0 && demangled ? demangled : type.name();
+    std::free(demangled);
+  }
+  return it->second;
+}
+
+const std::string& ObjectNames::site(const Object& object) {
+  Site site = site_record(object);
+  auto [it, added] = sites_.try_emplace(std::make_pair(site.file, site.line));
+  if (added) it->second = format_site(site);
+  return it->second;
+}
 
 #if TENURE_VERIFY
 void note_copy(const char* file, std::uint32_t line) noexcept {
@@ -63,26 +96,11 @@ void note_copy(const char* file, std::uint32_t line) noexcept {
 namespace verify {
 
 std::string site_of(const Object& object) {
-#if TENURE_VERIFY
-  if (detail::Heap* heap = detail::current_heap_if_any()) {
-    auto found = heap->sites.find(&object);
-    if (found != heap->sites.end()) {
-      return detail::format_site(found->second.file, found->second.line);
-    }
-  }
-#else
-  (void)object;
-#endif
-  return "";
+  return detail::format_site(detail::site_record(object));
 }
 
 std::string type_name(const Object& object) {
-  const char* mangled = typeid(object).name();
-  int status = 0;
-  char* demangled = abi::__cxa_demangle(mangled, nullptr, nullptr, &status);
-  std::string name = status == 0 && demangled ? demangled : mangled;
-  std::free(demangled);
-  return name;
+  return detail::ObjectNames().type(object);
 }
 
 std::vector<CopySite> copy_counts() {
@@ -91,7 +109,7 @@ std::vector<CopySite> copy_counts() {
     detail::CopyTable& table = detail::copy_table();
     std::lock_guard<std::mutex> lock(table.mutex);
     for (const auto& [key, count] : table.counts) {
-      by_site[detail::format_site(key.first, key.second)] += count;
+      by_site[detail::format_site({key.first, key.second})] += count;
     }
   }
   std::vector<CopySite> sites;
