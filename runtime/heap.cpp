@@ -101,7 +101,7 @@ void track(Object* object, const char* file, std::uint32_t line) {
   Heap& heap = current_heap();
   heap.sites.reserve(heap.sites.size() + 1);  // may throw, before any change
   heap.add(*object, 0);
-  heap.sites[object] = Site{file, line};
+  heap.sites[object] = Site{file, line, ++heap.makes};
   ++heap.count[0];
   collect_if_due(heap);
 }
@@ -109,6 +109,7 @@ void track(Object* object, const char* file, std::uint32_t line) {
 void track(Object* object) {
   Heap& heap = current_heap();
   heap.add(*object, 0);
+  ++heap.makes;
   ++heap.count[0];
   collect_if_due(heap);
 }

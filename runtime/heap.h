@@ -60,10 +60,11 @@ class Quarantine {
 };
 
 // Where an object was made: a std::source_location's file (static storage)
-// and line.
+// and line; and when: its number among the heap's makes.
 struct Site {
   const char* file = "";
   std::uint32_t line = 0;
+  std::uint64_t made = 0;
 };
 
 struct Heap {
@@ -83,6 +84,7 @@ struct Heap {
   std::vector<Ref<Object>> saved_garbage;  // gc::kSaveAll
   std::vector<std::pair<std::uint64_t, gc::Callback>> callbacks;
   std::uint64_t next_callback_id = 1;
+  std::uint64_t makes = 0;  // objects made on this heap so far
 #if TENURE_VERIFY
   absl::flat_hash_map<const Object*, Site> sites;
 #endif

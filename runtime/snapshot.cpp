@@ -11,14 +11,17 @@
 
 namespace tenure::verify {
 
-Snapshot Snapshot::take() {
+Snapshot Snapshot::take(std::uint64_t made_after) {
   Snapshot snapshot;
   detail::Heap* heap = detail::current_heap_if_any();
-  if (!heap) return snapshot;
+  if (!heap || (!kEnabled && made_after > 0)) return snapshot;
   detail::ObjectNames names;
   absl::flat_hash_map<std::pair<std::string, std::string>, std::size_t> counts;
   for (const std::vector<Object*>& objects : heap->lists) {
     for (const Object* object : objects) {
+      if (made_after > 0 && detail::site_record(*object).made <= made_after) {
+        continue;
+      }
       ++counts[{names.type(*object), names.site(*object)}];
     }
   }

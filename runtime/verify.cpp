@@ -99,6 +99,11 @@ std::string site_of(const Object& object) {
   return detail::format_site(detail::site_record(object));
 }
 
+std::uint64_t allocation_count() noexcept {
+  detail::Heap* heap = detail::current_heap_if_any();
+  return heap ? heap->makes : 0;
+}
+
 std::string type_name(const Object& object) {
   return detail::ObjectNames().type(object);
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -24,8 +25,11 @@ struct StatisticDiff {
 class Snapshot {
  public:
   // Counts the collectable objects alive on this thread's heap (frozen ones
-  // included) by type and site.
-  static Snapshot take();
+  // included) by type and site. In verification mode, `made_after` (a
+  // verify::allocation_count() taken earlier) restricts it to the objects
+  // made since then; outside verification mode a non-zero `made_after`
+  // counts nothing, since objects carry no such record.
+  static Snapshot take(std::uint64_t made_after = 0);
 
   // Largest count first.
   const std::vector<Statistic>& statistics() const { return statistics_; }

@@ -20,6 +20,10 @@ inline constexpr bool kEnabled = TENURE_VERIFY != 0;
 // a make<T> with more than six constructor arguments.
 std::string site_of(const Object& object);
 
+// How many objects make<T> has created on this thread so far: a mark for
+// Snapshot::take(made_after).
+std::uint64_t allocation_count() noexcept;
+
 // The demangled dynamic type of `object`.
 std::string type_name(const Object& object);
 

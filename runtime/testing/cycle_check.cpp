@@ -23,7 +23,15 @@ void CycleCheckListener::OnTestStart(const ::testing::TestInfo&) {
   gc::collect();
   evidence_path_ = std::getenv("TENURE_EVIDENCE");
   if (evidence_path_ && !*evidence_path_) evidence_path_ = nullptr;
-  if (evidence_path_) before_ = verify::Snapshot::take();
+  if (!evidence_path_) return;
+  // Verification mode knows when each object was made; otherwise growth is
+  // what the live counts gained, which can miss objects replacing freed
+  // ones of the same type.
+  if (verify::kEnabled) {
+    made_before_ = verify::allocation_count();
+  } else {
+    before_ = verify::Snapshot::take();
+  }
 }
 
 void CycleCheckListener::OnTestEnd(const ::testing::TestInfo& test) {
@@ -57,6 +65,13 @@ void CycleCheckListener::OnTestEnd(const ::testing::TestInfo& test) {
   for (verify::Cycle& cycle : cycles) {
     evidence_.cycles.push_back({std::move(cycle.types), std::move(cycle.fields),
                                 cycle.count, std::move(cycle.sites), {name}});
+  }
+  if (verify::kEnabled) {
+    verify::Snapshot made = verify::Snapshot::take(made_before_);
+    for (const verify::Statistic& s : made.statistics()) {
+      evidence_.growth.push_back({s.type, s.site, s.count, name});
+    }
+    return;
   }
   verify::Snapshot after = verify::Snapshot::take();
   for (const verify::StatisticDiff& diff : after.compare_to(before_)) {

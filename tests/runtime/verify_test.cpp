@@ -169,6 +169,22 @@ TEST_F(VerifyTest, CopiesAreCountedBySite) {
   EXPECT_EQ(copies[1].count, 1u);
 }
 
+TEST_F(VerifyTest, SnapshotOfObjectsMadeSinceAMark) {
+  std::vector<Ref<Node>> kept;
+  for (int i = 0; i < 3; ++i) kept.push_back(make<Node>());
+  std::uint64_t mark = verify::allocation_count();
+  // Replacing objects keeps the live count level, but the new ones are
+  // still objects made since the mark.
+  for (Ref<Node>& node : kept) node = make<Node>();
+  Ref<Doc> doc = make<Doc>();
+  verify::Snapshot since = verify::Snapshot::take(mark);
+  ASSERT_EQ(since.statistics().size(), 2u);
+  EXPECT_EQ(since.statistics()[0].type, "tenure::test::Node");
+  EXPECT_EQ(since.statistics()[0].count, 3u);
+  EXPECT_EQ(since.statistics()[1].count, 1u);
+  EXPECT_TRUE(verify::Snapshot::take().compare_to(verify::Snapshot::take()).empty());
+}
+
 TEST_F(VerifyTest, SiteOfAnObjectIsWhereMakeWasCalled) {
   int line = __LINE__ + 1;
   Ref<Derived> d = make<Derived>(7);

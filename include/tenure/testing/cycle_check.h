@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <string>
 
 #include "tenure/snapshot.h"
@@ -30,7 +31,8 @@ class CycleCheckListener : public ::testing::EmptyTestEventListener {
 
  private:
   const char* evidence_path_ = nullptr;
-  verify::Snapshot before_;
+  verify::Snapshot before_;       // outside verification mode
+  std::uint64_t made_before_ = 0;  // in verification mode
   Evidence evidence_;
 };
 
