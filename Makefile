@@ -18,8 +18,9 @@ test: deps
 
 bench: deps
 	cmake --preset release
-	cmake --build --preset release --target tenure-bench
+	cmake --build --preset release --target tenure-bench tenure-gc-bench
 	./build/release/bench/tenure-bench
+	./build/release/bench/tenure-gc-bench
 	cmake --build --preset release --target tenure-alloc-bench
 	./build/release/bench/tenure-alloc-bench
 	cmake --build --preset release --target analyzer-bench

@@ -12,13 +12,6 @@ namespace tenure {
 namespace detail {
 namespace {
 
-constexpr std::uint32_t make_slot(std::uint32_t list, std::uint32_t index) {
-  return (list << kIndexBits) | index;
-}
-constexpr std::uint32_t list_of(std::uint32_t slot) {
-  return slot >> kIndexBits;
-}
-
 thread_local Heap* t_heap = nullptr;
 
 // Ends this thread's heap when the thread exits. Objects still alive then
@@ -109,12 +102,24 @@ Heap& current_heap() {
 
 Heap* current_heap_if_any() noexcept { return t_heap; }
 
-void track(Object* object) {
+#if TENURE_VERIFY
+void track(Object* object, const char* file, std::uint32_t line) {
   Heap& heap = current_heap();
+  heap.sites.reserve(heap.sites.size() + 1);  // may throw, before any change
   heap.add(*object, 0);
+  heap.sites[object] = Site{file, line, ++heap.makes};
   ++heap.count[0];
   collect_if_due(heap);
 }
+#else
+void track(Object* object) {
+  Heap& heap = current_heap();
+  heap.add(*object, 0);
+  ++heap.makes;
+  ++heap.count[0];
+  collect_if_due(heap);
+}
+#endif
 
 void detach_weak(Object& object) noexcept {
   WeakControl*& control = ObjectAccess::weak(object);
@@ -127,6 +132,9 @@ void release_last(Object* object) noexcept {
   Heap& heap = *t_heap;  // the owner's: checked builds verified it
   detach_weak(*object);
   heap.remove(*object);
+#if TENURE_VERIFY
+  heap.sites.erase(object);
+#endif
   if (heap.count[0] > 0) --heap.count[0];
   // The weak field is free now; it links the object into the dying list.
   ObjectAccess::weak(*object) = reinterpret_cast<WeakControl*>(heap.dying);
@@ -148,10 +156,17 @@ namespace {
 
 void check_owner(const Object& object, const std::type_info& type) noexcept {
   Heap* heap = t_heap;
-  if (!heap || !heap->holds(object)) {
-    fail(type, "used on a thread other than the one that made it "
-               "(use tenure::SharedObject to share across threads)");
+  if (heap && heap->holds(object)) return;
+  // While a collection decides, the slots of the objects it examines hold
+  // working counts instead of places (see collector.cpp).
+  if (heap && heap->collecting &&
+      list_of(ObjectAccess::slot(const_cast<Object&>(object))) ==
+          kCollectingList) {
+    fail(type, "handle copied, made or dropped inside trace() during a "
+               "collection (trace must only report the handles it owns)");
   }
+  fail(type, "used on a thread other than the one that made it "
+             "(use tenure::SharedObject to share across threads)");
 }
 
 }  // namespace

@@ -6,9 +6,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <new>
+#include <utility>
 #include <vector>
 
+#if TENURE_VERIFY
+#include "absl/container/flat_hash_map.h"
+#endif
 #include "tenure/detail/refcount.h"
+#include "tenure/gc.h"
 #include "tenure/object.h"
 
 namespace tenure::detail {
@@ -16,7 +21,9 @@ namespace tenure::detail {
 inline constexpr int kGenerations = 3;
 // The list that holds the objects of a collection in progress.
 inline constexpr std::uint32_t kCollectingList = 3;
-inline constexpr int kLists = 4;
+// gc::freeze() moves objects here; no collection looks at them.
+inline constexpr std::uint32_t kPermanentList = 4;
+inline constexpr int kLists = 5;
 
 // An object's gc slot packs the list it is in (3 bits) with its index there
 // (29 bits), so the header needs no list links and an owner-thread check is
@@ -24,6 +31,13 @@ inline constexpr int kLists = 4;
 inline constexpr unsigned kIndexBits = 29;
 inline constexpr std::uint32_t kIndexMask = (1u << kIndexBits) - 1;
 inline constexpr std::uint32_t kMaxListSize = kIndexMask + 1;
+
+constexpr std::uint32_t make_slot(std::uint32_t list, std::uint32_t index) {
+  return (list << kIndexBits) | index;
+}
+constexpr std::uint32_t list_of(std::uint32_t slot) {
+  return slot >> kIndexBits;
+}
 
 // Recently freed object blocks, held back in checked builds so that stale
 // handles meet poison rather than reused memory.
@@ -45,12 +59,35 @@ class Quarantine {
   std::size_t size_ = 0;
 };
 
+// Where an object was made: a std::source_location's file (static storage)
+// and line; and when: its number among the heap's makes.
+struct Site {
+  const char* file = "";
+  std::uint32_t line = 0;
+  std::uint64_t made = 0;
+};
+
 struct Heap {
   std::array<std::vector<Object*>, kLists> lists;
   std::array<std::size_t, kGenerations> count{};
   std::array<std::size_t, kGenerations> threshold{700, 10, 10};
   bool enabled = true;
   bool collecting = false;
+  bool in_callback = false;
+  unsigned debug = 0;
+  // CPython's guard against quadratic full collections: objects promoted
+  // into the oldest generation since the last full collection, and the size
+  // of that generation after it. An automatic full collection waits until
+  // the first is at least a quarter of the second.
+  std::size_t long_lived_pending = 0;
+  std::size_t long_lived_total = 0;
+  std::vector<Ref<Object>> saved_garbage;  // gc::kSaveAll
+  std::vector<std::pair<std::uint64_t, gc::Callback>> callbacks;
+  std::uint64_t next_callback_id = 1;
+  std::uint64_t makes = 0;  // objects made on this heap so far
+#if TENURE_VERIFY
+  absl::flat_hash_map<const Object*, Site> sites;
+#endif
   // Set while the destruction loop runs: an object whose count reaches zero
   // then waits in `dying` instead of being destroyed recursively.
   bool destroying = false;
@@ -65,6 +102,9 @@ struct Heap {
   void remove(Object& object) noexcept;
   bool holds(const Object& object) const noexcept;
   std::size_t size() const noexcept;
+  // A collection may not start now: one is running, a destructor cascade is
+  // under way, or a gc callback is being called.
+  bool busy() const noexcept { return collecting || destroying || in_callback; }
 };
 
 // This thread's heap, created on first use.

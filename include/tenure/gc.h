@@ -2,7 +2,13 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "tenure/ref.h"
 
 namespace tenure::gc {
 
@@ -35,5 +41,38 @@ void set_threshold(std::size_t threshold0, std::size_t threshold1,
 // Collectable objects alive on this thread's heap (Python's
 // len(gc.get_objects())).
 std::size_t tracked_count() noexcept;
+
+// Moves every tracked object into a permanent generation that collections
+// ignore (Python's gc.freeze): for a long-lived start-up heap that would
+// otherwise be scanned by every full collection. unfreeze() moves them back
+// into the oldest generation. Both are refused (return, with an error on
+// stderr) while a collection runs.
+void freeze();
+void unfreeze();
+std::size_t get_freeze_count() noexcept;
+
+// Debug flags (Python's gc.set_debug). kSaveAll keeps cyclic garbage alive in
+// garbage() instead of freeing it, for inspection.
+inline constexpr unsigned kSaveAll = 1u << 0;
+void set_debug(unsigned flags) noexcept;
+unsigned get_debug() noexcept;
+// What collections found while kSaveAll was set, in the order found. Each
+// handle keeps its object alive; clear the vector to let it go.
+std::vector<Ref<Object>>& garbage();
+
+// Callbacks around every collection, automatic or not (Python's
+// gc.callbacks). `collected` and `duration` are meaningful in the stop
+// phase. A callback must not start a collection (it is refused).
+enum class Phase { kStart, kStop };
+struct CollectionInfo {
+  int generation = 0;         // the oldest generation collected
+  std::size_t collected = 0;  // unreachable objects found
+  std::chrono::nanoseconds duration{0};
+};
+using Callback = std::function<void(Phase, const CollectionInfo&)>;
+// Returns an id for remove_callback.
+std::uint64_t add_callback(Callback callback);
+// False when no callback has that id.
+bool remove_callback(std::uint64_t id);
 
 }  // namespace tenure::gc

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <source_location>
 #include <type_traits>
 #include <utility>
 
@@ -23,15 +24,36 @@ class Ref {
 
   constexpr Ref() noexcept = default;
   constexpr Ref(std::nullptr_t) noexcept {}
+#if TENURE_VERIFY
+  // Verification mode counts copies by the site that made them.
+  Ref(const Ref& other,
+      std::source_location site = std::source_location::current()) noexcept
+      : ptr_(other.ptr_) {
+    if (ptr_) detail::retain(ptr_);
+    detail::note_copy(site.file_name(), site.line());
+  }
+#else
   Ref(const Ref& other) noexcept : ptr_(other.ptr_) {
     if (ptr_) detail::retain(ptr_);
   }
+#endif
   Ref(Ref&& other) noexcept : ptr_(std::exchange(other.ptr_, nullptr)) {}
+#if TENURE_VERIFY
+  template <class U>
+    requires std::is_convertible_v<U*, T*>
+  Ref(const Ref<U>& other,
+      std::source_location site = std::source_location::current()) noexcept
+      : ptr_(other.get()) {
+    if (ptr_) detail::retain(ptr_);
+    detail::note_copy(site.file_name(), site.line());
+  }
+#else
   template <class U>
     requires std::is_convertible_v<U*, T*>
   Ref(const Ref<U>& other) noexcept : ptr_(other.get()) {
     if (ptr_) detail::retain(ptr_);
   }
+#endif
   template <class U>
     requires std::is_convertible_v<U*, T*>
   Ref(Ref<U>&& other) noexcept : ptr_(other.detach()) {}
@@ -45,7 +67,12 @@ class Ref {
   }
 
   Ref& operator=(const Ref& other) noexcept {
+#if TENURE_VERIFY
+    // An assignment cannot learn its caller's site: counted as unknown.
+    Ref(other, std::source_location()).swap(*this);
+#else
     Ref(other).swap(*this);
+#endif
     return *this;
   }
   Ref& operator=(Ref&& other) noexcept {

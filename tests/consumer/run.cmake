@@ -35,3 +35,12 @@ step("build" ${CMAKE_COMMAND} --build ${root}/build --target consumer consumer_t
 step("run" ${root}/build/consumer)
 message(STATUS "${step_output}")
 step("run tests" ${root}/build/consumer_tests)
+
+# Mixing verification modes must fail at link time, naming the missing mode.
+execute_process(COMMAND ${CMAKE_COMMAND} --build ${root}/build --target mode_mix
+  RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output)
+if(result EQUAL 0 OR NOT output MATCHES "runtime_built_with(out)?_TENURE_VERIFY")
+  message(FATAL_ERROR "consumer (${MODE}): a program mixing TENURE_VERIFY "
+    "modes linked, or failed for another reason (${result}):\n${output}")
+endif()
+message(STATUS "consumer (${MODE}): mixing verification modes fails to link: ok")

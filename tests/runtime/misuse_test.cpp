@@ -108,6 +108,24 @@ TEST_F(MisuseDeathTest, TraceThatReportsTooManyReferences) {
       "count");
 }
 
+TEST(MisuseDeathTest, TraceThatCopiesAHandleDuringACollection) {
+  struct Copier : Object {
+    Ref<Copier> other;
+    void trace(Tracer& t) override {
+      Ref<Copier> copy = other;  // a trace must only report
+      t(other);
+    }
+  };
+  EXPECT_DEATH(
+      {
+        Ref<Copier> a = make<Copier>();
+        a->other = a;
+        gc::collect();
+      },
+      "Copier: handle copied, made or dropped inside trace\\(\\) during a "
+      "collection");
+}
+
 }  // namespace
 }  // namespace tenure::test
 

@@ -28,7 +28,14 @@ inline constexpr std::uint32_t kDestroyedCount = 0xDEADDEADu;
 
 // Out of line, in the runtime.
 void release_last(Object* object) noexcept;          // count reached zero
+#if TENURE_VERIFY
+// End of make<T>(); throws std::bad_alloc. Records where it was made.
+void track(Object* object, const char* file, std::uint32_t line);
+// A Ref was copied at file:line.
+void note_copy(const char* file, std::uint32_t line) noexcept;
+#else
 void track(Object* object);  // end of make<T>(); throws std::bad_alloc
+#endif
 void check_retain(const Object& object, const std::type_info& type) noexcept;
 void check_release(const Object& object, const std::type_info& type) noexcept;
 void check_adopt(const Object& object, const std::type_info& type) noexcept;

@@ -1,22 +1,47 @@
-// tenure::testing: fail a GoogleTest test that leaves cyclic garbage behind.
+// tenure::testing: fail a GoogleTest test that leaves cyclic garbage behind,
+// and record what tests leaked, grew and copied in the evidence file.
 #pragma once
 
 #include <gtest/gtest.h>
+
+#include <cstdint>
+#include <string>
+
+#include "tenure/snapshot.h"
+#include "tenure/testing/evidence.h"
 
 namespace tenure::testing {
 
 // Runs a full collection before each test (garbage from earlier is not this
 // test's doing) and after it; when the second finds unreachable objects the
-// test fails with their number. Watches the heap of the thread that runs the
-// tests.
+// test fails with their number and a report of their cycles by type, field
+// and (in verification mode) allocation site. Watches the heap of the thread
+// that runs the tests.
+//
+// With TENURE_EVIDENCE=path in the environment it also records, per test,
+// the cycles and the objects made during the test and still alive after it,
+// and at the end of the program the process's Ref copy counts; it then
+// merges them into that file (see docs/evidence.md). A failure to write is
+// reported on stderr as one line and by evidence_written().
 class CycleCheckListener : public ::testing::EmptyTestEventListener {
  public:
   void OnTestStart(const ::testing::TestInfo& test) override;
   void OnTestEnd(const ::testing::TestInfo& test) override;
+  void OnTestProgramEnd(const ::testing::UnitTest& unit_test) override;
+
+ private:
+  const char* evidence_path_ = nullptr;
+  verify::Snapshot before_;       // outside verification mode
+  std::uint64_t made_before_ = 0;  // in verification mode
+  Evidence evidence_;
 };
 
 // Appends a CycleCheckListener to GoogleTest's listeners. Call it after
-// ::testing::InitGoogleTest and before RUN_ALL_TESTS.
+// ::testing::InitGoogleTest and before RUN_ALL_TESTS. (tenure::testing_main
+// provides a main that does both.)
 void install_cycle_check();
+
+// False when TENURE_EVIDENCE was set and the file could not be written.
+bool evidence_written();
 
 }  // namespace tenure::testing

@@ -1,0 +1,71 @@
+// The evidence file: what test runs saw at runtime (leaked cycles, growth,
+// handle copies), for the analyzer to confirm its findings with. The schema
+// is documented in docs/evidence.md.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace tenure::testing {
+
+// The schema version this build writes and reads; files of a newer version
+// are refused, never rewritten.
+inline constexpr std::int64_t kEvidenceVersion = 1;
+
+// A shape of leaked cycle: types[i] holds types[i + 1] (the last holds the
+// first) through fields[i].
+struct CycleEvidence {
+  std::vector<std::string> types;
+  std::vector<std::string> fields;
+  std::uint64_t count = 0;         // times seen
+  std::vector<std::string> sites;  // allocation sites, "file:line"
+  std::vector<std::string> tests;  // "Suite.Name" of the tests that leaked it
+};
+
+// Objects made during a test and still alive after it.
+struct GrowthEvidence {
+  std::string type;
+  std::string site;
+  std::uint64_t count = 0;
+  std::string test;
+};
+
+// Ref copies made at a site.
+struct CopyEvidence {
+  std::string site;
+  std::uint64_t count = 0;
+};
+
+struct Evidence {
+  std::vector<CycleEvidence> cycles;
+  std::vector<GrowthEvidence> growth;
+  std::vector<CopyEvidence> copies;
+
+  bool empty() const { return cycles.empty() && growth.empty() && copies.empty(); }
+};
+
+// Parses an evidence file's text. Errors are one line: what is wrong and
+// where (byte offset), or a version newer than kEvidenceVersion.
+absl::StatusOr<Evidence> parse_evidence(std::string_view json);
+
+// The file text: deterministic (entries sorted by key), ends in a newline.
+std::string to_json(const Evidence& evidence);
+
+// Adds `from` to `into`: entries with the same key (cycle: types and fields;
+// growth: type, site and test; copies: site) add their counts and unite
+// their sites and tests.
+void merge(Evidence& into, const Evidence& from);
+
+// Merges `evidence` into the file at `path` under an exclusive flock on
+// "<path>.lock" (parallel test processes writing one file lose nothing),
+// writing a temporary file and renaming it over `path`. A file that is
+// malformed, truncated or of a newer version is left as it was and the
+// error names it; so is one that cannot be written.
+absl::Status merge_into_file(const std::string& path, const Evidence& evidence);
+
+}  // namespace tenure::testing
