@@ -34,6 +34,14 @@ struct Step {
   const Edge *Via;
   std::string From;
   std::string To;
+  bool Populated = true; ///< Some store could have made this step.
+};
+
+/// What a path back may use beyond populated edges, and what it may not.
+struct PathRules {
+  bool NonEmpty = false;
+  std::string ExcludedField;              ///< "Owner::field" never walked.
+  std::vector<std::string> AlsoPopulated; ///< Known filled by the code.
 };
 
 class OwnershipGraph {
@@ -49,12 +57,11 @@ private:
   std::vector<Step> stepsFrom(const std::string &Record);
   std::optional<std::vector<Step>> shortestPath(const std::string &From,
                                                 llvm::StringRef GoalOwner,
-                                                bool NonEmpty);
+                                                const PathRules &Rules);
   std::optional<std::vector<Step>> pairedStep(const std::string &From,
                                               llvm::StringRef GoalOwner,
                                               llvm::StringRef PartnerField);
-  void report(const StoreFact *At, bool ClosedThere, std::vector<Step> Cycle,
-              size_t BackEdge);
+  void report(const StoreFact &At, std::vector<Step> Cycle);
   static std::string cycleKey(const std::vector<Step> &Cycle);
 
   llvm::StringMap<std::vector<std::string>> Bases;
@@ -122,6 +129,7 @@ void OwnershipGraph::addResolvedStores(const Facts &F) {
       At.CapturesSelf = C->CapturesSelf;
       At.Closes = C->Value == ValueKind::SelfHandle || C->CapturesSelf;
       At.IntoOtherObject = !(C->OnThis && !S.IntoOtherObject);
+      At.ThroughFields = C->ThroughFields;
       Stores.push_back(std::move(At));
     }
   }
@@ -156,7 +164,7 @@ bool OwnershipGraph::populated(const Edge &E, llvm::StringRef Arrival) {
   if (E.Kind != FieldKind::Strong)
     return true;
   for (const StoreFact *S : StoresByField.lookup(fieldKey(E.Owner, E.Field))) {
-    if (S->Value == ValueKind::Lambda)
+    if (S->Value == ValueKind::Lambda || S->Value == ValueKind::Cleared)
       continue;
     if (Arrival == E.Target)
       return true;
@@ -180,8 +188,8 @@ std::vector<Step> OwnershipGraph::stepsFrom(const std::string &Record) {
         llvm::append_range(Arrivals, DirectSubclasses.lookup(Arrivals[I]));
       llvm::StringSet<> Seen;
       for (const std::string &To : Arrivals)
-        if (Seen.insert(To).second && populated(*E, To))
-          Steps.push_back({E, Record, To});
+        if (Seen.insert(To).second)
+          Steps.push_back({E, Record, To, populated(*E, To)});
     }
   }
   llvm::sort(Steps, [](const Step &A, const Step &B) {
@@ -193,8 +201,8 @@ std::vector<Step> OwnershipGraph::stepsFrom(const std::string &Record) {
 
 std::optional<std::vector<Step>>
 OwnershipGraph::shortestPath(const std::string &From, llvm::StringRef GoalOwner,
-                             bool NonEmpty) {
-  if (!NonEmpty && isSelfOrSubclass(From, GoalOwner))
+                             const PathRules &Rules) {
+  if (!Rules.NonEmpty && isSelfOrSubclass(From, GoalOwner))
     return std::vector<Step>{};
   llvm::StringMap<Step> Parent;
   std::deque<std::string> Queue = {From};
@@ -203,6 +211,10 @@ OwnershipGraph::shortestPath(const std::string &From, llvm::StringRef GoalOwner,
     std::string Current = Queue.front();
     Queue.pop_front();
     for (const Step &S : stepsFrom(Current)) {
+      std::string Key = fieldKey(S.Via->Owner, S.Via->Field);
+      if (Key == Rules.ExcludedField ||
+          (!S.Populated && !llvm::is_contained(Rules.AlsoPopulated, Key)))
+        continue;
       if (isSelfOrSubclass(S.To, GoalOwner)) {
         std::vector<Step> Path = {S};
         for (std::string At = Current; At != From;) {
@@ -269,18 +281,14 @@ std::string describeEdge(const Step &S) {
   llvm_unreachable("unknown edge kind");
 }
 
-void OwnershipGraph::report(const StoreFact *At, bool ClosedThere,
-                            std::vector<Step> Cycle, size_t BackEdge) {
+void OwnershipGraph::report(const StoreFact &At, std::vector<Step> Cycle) {
   if (!ReportedCycles.insert(cycleKey(Cycle)).second)
     return;
-  // Print the cycle from the record whose field is the back edge.
-  std::rotate(Cycle.begin(), Cycle.begin() + BackEdge, Cycle.end());
   const Edge &Back = *Cycle.front().Via;
 
   // Weakening the only edge of a one-type loop closed by walking it (a ring
   // of list nodes) would break the list itself: no fix-it there.
-  bool Ring = Cycle.size() == 1 &&
-              !(At && ClosedThere && At->Value == ValueKind::SelfHandle);
+  bool Ring = Cycle.size() == 1 && At.Value != ValueKind::SelfHandle;
 
   CycleFinding Finding;
   std::string Path = shown(Cycle.front().From);
@@ -295,12 +303,14 @@ void OwnershipGraph::report(const StoreFact *At, bool ClosedThere,
                 Finding.BackEdge + "'"
       : Ring ? "break the loop before its last outside handle goes, or hold "
                "'" + Finding.BackEdge + "' weakly"
-             : "make '" + Finding.BackEdge + "' a weak handle";
+      : Back.Decl && Back.Decl->InContainer
+          ? "hold weak handles in '" + Finding.BackEdge + "'"
+          : "make '" + Finding.BackEdge + "' a weak handle";
   Finding.Message = llvm::formatv(
-      "strong reference cycle {0}{1}: its objects are never freed by "
-      "reference counting; {2}",
-      Path, ClosedThere ? " closed here" : "", Advice);
-  Finding.Loc = At ? At->Loc : Back.Decl->Loc;
+      "strong reference cycle {0} closed here: its objects are never freed "
+      "by reference counting; {1}",
+      Path, Advice);
+  Finding.Loc = At.Loc;
   for (const Step &S : Cycle) {
     Location At = S.Via->Lambda ? S.Via->Lambda->Loc : S.Via->Decl->Loc;
     Finding.Notes.push_back({At, describeEdge(S)});
@@ -320,13 +330,19 @@ std::vector<CycleFinding> OwnershipGraph::findings() {
   llvm::sort(Closing, [](const StoreFact *A, const StoreFact *B) {
     return A->Loc < B->Loc;
   });
+  // A callback field that code empties (moves out, resets, assigns null)
+  // holds a one-shot handler: the cycle ends when the handler runs.
+  llvm::StringSet<> ClearedFields;
+  for (const StoreFact &S : Stores)
+    if (S.Value == ValueKind::Cleared)
+      ClearedFields.insert(fieldKey(S.Owner, S.Field));
   for (const StoreFact *S : Closing) {
     for (const Edge *E : EdgesByOwner.lookup(S->Owner)) {
       if (E->Field != S->Field)
         continue;
       std::string Arrival;
       if (E->Kind == FieldKind::Callback) {
-        if (E->Lambda != S)
+        if (E->Lambda != S || ClearedFields.contains(fieldKey(S->Owner, S->Field)))
           continue;
         // A self-capturing lambda closes the cycle through the self edge.
         if (S->CapturesSelf && !S->ValueType.empty() &&
@@ -342,53 +358,28 @@ std::vector<CycleFinding> OwnershipGraph::findings() {
       std::optional<std::vector<Step>> Back =
           S->ClosesWith.empty() ? std::nullopt
                                 : pairedStep(Arrival, S->Owner, S->ClosesWith);
+      // Storing a self-handle into another object of the kind the field
+      // already links (a node into a list, a child into its parent's
+      // children) is the structure itself, not a way back: the path back
+      // may not walk the field stored into.
+      PathRules Rules;
+      Rules.NonEmpty = S->IntoOtherObject;
+      if (S->IntoOtherObject)
+        Rules.ExcludedField = fieldKey(S->Owner, S->Field);
+      Rules.AlsoPopulated = S->ThroughFields;
       if (!Back)
-        Back = shortestPath(Arrival, S->Owner, S->IntoOtherObject);
+        Back = shortestPath(Arrival, S->Owner, Rules);
       if (!Back)
         continue;
       // The concrete record written to is where the path arrives.
       std::string Start = Back->empty() ? Arrival : Back->back().To;
       std::vector<Step> Cycle = {{E, Start, Arrival}};
       llvm::append_range(Cycle, *Back);
-      report(S, /*ClosedThere=*/true, std::move(Cycle), 0);
+      report(*S, std::move(Cycle));
       break;
     }
   }
 
-  // Cycles through two or more types whose every edge is written somewhere.
-  for (const Edge &E : Edges) {
-    if (E.Kind != FieldKind::Strong || !populated(E, E.Target) ||
-        E.Target == E.Owner)
-      continue;
-    std::optional<std::vector<Step>> Back =
-        shortestPath(E.Target, E.Owner, /*NonEmpty=*/true);
-    if (!Back)
-      continue;
-    std::string Start = Back->back().To;
-    std::vector<Step> Cycle = {{&E, Start, E.Target}};
-    llvm::append_range(Cycle, *Back);
-    llvm::StringSet<> Distinct;
-    for (const Step &S : Cycle)
-      Distinct.insert(S.From);
-    if (Distinct.size() < 2)
-      continue;
-    // The back edge: a single handle rather than a container (children are
-    // held in containers, owners in single fields), first in cycle order.
-    size_t BackEdge = 0;
-    for (size_t I = 0; I < Cycle.size(); ++I)
-      if (Cycle[I].Via->Kind == FieldKind::Strong &&
-          !Cycle[I].Via->Decl->InContainer) {
-        BackEdge = I;
-        break;
-      }
-    const Edge &Chosen = *Cycle[BackEdge].Via;
-    const StoreFact *First = nullptr;
-    for (const StoreFact *S :
-         StoresByField.lookup(fieldKey(Chosen.Owner, Chosen.Field)))
-      if (!First || S->Loc < First->Loc)
-        First = S;
-    report(First, /*ClosedThere=*/false, std::move(Cycle), BackEdge);
-  }
   llvm::sort(Out, [](const CycleFinding &A, const CycleFinding &B) {
     return A.Loc < B.Loc;
   });

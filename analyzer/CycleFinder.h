@@ -4,8 +4,9 @@
 // field; a base's fields belong to its subclasses; an edge to a base may land
 // on any subclass when a store shows it) and reports the cycles that code
 // closes: a store whose value is a self-handle, a lambda holding one, a value
-// the written object was reached from, or two locals stored into each other;
-// and cycles through two or more types whose every edge is written somewhere.
+// the written object was reached from, or two locals stored into each other.
+// Type-level cycles alone (a JSON value holding members holding values) are
+// not reported: no statement shows that the objects loop.
 //
 //===----------------------------------------------------------------------===//
 

@@ -163,6 +163,39 @@ const VarDecl *rootVariable(const Expr *E) {
   return nullptr;
 }
 
+// The fields from `this` to the object \p Base denotes, when it is reached
+// from `this` at all: `owner_->list` gives {"Self::owner_"}.
+std::vector<std::string> fieldsFromThis(const Expr *Base) {
+  std::vector<std::string> Fields;
+  for (unsigned Depth = 0; Base && Depth < 8; ++Depth) {
+    Base = ignoreWrappers(Base);
+    if (isa_and_nonnull<CXXThisExpr>(Base)) {
+      std::reverse(Fields.begin(), Fields.end());
+      return Fields;
+    }
+    if (const auto *ME = dyn_cast_or_null<MemberExpr>(Base)) {
+      const auto *Field = dyn_cast<FieldDecl>(ME->getMemberDecl());
+      const auto *Owner =
+          Field ? dyn_cast<CXXRecordDecl>(Field->getParent()) : nullptr;
+      if (!Owner)
+        return {};
+      Fields.push_back(recordName(Owner) + "::" + Field->getNameAsString());
+      Base = ME->getBase();
+    } else if (const auto *OCE = dyn_cast_or_null<CXXOperatorCallExpr>(Base)) {
+      if (OCE->getOperator() != OO_Arrow && OCE->getOperator() != OO_Star)
+        return {};
+      Base = OCE->getArg(0);
+    } else if (const auto *MCE = dyn_cast_or_null<CXXMemberCallExpr>(Base)) {
+      if (MCE->getNumArgs() != 0)
+        return {};
+      Base = MCE->getImplicitObjectArgument();
+    } else {
+      return {};
+    }
+  }
+  return {};
+}
+
 const VarDecl *bareVariable(const Expr *E) {
   if (const auto *DRE = dyn_cast_or_null<DeclRefExpr>(ignoreWrappers(E)))
     return dyn_cast<VarDecl>(DRE->getDecl());
@@ -241,6 +274,7 @@ public:
   void run();
   void emitStore(const FieldAccess &Target, bool IntoThis, const Expr *Value,
                  SourceLocation Loc);
+  void emitClear(const FieldDecl *Field, SourceLocation Loc);
 
   bool TraverseCXXRecordDecl(CXXRecordDecl *) { return true; }
   bool VisitVarDecl(VarDecl *VD);
@@ -257,6 +291,7 @@ private:
   void learnAssignment(const Expr *LHS, const Expr *RHS);
   FieldAccess writtenField(const Expr *LHS) const;
   bool isSelfHandle(const Expr *E) const;
+  bool holdsSelf(const VarDecl *Var, const Expr *Init) const;
   const LambdaExpr *lambdaOf(const Expr *E) const;
   std::optional<unsigned> paramIndex(const Expr *E) const;
   void describeLambda(const LambdaExpr *LE, std::vector<std::string> &Captures,
@@ -380,6 +415,13 @@ std::string BodyAnalyzer::selfTypeName() const {
   return ThisClass ? recordName(ThisClass) : std::string();
 }
 
+// A variable holds a strong self-handle: a weak_ptr made from
+// shared_from_this() is the usual fix, not a self-handle.
+bool BodyAnalyzer::holdsSelf(const VarDecl *Var, const Expr *Init) const {
+  return Init && C.Handles.isStrong(Var->getType().getNonReferenceType()) &&
+         isSelfHandle(Init);
+}
+
 bool BodyAnalyzer::isSelfHandle(const Expr *E) const {
   for (unsigned Depth = 0; E && Depth < 16; ++Depth) {
     if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
@@ -444,8 +486,7 @@ void BodyAnalyzer::describeLambda(const LambdaExpr *LE,
     if (!Var)
       continue;
     bool Self = SelfVars.contains(Var) ||
-                (Var->isInitCapture() && Var->getInit() &&
-                 isSelfHandle(Var->getInit()));
+                (Var->isInitCapture() && holdsSelf(Var, Var->getInit()));
     if (Self && ThisClass) {
       CapturesSelf = true;
       Captures.push_back(selfTypeName());
@@ -480,7 +521,7 @@ void BodyAnalyzer::learnAssignment(const Expr *LHS, const Expr *RHS) {
   const VarDecl *Target = bareVariable(LHS);
   if (!Target || !RHS)
     return;
-  if (isSelfHandle(RHS))
+  if (holdsSelf(Target, RHS))
     SelfVars.insert(Target);
   if (const auto *LE = dyn_cast_or_null<LambdaExpr>(ignoreWrappers(RHS)))
     LambdaVars[Target] = LE;
@@ -492,7 +533,7 @@ void BodyAnalyzer::learnAssignment(const Expr *LHS, const Expr *RHS) {
 bool BodyAnalyzer::VisitVarDecl(VarDecl *VD) {
   if (Phase == Pass::Learn && VD->hasInit() && !isa<ParmVarDecl>(VD)) {
     const Expr *Init = VD->getInit();
-    if (isSelfHandle(Init))
+    if (holdsSelf(VD, Init))
       SelfVars.insert(VD);
     if (const auto *LE = dyn_cast_or_null<LambdaExpr>(ignoreWrappers(Init)))
       LambdaVars[VD] = LE;
@@ -559,6 +600,8 @@ bool BodyAnalyzer::VisitCXXMemberCallExpr(CXXMemberCallExpr *MCE) {
   llvm::StringRef Name = Method->getName();
   if (Name == "reset" || Name == "swap" || Name == "use_count")
     C.StoredThrough.insert(Target.Member);
+  if ((Name == "reset" || Name == "clear") && MCE->getNumArgs() == 0)
+    emitClear(Target.Field, MCE->getExprLoc());
   if (!insertingMethods().contains(Name) || MCE->getNumArgs() == 0)
     return true;
   // The argument that says most about what is stored.
@@ -638,6 +681,14 @@ const CXXConstructorDecl *factoryConstructor(const CallExpr *CE) {
 bool BodyAnalyzer::VisitCallExpr(CallExpr *CE) {
   if (Phase != Pass::Record)
     return true;
+  // std::move(field) / std::exchange(field, ...) empties the field.
+  if ((isStdCall(CE, "move") ||
+       (CE->getNumArgs() == 2 && CE->getDirectCallee() &&
+        CE->getDirectCallee()->isInStdNamespace() &&
+        CE->getDirectCallee()->getIdentifier() &&
+        CE->getDirectCallee()->getName() == "exchange")))
+    if (FieldAccess Moved = writtenField(CE->getArg(0)); Moved.Field)
+      emitClear(Moved.Field, CE->getExprLoc());
   llvm::SmallVector<const Expr *, 4> Args(CE->arguments());
   if (const CXXConstructorDecl *Ctor = factoryConstructor(CE)) {
     recordCall(Ctor, 0, Args, /*OnThis=*/false, CE->getExprLoc());
@@ -646,11 +697,18 @@ bool BodyAnalyzer::VisitCallExpr(CallExpr *CE) {
   const FunctionDecl *Callee = CE->getDirectCallee();
   unsigned Offset = 0;
   bool OnThis = false;
-  if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(CE))
+  std::vector<std::string> Through;
+  if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(CE)) {
     OnThis = isThis(MCE->getImplicitObjectArgument());
+    if (!OnThis)
+      Through = fieldsFromThis(MCE->getImplicitObjectArgument());
+  }
   else if (isa<CXXOperatorCallExpr>(CE) && isa_and_nonnull<CXXMethodDecl>(Callee))
     Offset = 1;
+  size_t First = C.Out.Calls.size();
   recordCall(Callee, Offset, Args, OnThis, CE->getExprLoc());
+  for (size_t I = First; I < C.Out.Calls.size(); ++I)
+    C.Out.Calls[I].ThroughFields = Through;
   return true;
 }
 
@@ -685,9 +743,11 @@ void BodyAnalyzer::emitStore(const FieldAccess &Target, bool IntoThis,
     return;
   if (Target.Member)
     C.StoredThrough.insert(Target.Member);
-  // Clearing a field is not what fills it.
+  // Clearing a field is not what fills it; it is recorded as such, since a
+  // callback field emptied somewhere is a one-shot handler.
   if (isNullValue(Value)) {
     C.Uses[Field].Unfixable = true;
+    emitClear(Field, Loc);
     return;
   }
 
@@ -696,6 +756,8 @@ void BodyAnalyzer::emitStore(const FieldAccess &Target, bool IntoThis,
   S.Field = Field->getNameAsString();
   S.Loc = locationOf(C.SM, Loc);
   S.IntoOtherObject = !IntoThis;
+  if (Target.Base && !IntoThis)
+    S.ThroughFields = fieldsFromThis(Target.Base);
   if (Value && isSelfHandle(Value)) {
     S.Value = ValueKind::SelfHandle;
     S.ValueType = selfTypeName();
@@ -727,6 +789,18 @@ void BodyAnalyzer::emitStore(const FieldAccess &Target, bool IntoThis,
   if (ValueVar && BaseVar && BaseVar != ValueVar &&
       accessedVariable(Target.Base) == BaseVar)
     VarStores.push_back({BaseVar, ValueVar, C.Out.Stores.size()});
+  C.Out.Stores.push_back(std::move(S));
+}
+
+void BodyAnalyzer::emitClear(const FieldDecl *Field, SourceLocation Loc) {
+  const auto *Owner = dyn_cast<CXXRecordDecl>(Field->getParent());
+  if (!C.isGraphRecord(Owner) || C.heldBy(Field).empty())
+    return;
+  StoreFact S;
+  S.Owner = recordName(Owner);
+  S.Field = Field->getNameAsString();
+  S.Loc = locationOf(C.SM, Loc);
+  S.Value = ValueKind::Cleared;
   C.Out.Stores.push_back(std::move(S));
 }
 
@@ -805,6 +879,11 @@ std::vector<Replacement> Collector::weakFix(const FieldDecl *Field) {
   // Mechanical only when the whole story is in this file: the field and
   // every use of it in the main file, outside macros.
   const FieldUses &FieldUse = Uses[Field];
+  // `Ref<A> parent, keep;`: the type is shared, and rewriting it would turn
+  // both fields weak.
+  for (const FieldDecl *Sibling : Field->getParent()->fields())
+    if (Sibling != Field && Sibling->getBeginLoc() == Field->getBeginLoc())
+      return {};
   if (FieldUse.Unfixable || !Field->getTypeSourceInfo() ||
       Field->getLocation().isMacroID() ||
       !SM.isInMainFile(Field->getLocation()))

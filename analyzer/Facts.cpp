@@ -2,6 +2,8 @@
 
 #include "analyzer/Facts.h"
 
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -32,6 +34,8 @@ llvm::StringRef valueKindName(ValueKind K) {
     return "param";
   case ValueKind::Lambda:
     return "lambda";
+  case ValueKind::Cleared:
+    return "cleared";
   }
   llvm_unreachable("unknown value kind");
 }
@@ -73,6 +77,9 @@ std::string key(const StoreFact &S) {
   return S.Owner + "\n" + S.Field + "\n" + key(S.Loc) + "\n" +
          valueKindName(S.Value).str() + "\n" + S.ValueType;
 }
+std::string key(const ContainerUseFact &U) {
+  return U.Key + "\n" + key(U.Loc) + (U.Grows ? "+" : "-");
+}
 std::string key(const CallFact &C) {
   return C.Callee + "\n" + std::to_string(C.ArgIndex) + "\n" + key(C.Loc);
 }
@@ -88,6 +95,21 @@ void appendNew(std::vector<T> &Into, std::vector<T> &From,
 } // namespace
 
 // Readers, found by llvm::json through argument-dependent lookup.
+bool fromJSON(const json::Value &V, ContainerFact &C, json::Path P) {
+  json::ObjectMapper O(V, P);
+  return O && O.map("key", C.Key) && O.map("type", C.Type) &&
+         O.map("loc", C.Loc) && O.map("holds_handles", C.HoldsHandles) &&
+         O.map("cache_name", C.CacheName) && O.map("local", C.Local) &&
+         O.map("public", C.Public) && O.map("methods", C.Methods) &&
+         O.map("defined_methods", C.DefinedMethods);
+}
+
+bool fromJSON(const json::Value &V, ContainerUseFact &U, json::Path P) {
+  json::ObjectMapper O(V, P);
+  return O && O.map("key", U.Key) && O.map("loc", U.Loc) &&
+         O.map("grows", U.Grows) && O.map("bounded", U.Bounded);
+}
+
 bool fromJSON(const json::Value &V, Location &L, json::Path P) {
   json::ObjectMapper O(V, P);
   return O && O.map("file", L.File) && mapUnsigned(O, "line", L.Line) &&
@@ -115,12 +137,13 @@ bool fromJSON(const json::Value &V, FieldKind &K, json::Path P) {
 bool fromJSON(const json::Value &V, ValueKind &K, json::Path P) {
   std::optional<llvm::StringRef> S = V.getAsString();
   for (ValueKind Kind : {ValueKind::Other, ValueKind::SelfHandle,
-                         ValueKind::Param, ValueKind::Lambda})
+                         ValueKind::Param, ValueKind::Lambda,
+                         ValueKind::Cleared})
     if (S && *S == valueKindName(Kind)) {
       K = Kind;
       return true;
     }
-  P.report("expected other, self, param or lambda");
+  P.report("expected other, self, param, lambda or cleared");
   return false;
 }
 
@@ -148,7 +171,8 @@ bool fromJSON(const json::Value &V, StoreFact &S, json::Path P) {
          O.map("function", S.Function) && mapUnsigned(O, "param", S.ParamIndex) &&
          O.map("closes", S.Closes) &&
          O.map("into_other_object", S.IntoOtherObject) &&
-         O.map("closes_with", S.ClosesWith);
+         O.map("closes_with", S.ClosesWith) &&
+         O.map("through", S.ThroughFields);
 }
 
 bool fromJSON(const json::Value &V, CallFact &C, json::Path P) {
@@ -156,7 +180,8 @@ bool fromJSON(const json::Value &V, CallFact &C, json::Path P) {
   return O && O.map("callee", C.Callee) && mapUnsigned(O, "arg", C.ArgIndex) &&
          O.map("loc", C.Loc) && O.map("value", C.Value) &&
          O.map("value_type", C.ValueType) && O.map("captures", C.Captures) &&
-         O.map("captures_self", C.CapturesSelf) && O.map("on_this", C.OnThis);
+         O.map("captures_self", C.CapturesSelf) && O.map("on_this", C.OnThis) &&
+         O.map("through", C.ThroughFields);
 }
 
 json::Value toJSON(const Facts &F) {
@@ -190,7 +215,8 @@ json::Value toJSON(const Facts &F) {
                                   {"param", S.ParamIndex},
                                   {"closes", S.Closes},
                                   {"into_other_object", S.IntoOtherObject},
-                                  {"closes_with", S.ClosesWith}});
+                                  {"closes_with", S.ClosesWith},
+                                  {"through", stringArray(S.ThroughFields)}});
   for (const CallFact &C : F.Calls)
     Calls.push_back(json::Object{{"callee", C.Callee},
                                  {"arg", C.ArgIndex},
@@ -199,12 +225,32 @@ json::Value toJSON(const Facts &F) {
                                  {"value_type", C.ValueType},
                                  {"captures", stringArray(C.Captures)},
                                  {"captures_self", C.CapturesSelf},
-                                 {"on_this", C.OnThis}});
+                                 {"on_this", C.OnThis},
+                                 {"through", stringArray(C.ThroughFields)}});
+  json::Array Containers, Uses;
+  for (const ContainerFact &C : F.Containers)
+    Containers.push_back(json::Object{{"key", C.Key},
+                                      {"type", C.Type},
+                                      {"loc", toJSON(C.Loc)},
+                                      {"holds_handles", C.HoldsHandles},
+                                      {"cache_name", C.CacheName},
+                                      {"local", C.Local},
+                                      {"public", C.Public},
+                                      {"methods", stringArray(C.Methods)},
+                                      {"defined_methods",
+                                       stringArray(C.DefinedMethods)}});
+  for (const ContainerUseFact &U : F.ContainerUses)
+    Uses.push_back(json::Object{{"key", U.Key},
+                                {"loc", toJSON(U.Loc)},
+                                {"grows", U.Grows},
+                                {"bounded", U.Bounded}});
   return json::Object{{"version", FactsVersion},
                       {"records", std::move(Records)},
                       {"fields", std::move(Fields)},
                       {"stores", std::move(Stores)},
-                      {"calls", std::move(Calls)}};
+                      {"calls", std::move(Calls)},
+                      {"containers", std::move(Containers)},
+                      {"container_uses", std::move(Uses)}};
 }
 
 llvm::Expected<Facts> factsFromJSON(const json::Value &V,
@@ -222,7 +268,9 @@ llvm::Expected<Facts> factsFromJSON(const json::Value &V,
   json::Path::Root Root("facts");
   json::ObjectMapper O(V, Root);
   if (!O.map("records", F.Records) || !O.map("fields", F.Fields) ||
-      !O.map("stores", F.Stores) || !O.map("calls", F.Calls)) {
+      !O.map("stores", F.Stores) || !O.map("calls", F.Calls) ||
+      !O.map("containers", F.Containers) ||
+      !O.map("container_uses", F.ContainerUses)) {
     std::string Message;
     llvm::raw_string_ostream OS(Message);
     OS << Origin << ": malformed facts: " << llvm::toString(Root.getError());
@@ -233,12 +281,27 @@ llvm::Expected<Facts> factsFromJSON(const json::Value &V,
 
 Facts mergeFacts(std::vector<Facts> Parts) {
   Facts All;
-  llvm::StringSet<> Records, Fields, Stores, Calls;
+  llvm::StringSet<> Records, Fields, Stores, Calls, ContainerUses;
+  llvm::StringMap<size_t> ContainerIndex;
   for (Facts &Part : Parts) {
     appendNew(All.Records, Part.Records, Records);
     appendNew(All.Fields, Part.Fields, Fields);
     appendNew(All.Stores, Part.Stores, Stores);
     appendNew(All.Calls, Part.Calls, Calls);
+    // A container seen from several TUs: its class's functions defined in
+    // any of them count.
+    for (ContainerFact &C : Part.Containers) {
+      auto [It, Inserted] = ContainerIndex.try_emplace(C.Key, All.Containers.size());
+      if (Inserted) {
+        All.Containers.push_back(std::move(C));
+        continue;
+      }
+      std::vector<std::string> &Defined = All.Containers[It->second].DefinedMethods;
+      for (std::string &Method : C.DefinedMethods)
+        if (!llvm::is_contained(Defined, Method))
+          Defined.push_back(std::move(Method));
+    }
+    appendNew(All.ContainerUses, Part.ContainerUses, ContainerUses);
   }
   return All;
 }

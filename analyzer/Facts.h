@@ -20,7 +20,7 @@
 
 namespace tenure::analyzer {
 
-inline constexpr int FactsVersion = 1;
+inline constexpr int FactsVersion = 2;
 
 struct Location {
   std::string File;
@@ -67,6 +67,7 @@ enum class ValueKind {
   SelfHandle, ///< A strong handle made from `this` (shared_from_this...).
   Param,      ///< The enclosing function's parameter number ParamIndex.
   Lambda,     ///< A lambda; Captures lists the records it holds strongly.
+  Cleared,    ///< Not a store: the field is emptied or moved out here.
 };
 
 /// A statement storing a value into field \c Owner::Field.
@@ -87,6 +88,9 @@ struct StoreFact {
   /// "Owner::field" of an earlier store this one pairs with to close a loop
   /// (`a->next = b; b->prev = a;`): the cycle is exactly those two edges.
   std::string ClosesWith;
+  /// The written object is reached from `this` through these fields
+  /// ("Owner::field", in order): `owner_->children.push_back(self)`.
+  std::vector<std::string> ThroughFields;
 };
 
 /// A call passing a self-handle or a capturing lambda as argument ArgIndex
@@ -100,6 +104,38 @@ struct CallFact {
   std::vector<std::string> Captures;
   bool CapturesSelf = false;
   bool OnThis = false; ///< A member call on `this` (not another object).
+  /// The receiver is reached from `this` through these fields.
+  std::vector<std::string> ThroughFields;
+};
+
+/// A long-lived container: a data member, static member, global or
+/// function-local static, of a standard or Abseil container type.
+struct ContainerFact {
+  std::string Key;  ///< "Owner::field" or the variable's qualified name.
+  std::string Type; ///< As written, for messages.
+  Location Loc;
+  bool HoldsHandles = false; ///< Strong handles among its elements.
+  bool CacheName = false;    ///< Its name matches the cache name pattern.
+  /// Who can shrink it. A function-local static or a variable with internal
+  /// linkage: this TU alone. A public member or an external variable: any
+  /// code. Otherwise the member functions of its class (keys in Methods);
+  /// DefinedMethods are those with a body in the facts' TUs (merged as a
+  /// union), so a class whose functions are spread over several .cpp files
+  /// is judged once all of them have been read.
+  bool Local = false;
+  bool Public = false;
+  std::vector<std::string> Methods;
+  std::vector<std::string> DefinedMethods;
+};
+
+/// An insertion into (Grows) or an erase/clear/pop/swap/assignment of
+/// (!Grows) a container. Insertions in constructors and insertions guarded
+/// by a size comparison are recorded as Bounded.
+struct ContainerUseFact {
+  std::string Key;
+  Location Loc;
+  bool Grows = true;
+  bool Bounded = false;
 };
 
 struct Facts {
@@ -107,6 +143,8 @@ struct Facts {
   std::vector<FieldFact> Fields;
   std::vector<StoreFact> Stores;
   std::vector<CallFact> Calls;
+  std::vector<ContainerFact> Containers;
+  std::vector<ContainerUseFact> ContainerUses;
 };
 
 /// Joins the facts of several TUs, dropping duplicates (a header seen by

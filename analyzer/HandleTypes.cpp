@@ -187,6 +187,15 @@ bool isLibraryRecord(const CXXRecordDecl *RD) {
 
 std::string recordName(const CXXRecordDecl *RD) {
   const ASTContext &Ctx = RD->getASTContext();
+  // An unnamed struct prints with its line and column: name it by its
+  // typedef, or by where it sits, so keys survive edits above it.
+  if (!RD->getIdentifier()) {
+    if (const TypedefNameDecl *Typedef = RD->getTypedefNameForAnonDecl())
+      return qualifiedName(Typedef);
+    if (const auto *Parent = dyn_cast<CXXRecordDecl>(RD->getDeclContext()))
+      return recordName(Parent) + "::(anonymous " +
+             RD->getKindName().str() + ")";
+  }
   std::string Name =
       Ctx.getRecordType(RD).getAsString(namePolicy(Ctx));
   if (RD->isInAnonymousNamespace() || RD->isLocalClass()) {

@@ -30,6 +30,26 @@ constexpr CheckInfo KnownChecks[] = {
      "lambda holding a strong self-handle stored in a member), with a note "
      "at every edge. Make one edge weak (tenure::Weak, std::weak_ptr), "
      "usually the one pointing back to the owner."},
+    {"tenure-unbounded-cache",
+     "Long-lived container that only grows",
+     "A member, static or global container that holds handles or is used "
+     "as a cache, that code inserts into and never erases from, clears or "
+     "bounds by a size check: it grows for the life of the program and keeps "
+     "what it holds alive. Bound it (tenure::LruCache), add an erase path, "
+     "or hold weak values."},
+    {"tenure-needless-copy",
+     "Handle copy that costs a count update for nothing",
+     "A strong handle copied where a reference or a move would do: each copy "
+     "increments and later decrements the count (atomically for "
+     "std::shared_ptr). Take it by const reference, iterate by const auto&, "
+     "or move it into its last use."},
+    {"tenure-untraced-field",
+     "trace() misses a strong field or visits what it does not own",
+     "A collectable class whose trace() does not visit a field holding "
+     "tenure::Ref handles leaks every cycle through that field; a trace() "
+     "that visits a handle the object does not own (another object's field, "
+     "a global, a local) lets the collector free objects still in use. Add "
+     "or remove the t(field) call."},
 };
 
 const CheckInfo *checkInfo(llvm::StringRef Name) {

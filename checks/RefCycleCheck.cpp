@@ -6,6 +6,7 @@
 #include "analyzer/FactCollector.h"
 #include "analyzer/FactsSink.h"
 #include "analyzer/HandleTypes.h"
+#include "checks/SourceLocations.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 
@@ -14,33 +15,6 @@ using namespace clang::ast_matchers;
 using namespace tenure::analyzer;
 
 namespace tenure::checks {
-namespace {
-
-SourceLocation toSourceLocation(SourceManager &SM, const Location &L) {
-  if (!L.valid())
-    return {};
-  auto File = SM.getFileManager().getOptionalFileRef(L.File);
-  if (!File)
-    return {};
-  return SM.translateFileLineCol(&File->getFileEntry(), L.Line, L.Column);
-}
-
-std::optional<FixItHint> toFixIt(SourceManager &SM, const Replacement &R) {
-  auto File = SM.getFileManager().getOptionalFileRef(R.File);
-  if (!File)
-    return std::nullopt;
-  FileID ID = SM.translateFile(*File);
-  if (ID.isInvalid())
-    return std::nullopt;
-  SourceLocation Begin = SM.getComposedLoc(ID, R.Offset);
-  if (R.Length == 0)
-    return FixItHint::CreateInsertion(Begin, R.Text);
-  return FixItHint::CreateReplacement(
-      CharSourceRange::getCharRange(Begin, Begin.getLocWithOffset(R.Length)),
-      R.Text);
-}
-
-} // namespace
 
 RefCycleCheck::RefCycleCheck(StringRef Name, tidy::ClangTidyContext *Context)
     : ClangTidyCheck(Name, Context),

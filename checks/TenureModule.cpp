@@ -1,6 +1,7 @@
 //===- TenureModule.cpp - The tenure checks as a clang-tidy module --------===//
 
 #include "checks/RefCycleCheck.h"
+#include "checks/UnboundedCacheCheck.h"
 #include "checks/UntracedFieldCheck.h"
 #include "clang-tidy/ClangTidyModule.h"
 #include "clang-tidy/ClangTidyModuleRegistry.h"
@@ -11,6 +12,7 @@ class TenureModule : public clang::tidy::ClangTidyModule {
 public:
   void addCheckFactories(clang::tidy::ClangTidyCheckFactories &Factories) override {
     Factories.registerCheck<RefCycleCheck>("tenure-ref-cycle");
+    Factories.registerCheck<UnboundedCacheCheck>("tenure-unbounded-cache");
     Factories.registerCheck<UntracedFieldCheck>("tenure-untraced-field");
   }
 };

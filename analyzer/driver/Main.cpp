@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "analyzer/ContainerFacts.h"
 #include "analyzer/CycleFinder.h"
 #include "analyzer/Facts.h"
 #include "analyzer/FactsSink.h"
@@ -51,6 +52,7 @@ constexpr int ExitFindings = 1;
 constexpr int ExitError = 2;
 constexpr llvm::StringLiteral DefaultChecks = "-*,tenure-*";
 constexpr llvm::StringLiteral RefCycleCheck = "tenure-ref-cycle";
+constexpr llvm::StringLiteral UnboundedCacheCheck = "tenure-unbounded-cache";
 
 cl::OptionCategory Category("tenure-analyze options");
 
@@ -111,6 +113,36 @@ void error(const llvm::Twine &Message) {
 
 //===-- Configuration -----------------------------------------------------===//
 
+/// parseConfiguration prints YAML's own multi-line diagnostic; keep its first
+/// line as the message instead, for a one-line error.
+struct ParsedConfig {
+  std::optional<ClangTidyOptions> Options;
+  std::string Error;
+  explicit operator bool() const { return Options.has_value(); }
+  ClangTidyOptions &operator*() { return *Options; }
+  std::string takeError() { return Error; }
+};
+
+ParsedConfig parseConfigurationQuietly(llvm::StringRef Text,
+                                       llvm::StringRef Origin) {
+  ParsedConfig Result;
+  std::string Diagnostic;
+  auto Parsed = parseConfigurationWithDiags(
+      llvm::MemoryBufferRef(Text, Origin),
+      [&](const llvm::SMDiagnostic &D) {
+        if (Diagnostic.empty())
+          Diagnostic = llvm::formatv("line {0}: {1}", D.getLineNo(),
+                                     D.getMessage())
+                           .str();
+      });
+  if (Parsed) {
+    Result.Options = std::move(*Parsed);
+    return Result;
+  }
+  Result.Error = Diagnostic.empty() ? Parsed.getError().message() : Diagnostic;
+  return Result;
+}
+
 std::unique_ptr<ClangTidyOptionsProvider> makeOptionsProvider() {
   ClangTidyGlobalOptions Global;
   ClangTidyOptions Defaults = ClangTidyOptions::getDefaults();
@@ -131,10 +163,9 @@ std::unique_ptr<ClangTidyOptionsProvider> makeOptionsProvider() {
     ConfigOrigin = ConfigFile;
   }
   if (!ConfigText.empty() || !ConfigFile.empty()) {
-    auto Parsed = parseConfiguration(llvm::MemoryBufferRef(ConfigText, ConfigOrigin));
+    auto Parsed = parseConfigurationQuietly(ConfigText, ConfigOrigin);
     if (!Parsed)
-      fatal(ConfigOrigin + ": malformed configuration: " +
-            Parsed.getError().message());
+      fatal(ConfigOrigin + ": malformed configuration: " + Parsed.takeError());
     return std::make_unique<ConfigOptionsProvider>(
         std::move(Global), std::move(Defaults), std::move(*Parsed),
         std::move(Overrides));
@@ -161,10 +192,9 @@ void checkConfigFiles(llvm::ArrayRef<std::string> Files) {
       auto Text = llvm::MemoryBuffer::getFile(Candidate);
       if (!Text)
         continue;
-      auto Parsed = parseConfiguration((*Text)->getMemBufferRef());
+      auto Parsed = parseConfigurationQuietly((*Text)->getBuffer(), Candidate);
       if (!Parsed)
-        fatal(Candidate + ": malformed configuration: " +
-              Parsed.getError().message());
+        fatal(Candidate + ": malformed configuration: " + Parsed.takeError());
     }
   }
 }
@@ -184,10 +214,11 @@ void checkCheckNames(llvm::StringRef Globs) {
       continue;
     std::vector<std::string> Names;
     for (const auto &Name : Known.Names)
-      Names.push_back(Name.getKey().str());
+      if (Name.getKey().starts_with("tenure-"))
+        Names.push_back(Name.getKey().str());
     llvm::sort(Names);
-    fatal("unknown check '" + Part + "' (known: " + llvm::join(Names, ", ") +
-          ")");
+    fatal("unknown check '" + Part + "' (tenure's checks: " +
+          llvm::join(Names, ", ") + ")");
   }
 }
 
@@ -407,6 +438,26 @@ std::vector<Finding> cycleFindings(const Facts &All,
   return Out;
 }
 
+std::vector<Finding> cacheFindings(const Facts &All,
+                                   ClangTidyOptionsProvider &Provider,
+                                   SourceCache &Cache) {
+  std::vector<Finding> Out;
+  for (CacheFinding &C : findUnboundedCaches(All, /*WholeProgram=*/true)) {
+    if (!checkEnabled(Provider, C.Loc.File, UnboundedCacheCheck) ||
+        isSuppressedByNoLint(Cache.text(C.Loc.File), C.Loc.Line,
+                             UnboundedCacheCheck))
+      continue;
+    Finding F;
+    F.Check = UnboundedCacheCheck.str();
+    F.Loc = C.Loc;
+    F.Message = std::move(C.Message);
+    F.Notes = std::move(C.Notes);
+    F.Key = std::move(C.Key);
+    Out.push_back(std::move(F));
+  }
+  return Out;
+}
+
 /// Applies non-overlapping fix-its, each file rewritten whole or not at all.
 int applyFixes(const std::vector<Finding> &Findings) {
   std::map<std::string, std::vector<Replacement>> ByFile;
@@ -459,9 +510,9 @@ int report(std::vector<TUResult> Results, bool WorkerFailed) {
     llvm::append_range(Findings, R.Findings);
     ParseErrors += R.ParseErrors;
   }
-  llvm::append_range(Findings,
-                     cycleFindings(mergeFacts(std::move(AllFacts)), *Provider,
-                                   Cache));
+  Facts Merged = mergeFacts(std::move(AllFacts));
+  llvm::append_range(Findings, cycleFindings(Merged, *Provider, Cache));
+  llvm::append_range(Findings, cacheFindings(Merged, *Provider, Cache));
   sortAndDeduplicate(Findings);
 
   llvm::SmallString<256> Root;
@@ -496,7 +547,11 @@ int report(std::vector<TUResult> Results, bool WorkerFailed) {
   int Status = ParseErrors || WorkerFailed ? ExitError
                : Warnings                  ? ExitFindings
                                            : ExitClean;
-  if (ApplyFixes && applyFixes(Findings) != ExitClean)
+  // As clang-tidy does: code that does not compile is not rewritten.
+  if (ApplyFixes && ParseErrors)
+    llvm::errs() << "tenure-analyze: not applying fixes: the code has "
+                    "compiler errors\n";
+  else if (ApplyFixes && applyFixes(Findings) != ExitClean)
     Status = ExitError;
   return Status;
 }

@@ -1,0 +1,370 @@
+//===- ContainerFacts.cpp - Long-lived containers and their growth --------===//
+
+#include "analyzer/ContainerFacts.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Index/USRGeneration.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace clang;
+
+namespace tenure::analyzer {
+namespace {
+
+const llvm::StringSet<> &growingContainers() {
+  static const llvm::StringSet<> Names = {
+      "std::vector", "std::deque", "std::list", "std::forward_list",
+      "std::set", "std::multiset", "std::map", "std::multimap",
+      "std::unordered_set", "std::unordered_multiset", "std::unordered_map",
+      "std::unordered_multimap", "absl::flat_hash_map", "absl::flat_hash_set",
+      "absl::node_hash_map", "absl::node_hash_set", "absl::btree_map",
+      "absl::btree_set", "absl::btree_multimap", "absl::btree_multiset",
+      "absl::InlinedVector"};
+  return Names;
+}
+
+bool isKeyed(llvm::StringRef Template) {
+  return Template.contains("map") || Template.contains("set");
+}
+
+const llvm::StringSet<> &growingMethods() {
+  static const llvm::StringSet<> Names = {
+      "insert", "emplace", "emplace_hint", "try_emplace", "insert_or_assign",
+      "push_back", "emplace_back", "push_front", "emplace_front", "push",
+      "insert_range", "append_range"};
+  return Names;
+}
+
+const llvm::StringSet<> &shrinkingMethods() {
+  static const llvm::StringSet<> Names = {
+      "erase", "clear", "pop_back", "pop_front", "pop", "extract", "swap",
+      "resize", "assign", "remove", "remove_if", "merge"};
+  return Names;
+}
+
+Location locationOf(const SourceManager &SM, SourceLocation L) {
+  SourceLocation Exp = SM.getExpansionLoc(L);
+  OptionalFileEntryRef File = SM.getFileEntryRefForID(SM.getFileID(Exp));
+  if (!File)
+    return {};
+  llvm::StringRef Real = File->getFileEntry().tryGetRealPathName();
+  return {Real.empty() ? File->getName().str() : Real.str(),
+          SM.getExpansionLineNumber(Exp), SM.getExpansionColumnNumber(Exp)};
+}
+
+std::string functionKey(const FunctionDecl *FD) {
+  llvm::SmallString<128> USR;
+  if (index::generateUSRForDecl(FD->getCanonicalDecl(), USR))
+    return FD->getQualifiedNameAsString();
+  return std::string(USR);
+}
+
+// The class's own functions, and those of them this TU defines: only they
+// can shrink its non-public containers.
+void describeMethods(const CXXRecordDecl *RD, ContainerFact &C) {
+  for (const CXXMethodDecl *M : RD->methods()) {
+    if (M->isImplicit() || M->isDeleted() || M->isDefaulted() ||
+        M->isPureVirtual())
+      continue;
+    C.Methods.push_back(functionKey(M));
+    if (M->hasBody())
+      C.DefinedMethods.push_back(C.Methods.back());
+  }
+}
+
+class ContainerCollector : public RecursiveASTVisitor<ContainerCollector> {
+public:
+  ContainerCollector(ASTContext &Ctx, const HandleTypes &Handles,
+                     const llvm::Regex &CacheName)
+      : Ctx(Ctx), SM(Ctx.getSourceManager()), Handles(Handles),
+        CacheName(CacheName) {}
+
+  bool shouldVisitTemplateInstantiations() const { return true; }
+
+  bool TraverseDecl(Decl *D) {
+    if (D && !isa<TranslationUnitDecl>(D) && D->getLocation().isValid() &&
+        SM.isInSystemHeader(SM.getExpansionLoc(D->getLocation())))
+      return true;
+    const auto *FD = dyn_cast_or_null<FunctionDecl>(D);
+    if (!FD || !FD->doesThisDeclarationHaveABody() || FD->isDependentContext())
+      return RecursiveASTVisitor::TraverseDecl(D);
+    // Uses inside this function (and its lambdas) are judged against it.
+    const FunctionDecl *Saved = Function;
+    Function = FD;
+    bool Result = RecursiveASTVisitor::TraverseDecl(D);
+    Function = Saved;
+    return Result;
+  }
+
+  bool VisitFieldDecl(FieldDecl *Field) {
+    const auto *Owner = dyn_cast<CXXRecordDecl>(Field->getParent());
+    if (!Owner || Owner->isDependentType() || Owner->isLambda() ||
+        isLibraryRecord(Owner))
+      return true;
+    if (std::optional<std::string> Key = keyOf(Field)) {
+      ContainerFact &C = emitContainer(*Key, Field);
+      C.Public = Field->getAccess() == AS_public;
+      describeMethods(Owner, C);
+    }
+    return true;
+  }
+
+  bool VisitVarDecl(VarDecl *Var) {
+    if (Var->getDeclContext()->isDependentContext() || !Var->hasGlobalStorage() ||
+        isa<ParmVarDecl>(Var) || Var != Var->getCanonicalDecl())
+      return true;
+    std::optional<std::string> Key = keyOf(Var);
+    if (!Key)
+      return true;
+    ContainerFact &C = emitContainer(*Key, Var);
+    if (Var->isStaticDataMember()) {
+      C.Public = Var->getAccess() == AS_public;
+      describeMethods(cast<CXXRecordDecl>(Var->getDeclContext()), C);
+    } else {
+      C.Local = Var->isStaticLocal() || !Var->isExternallyVisible();
+      C.Public = !C.Local;
+    }
+    return true;
+  }
+
+  bool VisitCXXMemberCallExpr(CXXMemberCallExpr *Call) {
+    const CXXMethodDecl *Method = Call->getMethodDecl();
+    if (!Method || !Method->getIdentifier())
+      return true;
+    llvm::StringRef Name = Method->getName();
+    bool Grows = growingMethods().contains(Name);
+    if (!Grows && !shrinkingMethods().contains(Name))
+      return true;
+    std::optional<std::string> Key = containerOf(Call->getImplicitObjectArgument());
+    if (Key)
+      emitUse(*Key, Call->getExprLoc(), Grows);
+    // a.swap(b) shrinks b as well.
+    if (Name == "swap" && Call->getNumArgs() == 1)
+      if (std::optional<std::string> Other = containerOf(Call->getArg(0)))
+        emitUse(*Other, Call->getExprLoc(), /*Grows=*/false);
+    return true;
+  }
+
+  bool VisitCXXOperatorCallExpr(CXXOperatorCallExpr *Call) {
+    if (Call->getNumArgs() < 1)
+      return true;
+    std::optional<std::string> Key = containerOf(Call->getArg(0));
+    if (!Key)
+      return true;
+    if (Call->getOperator() == OO_Subscript &&
+        isKeyed(HandleTypes::templateName(Call->getArg(0)->getType())))
+      emitUse(*Key, Call->getExprLoc(), /*Grows=*/true); // map[k] inserts
+    else if (Call->getOperator() == OO_Equal)
+      emitUse(*Key, Call->getExprLoc(), /*Grows=*/false);
+    return true;
+  }
+
+  // std::erase_if(c, ...), std::erase(c, ...), std::swap(a, b).
+  bool VisitCallExpr(CallExpr *Call) {
+    if (isa<CXXMemberCallExpr>(Call) || isa<CXXOperatorCallExpr>(Call))
+      return true;
+    const FunctionDecl *Callee = Call->getDirectCallee();
+    if (!Callee || !Callee->getIdentifier())
+      return true;
+    llvm::StringRef Name = Callee->getName();
+    if (Name != "erase_if" && Name != "erase" && Name != "swap")
+      return true;
+    for (const Expr *Arg : Call->arguments())
+      if (std::optional<std::string> Key = containerOf(Arg))
+        emitUse(*Key, Call->getExprLoc(), /*Grows=*/false);
+    return true;
+  }
+
+  Facts Out;
+
+private:
+  std::optional<std::string> keyOf(const ValueDecl *D) {
+    auto Cached = Keys.find(D);
+    if (Cached != Keys.end())
+      return Cached->second;
+    std::optional<std::string> Key;
+    std::string Template = HandleTypes::templateName(D->getType());
+    if (growingContainers().contains(Template)) {
+      bool HoldsHandles = false;
+      for (const Held &H : Handles.held(D->getType()))
+        HoldsHandles |= H.Kind == HoldKind::Strong;
+      bool Named = CacheName.match(D->getName());
+      // A data member is long-lived only as a cache: by name, or as a keyed
+      // container of handles. Children lists of a tree are not caches.
+      bool Qualifies = isa<FieldDecl>(D)
+                           ? Named || (HoldsHandles && isKeyed(Template))
+                           : Named || HoldsHandles;
+      if (Qualifies)
+        Key = qualifiedKey(D);
+    }
+    Keys[D] = Key;
+    return Key;
+  }
+
+  std::string qualifiedKey(const ValueDecl *D) {
+    if (const auto *Field = dyn_cast<FieldDecl>(D))
+      return recordName(cast<CXXRecordDecl>(Field->getParent())) + "::" +
+             Field->getNameAsString();
+    const auto *Var = cast<VarDecl>(D);
+    if (Var->isStaticDataMember())
+      return recordName(cast<CXXRecordDecl>(Var->getDeclContext())) + "::" +
+             Var->getNameAsString();
+    std::string Name = Var->getQualifiedNameAsString();
+    if (const auto *Function =
+            dyn_cast_or_null<FunctionDecl>(Var->getParentFunctionOrMethod()))
+      Name = Function->getQualifiedNameAsString() + "::" +
+             Var->getNameAsString();
+    if (Var->isStaticLocal() || !Var->isExternallyVisible())
+      Name += "@" + locationOf(SM, Var->getLocation()).File;
+    return Name;
+  }
+
+  // The container an expression names: a field, a variable, or a reference
+  // local bound to one (`auto &c = cache_;`).
+  std::optional<std::string> containerOf(const Expr *E) {
+    for (unsigned Depth = 0; E && Depth < 4; ++Depth) {
+      E = E->IgnoreParenImpCasts();
+      if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+        if (const auto *Field = dyn_cast<FieldDecl>(ME->getMemberDecl()))
+          return keyOf(Field);
+        if (const auto *Var = dyn_cast<VarDecl>(ME->getMemberDecl()))
+          return keyOf(Var);
+        return std::nullopt;
+      }
+      const auto *Ref = dyn_cast<DeclRefExpr>(E);
+      const auto *Var = Ref ? dyn_cast<VarDecl>(Ref->getDecl()) : nullptr;
+      if (!Var)
+        return std::nullopt;
+      if (Var->hasGlobalStorage())
+        return keyOf(Var->getCanonicalDecl());
+      if (!Var->getType()->isReferenceType() || !Var->getInit())
+        return std::nullopt;
+      E = Var->getInit();
+    }
+    return std::nullopt;
+  }
+
+  ContainerFact &emitContainer(const std::string &Key, const ValueDecl *D) {
+    ContainerFact C;
+    C.Key = Key;
+    C.Type = D->getType().getAsString(Ctx.getPrintingPolicy());
+    C.Loc = locationOf(SM, D->getLocation());
+    for (const Held &H : Handles.held(D->getType()))
+      C.HoldsHandles |= H.Kind == HoldKind::Strong;
+    C.CacheName = CacheName.match(D->getName());
+    Out.Containers.push_back(std::move(C));
+    return Out.Containers.back();
+  }
+
+  void emitUse(const std::string &Key, SourceLocation Loc, bool Grows) {
+    ContainerUseFact U;
+    U.Key = Key;
+    U.Loc = locationOf(SM, Loc);
+    U.Grows = Grows;
+    if (Grows && Function)
+      U.Bounded = isa<CXXConstructorDecl>(Function) ||
+                  sizeCompared(Function).contains(Key);
+    Out.ContainerUses.push_back(std::move(U));
+  }
+
+  // Containers whose size() the function compares: `if (c.size() >= N)`.
+  const llvm::StringSet<> &sizeCompared(const FunctionDecl *FD) {
+    auto [It, Inserted] = SizeChecks.try_emplace(FD);
+    if (!Inserted)
+      return It->second;
+    struct Finder : RecursiveASTVisitor<Finder> {
+      ContainerCollector &C;
+      llvm::StringSet<> Found;
+      explicit Finder(ContainerCollector &C) : C(C) {}
+      bool VisitBinaryOperator(BinaryOperator *BO) {
+        if (BO->isComparisonOp())
+          for (const Expr *Side : {BO->getLHS(), BO->getRHS()})
+            if (const auto *Call =
+                    dyn_cast<CXXMemberCallExpr>(Side->IgnoreParenImpCasts()))
+              if (const CXXMethodDecl *M = Call->getMethodDecl())
+                if (M->getIdentifier() && M->getName() == "size")
+                  if (auto Key = C.containerOf(Call->getImplicitObjectArgument()))
+                    Found.insert(*Key);
+        return true;
+      }
+    } F(*this);
+    F.TraverseStmt(FD->getBody());
+    return SizeChecks[FD] = std::move(F.Found);
+  }
+
+  ASTContext &Ctx;
+  const SourceManager &SM;
+  const HandleTypes &Handles;
+  const llvm::Regex &CacheName;
+  const FunctionDecl *Function = nullptr;
+  llvm::DenseMap<const ValueDecl *, std::optional<std::string>> Keys;
+  llvm::DenseMap<const FunctionDecl *, llvm::StringSet<>> SizeChecks;
+};
+
+} // namespace
+
+Facts collectContainerFacts(ASTContext &Ctx, const HandleTypes &Handles,
+                            const llvm::Regex &CacheName) {
+  ContainerCollector C(Ctx, Handles, CacheName);
+  C.TraverseDecl(Ctx.getTranslationUnitDecl());
+  return mergeFacts({std::move(C.Out)});
+}
+
+std::vector<CacheFinding> findUnboundedCaches(const Facts &F,
+                                              bool WholeProgram) {
+  llvm::StringMap<std::vector<const ContainerUseFact *>> Uses;
+  for (const ContainerUseFact &U : F.ContainerUses)
+    Uses[U.Key].push_back(&U);
+  std::vector<CacheFinding> Out;
+  for (const ContainerFact &C : F.Containers) {
+    // Judge only containers whose every shrinking place was read.
+    bool AllMethodsRead = llvm::all_of(C.Methods, [&](const std::string &M) {
+      return llvm::is_contained(C.DefinedMethods, M);
+    });
+    if (!C.Local && !(C.Public ? WholeProgram : AllMethodsRead))
+      continue;
+    std::vector<const ContainerUseFact *> Growth;
+    bool Shrinks = false, Bounded = false;
+    for (const ContainerUseFact *U : Uses.lookup(C.Key)) {
+      if (!U->Grows)
+        Shrinks = true;
+      else if (U->Bounded)
+        Bounded = true;
+      else
+        Growth.push_back(U);
+    }
+    if (Growth.empty() || Shrinks || Bounded)
+      continue;
+    llvm::sort(Growth, [](const ContainerUseFact *A, const ContainerUseFact *B) {
+      return A->Loc < B->Loc;
+    });
+    std::string Shown = C.Key.substr(0, C.Key.find('@'));
+    CacheFinding Finding;
+    Finding.Loc = Growth.front()->Loc;
+    Finding.Key = Shown;
+    Finding.Message = llvm::formatv(
+        "'{0}' only grows: entries are inserted here and never erased, "
+        "cleared or bounded by a size check{1}; bound it (tenure::LruCache), "
+        "add an erase path, or hold weak values",
+        Shown, C.HoldsHandles ? ", and it keeps every object it holds alive"
+                              : "");
+    Finding.Notes.push_back(
+        {C.Loc, llvm::formatv("'{0}' declared here as '{1}'", Shown, C.Type)});
+    for (size_t I = 1; I < Growth.size() && I < 4; ++I)
+      Finding.Notes.push_back({Growth[I]->Loc, "also inserted here"});
+    Out.push_back(std::move(Finding));
+  }
+  llvm::sort(Out, [](const CacheFinding &A, const CacheFinding &B) {
+    return A.Loc < B.Loc;
+  });
+  return Out;
+}
+
+} // namespace tenure::analyzer
