@@ -2,12 +2,13 @@
 
 #include "analyzer/ContainerFacts.h"
 
+#include "analyzer/SourceFacts.h"
+
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
-#include "clang/Index/USRGeneration.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
@@ -49,22 +50,7 @@ const llvm::StringSet<> &shrinkingMethods() {
   return Names;
 }
 
-Location locationOf(const SourceManager &SM, SourceLocation L) {
-  SourceLocation Exp = SM.getExpansionLoc(L);
-  OptionalFileEntryRef File = SM.getFileEntryRefForID(SM.getFileID(Exp));
-  if (!File)
-    return {};
-  llvm::StringRef Real = File->getFileEntry().tryGetRealPathName();
-  return {Real.empty() ? File->getName().str() : Real.str(),
-          SM.getExpansionLineNumber(Exp), SM.getExpansionColumnNumber(Exp)};
-}
 
-std::string functionKey(const FunctionDecl *FD) {
-  llvm::SmallString<128> USR;
-  if (index::generateUSRForDecl(FD->getCanonicalDecl(), USR))
-    return FD->getQualifiedNameAsString();
-  return std::string(USR);
-}
 
 // The class's own functions, and those of them this TU defines: only they
 // can shrink its non-public containers.

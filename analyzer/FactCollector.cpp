@@ -10,6 +10,8 @@
 
 #include "analyzer/FactCollector.h"
 
+#include "analyzer/SourceFacts.h"
+
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/DeclTemplate.h"
@@ -17,7 +19,6 @@
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
-#include "clang/Index/USRGeneration.h"
 #include "clang/Lex/Lexer.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
@@ -29,24 +30,7 @@ using namespace clang;
 namespace tenure::analyzer {
 namespace {
 
-Location locationOf(const SourceManager &SM, SourceLocation L) {
-  if (L.isInvalid())
-    return {};
-  SourceLocation Exp = SM.getExpansionLoc(L);
-  OptionalFileEntryRef File = SM.getFileEntryRefForID(SM.getFileID(Exp));
-  if (!File)
-    return {};
-  llvm::StringRef Real = File->getFileEntry().tryGetRealPathName();
-  return {Real.empty() ? File->getName().str() : Real.str(),
-          SM.getExpansionLineNumber(Exp), SM.getExpansionColumnNumber(Exp)};
-}
 
-std::string functionKey(const FunctionDecl *FD) {
-  llvm::SmallString<128> USR;
-  if (index::generateUSRForDecl(FD->getCanonicalDecl(), USR))
-    return FD->getQualifiedNameAsString();
-  return std::string(USR);
-}
 
 bool isStdCall(const CallExpr *Call, llvm::StringRef Name) {
   const auto *Callee = dyn_cast_or_null<FunctionDecl>(Call->getCalleeDecl());

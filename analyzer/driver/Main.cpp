@@ -418,44 +418,29 @@ llvm::Expected<TUResult> readTUResult(llvm::StringRef Path) {
   return R;
 }
 
-std::vector<Finding> cycleFindings(const Facts &All,
-                                   ClangTidyOptionsProvider &Provider,
-                                   SourceCache &Cache) {
-  std::vector<Finding> Out;
-  for (CycleFinding &C : findCycles(All)) {
-    if (!checkEnabled(Provider, C.Loc.File, RefCycleCheck) ||
-        isSuppressedByNoLint(Cache.text(C.Loc.File), C.Loc.Line, RefCycleCheck))
+/// Findings made from the merged facts, for one check: kept where the check
+/// is enabled for the file and no NOLINT comment suppresses it.
+template <typename Made>
+void addMergedFindings(llvm::StringRef Check, std::vector<Made> Items,
+                       ClangTidyOptionsProvider &Provider, SourceCache &Cache,
+                       std::vector<Finding> &Out) {
+  for (Made &M : Items) {
+    if (!checkEnabled(Provider, M.Loc.File, Check) ||
+        isSuppressedByNoLint(Cache.text(M.Loc.File), M.Loc.Line, Check))
       continue;
     Finding F;
-    F.Check = RefCycleCheck.str();
-    F.Loc = C.Loc;
-    F.Message = std::move(C.Message);
-    F.Notes = std::move(C.Notes);
-    F.Fix = std::move(C.Fix);
-    F.Key = C.BackEdge + " in " + llvm::join(C.Types, " -> ");
+    F.Check = Check.str();
+    F.Loc = M.Loc;
+    F.Message = std::move(M.Message);
+    F.Notes = std::move(M.Notes);
+    if constexpr (std::is_same_v<Made, CycleFinding>) {
+      F.Fix = std::move(M.Fix);
+      F.Key = M.BackEdge + " in " + llvm::join(M.Types, " -> ");
+    } else {
+      F.Key = std::move(M.Key);
+    }
     Out.push_back(std::move(F));
   }
-  return Out;
-}
-
-std::vector<Finding> cacheFindings(const Facts &All,
-                                   ClangTidyOptionsProvider &Provider,
-                                   SourceCache &Cache) {
-  std::vector<Finding> Out;
-  for (CacheFinding &C : findUnboundedCaches(All, /*WholeProgram=*/true)) {
-    if (!checkEnabled(Provider, C.Loc.File, UnboundedCacheCheck) ||
-        isSuppressedByNoLint(Cache.text(C.Loc.File), C.Loc.Line,
-                             UnboundedCacheCheck))
-      continue;
-    Finding F;
-    F.Check = UnboundedCacheCheck.str();
-    F.Loc = C.Loc;
-    F.Message = std::move(C.Message);
-    F.Notes = std::move(C.Notes);
-    F.Key = std::move(C.Key);
-    Out.push_back(std::move(F));
-  }
-  return Out;
 }
 
 /// Applies non-overlapping fix-its, each file rewritten whole or not at all.
@@ -511,8 +496,11 @@ int report(std::vector<TUResult> Results, bool WorkerFailed) {
     ParseErrors += R.ParseErrors;
   }
   Facts Merged = mergeFacts(std::move(AllFacts));
-  llvm::append_range(Findings, cycleFindings(Merged, *Provider, Cache));
-  llvm::append_range(Findings, cacheFindings(Merged, *Provider, Cache));
+  addMergedFindings(RefCycleCheck, findCycles(Merged), *Provider, Cache,
+                    Findings);
+  addMergedFindings(UnboundedCacheCheck,
+                    findUnboundedCaches(Merged, /*WholeProgram=*/true),
+                    *Provider, Cache, Findings);
   sortAndDeduplicate(Findings);
 
   llvm::SmallString<256> Root;
