@@ -14,7 +14,8 @@ packages=(
   clang-19 clang-tidy-19 clang-tools-19 libclang-19-dev libclang-cpp19-dev
   llvm-19-dev libclang-rt-19-dev libabsl-dev cmake ninja-build libgtest-dev
   libgmock-dev libbenchmark-dev
-  python3  # CPython's gc: the peer of tenure-gc-bench
+  llvm-19-tools  # FileCheck and split-file: the analyzer's testdata runner
+  python3        # that runner, and CPython's gc as tenure-gc-bench's peer
 )
 # Benchmark peers of the pooled allocator (`make bench`).
 packages+=(libmimalloc-dev libjemalloc-dev libgoogle-perftools-dev)
