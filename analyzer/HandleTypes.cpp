@@ -119,6 +119,11 @@ const CXXRecordDecl *HandleTypes::strongTarget(QualType T) const {
   return Args.empty() ? nullptr : recordOf(Args.front());
 }
 
+bool HandleTypes::isStrongHandle(QualType T) const {
+  const CXXRecordDecl *RD = recordOf(T);
+  return RD && llvm::is_contained(Strong, recordTemplateName(RD));
+}
+
 bool HandleTypes::isWeak(QualType T) const {
   const CXXRecordDecl *RD = recordOf(T);
   return RD && llvm::is_contained(Weak, recordTemplateName(RD));

@@ -1,5 +1,6 @@
 //===- TenureModule.cpp - The tenure checks as a clang-tidy module --------===//
 
+#include "checks/NeedlessCopyCheck.h"
 #include "checks/RefCycleCheck.h"
 #include "clang-tidy/ClangTidyModule.h"
 #include "clang-tidy/ClangTidyModuleRegistry.h"
@@ -10,6 +11,7 @@ class TenureModule : public clang::tidy::ClangTidyModule {
 public:
   void addCheckFactories(clang::tidy::ClangTidyCheckFactories &Factories) override {
     Factories.registerCheck<RefCycleCheck>("tenure-ref-cycle");
+    Factories.registerCheck<NeedlessCopyCheck>("tenure-needless-copy");
   }
 };
 

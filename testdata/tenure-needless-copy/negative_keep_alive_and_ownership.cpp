@@ -1,0 +1,70 @@
+// Local copies that are not needless: the keep-alive idiom (a call between
+// the copy and its last use could drop the original) and copies that pass
+// ownership on. Nothing is reported.
+#include <functional>
+#include <memory>
+#include <utility>
+#include <vector>
+#include <tenure/tenure.h>
+
+class Node : public tenure::Object {
+public:
+  int weight = 0;
+  void detach();  // May clear whatever holds this node.
+  std::function<void()> on_change;
+  tenure::Ref<Node> child;
+};
+using NodeRef = tenure::Ref<Node>;
+
+class Tree {
+public:
+  void notify() {
+    NodeRef keep = root_; // clang-tidy-only: keep-alive across detach()
+    keep->detach();
+    (void)keep->weight;
+  }
+  void callback() {
+    auto keep = root_; // clang-tidy-only: keep-alive across on_change()
+    keep->on_change();
+  }
+  void cleared() {
+    auto keep = root_; // clang-tidy-only: keep-alive across reset()
+    root_.reset();
+    (void)keep->weight;
+  }
+  void unused_guard() {
+    auto guard = root_; // clang-tidy-only: keep-alive for the scope
+    root_->detach();
+  }
+  NodeRef returned() const {
+    NodeRef copy = root_;
+    return copy;
+  }
+  void stored() {
+    NodeRef copy = root_; // clang-tidy-only: the copy is stored
+    all_.push_back(copy);
+  }
+  void moved() {
+    NodeRef copy = root_;
+    all_.push_back(std::move(copy));
+  }
+  void changed() {
+    NodeRef cursor = root_;
+    while (cursor)
+      cursor = cursor->child;
+  }
+  void escapes() {
+    NodeRef copy = root_;
+    later_ = [copy] { (void)copy->weight; };
+  }
+  int from_value() {
+    NodeRef made = make_node();
+    return made->weight;
+  }
+  static NodeRef make_node() { return tenure::make<Node>(); }
+
+private:
+  NodeRef root_;
+  std::vector<NodeRef> all_;
+  std::function<void()> later_;
+};
