@@ -163,6 +163,22 @@ std::vector<const DeclRefExpr *> mentions(ASTContext &Ctx, const Decl *D,
   return Out;
 }
 
+/// Whether any mention of \p D in \p Scope may change it. In a template,
+/// `handle->member` is a dependent member access the analyzer cannot see
+/// through; a handle's operator-> is const, so it is a read.
+bool isMutated(ASTContext &Ctx, const ValueDecl *D, const Stmt &Scope) {
+  ExprMutationAnalyzer Analyzer(Scope, Ctx);
+  for (const DeclRefExpr *Ref : mentions(Ctx, D, Scope)) {
+    const auto *Member =
+        dyn_cast_or_null<CXXDependentScopeMemberExpr>(parentStmt(Ctx, Ref));
+    if (Member && Member->isArrow() && Member->getBase() == Ref)
+      continue;
+    if (Analyzer.findMutation(Ref))
+      return true;
+  }
+  return false;
+}
+
 bool isVar(const ValueDecl *Captured, llvm::ArrayRef<const ValueDecl *> Vars) {
   return llvm::is_contained(Vars, Captured);
 }
@@ -305,7 +321,7 @@ void NeedlessCopyCheck::checkParameters(const FunctionDecl &Fn,
     std::vector<std::pair<const DeclRefExpr *, Use>> Uses;
     SourceLocation LastCapture;
     for (const Stmt *Scope : Scopes) {
-      if (ExprMutationAnalyzer(*Scope, Ctx).isMutated(Param))
+      if (isMutated(Ctx, Param, *Scope))
         Mutated = true;
       for (const DeclRefExpr *Ref : mentions(Ctx, Param, *Scope))
         Uses.emplace_back(Ref, classifyUse(Ctx, Ref, Scope));
@@ -355,7 +371,8 @@ void NeedlessCopyCheck::onEndOfTranslationUnit() {
     ASTContext &Ctx = C.Fn->getASTContext();
     const SourceManager &SM = Ctx.getSourceManager();
     if (C.MoveAt) {
-      diag(C.MoveAt->getBeginLoc(),
+      // Reported at the parameter, where a reader of the signature looks.
+      diag(Param->getLocation(),
            "parameter %0 is copied into storage at its last use; move it "
            "instead of copying the strong handle")
           << Param

@@ -10,19 +10,19 @@ class Node : public tenure::Object {};
 class Holder {
 public:
   explicit Holder(tenure::Ref<Node> node) : node_(node) {}
-  // CHECK-MESSAGES: :[[@LINE-1]]:51: warning: parameter 'node' is copied into storage at its last use; move it instead of copying the strong handle [tenure-needless-copy]
+  // CHECK-MESSAGES: :[[@LINE-1]]:37: warning: parameter 'node' is copied into storage at its last use; move it instead of copying the strong handle [tenure-needless-copy]
   // CHECK-FIXES: {{^}}  explicit Holder(tenure::Ref<Node> node) : node_(std::move(node)) {}
 
   void set(tenure::Ref<Node> node) {
+    // CHECK-MESSAGES: :[[@LINE-1]]:30: warning: parameter 'node' is copied {{.*}}
     if (node)
       node_ = node;
-    // CHECK-MESSAGES: :[[@LINE-1]]:15: warning: parameter 'node' is copied {{.*}}
   }
   // CHECK-FIXES: {{^}}      node_ = std::move(node);
 
   void add(std::shared_ptr<std::string> s) {
+    // CHECK-MESSAGES: :[[@LINE-1]]:41: warning: parameter 's' is copied {{.*}}
     names_.push_back(s);
-    // CHECK-MESSAGES: :[[@LINE-1]]:22: warning: parameter 's' is copied {{.*}}
   }
   // CHECK-FIXES: {{^}}    names_.push_back(std::move(s));
 

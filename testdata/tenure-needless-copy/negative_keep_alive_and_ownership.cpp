@@ -19,21 +19,21 @@ using NodeRef = tenure::Ref<Node>;
 class Tree {
 public:
   void notify() {
-    NodeRef keep = root_; // clang-tidy-only: keep-alive across detach()
+    NodeRef keep = root_;
     keep->detach();
     (void)keep->weight;
   }
   void callback() {
-    auto keep = root_; // clang-tidy-only: keep-alive across on_change()
+    auto keep = root_;
     keep->on_change();
   }
   void cleared() {
-    auto keep = root_; // clang-tidy-only: keep-alive across reset()
+    auto keep = root_;
     root_.reset();
     (void)keep->weight;
   }
   void unused_guard() {
-    auto guard = root_; // clang-tidy-only: keep-alive for the scope
+    auto guard = root_;
     root_->detach();
   }
   NodeRef returned() const {
@@ -41,7 +41,7 @@ public:
     return copy;
   }
   void stored() {
-    NodeRef copy = root_; // clang-tidy-only: the copy is stored
+    NodeRef copy = root_;
     all_.push_back(copy);
   }
   void moved() {

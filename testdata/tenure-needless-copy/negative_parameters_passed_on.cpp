@@ -25,7 +25,7 @@ struct Sink {
     (void)n.get();
     n.reset();
   }
-  void escapes(NodeRef n) {
+  void escapes(NodeRef n) { // clang-tidy-only: captured by an escaping lambda
     later = [n] { (void)n.get(); };
   }
   void by_reference_capture(NodeRef n) {
@@ -40,21 +40,21 @@ struct Sink {
 // signature.
 struct Visitor {
   virtual ~Visitor() = default;
-  virtual void visit(NodeRef n) { (void)n.get(); }
+  virtual void visit(NodeRef n) { (void)n.get(); } // clang-tidy-only: virtual
 };
 struct Printer : Visitor {
   void visit(NodeRef n) override { (void)n.get(); }
 };
 
 // A function whose address is taken must keep its type.
-void callback(NodeRef n) { (void)n.get(); }
+void callback(NodeRef n) { (void)n.get(); } // clang-tidy-only: address taken
 std::function<void(NodeRef)> registered = callback;
 void (*pointer)(NodeRef) = &callback;
 
 // Macros.
 #define DEFINE_READER(name) \
   int name(NodeRef n) { return n ? 1 : 0; }
-DEFINE_READER(reader)
+DEFINE_READER(reader) // clang-tidy-only: written in a macro
 
 // Coroutines: a reference parameter would dangle across a suspension.
 struct Task {
@@ -72,5 +72,5 @@ Task later_use(NodeRef n) {
 }
 
 // A weak handle is not counted by this check, nor is a raw pointer.
-void weak(tenure::Weak<Node> w) { (void)w; }
+void weak(tenure::Weak<Node> w) { (void)w; } // clang-tidy-only: a weak handle
 void raw(Node *n) { (void)n; }

@@ -16,9 +16,11 @@ int scaled(tenure::Ref<Node> node, T factor) {
 // CHECK-FIXES: {{^}}int scaled(const tenure::Ref<Node>& node, T factor) {
 int use_scaled() { return scaled(tenure::make<Node>(), 2) + scaled(tenure::make<Node>(), 3.0); }
 
-// A dependent handle type: what it is depends on the instantiation.
+// A dependent handle type is still a handle, whatever it points to.
 template <class T>
 int generic(tenure::Ref<T> node) { return node->weight; }
+// CHECK-MESSAGES: :[[@LINE-1]]:28: warning: parameter 'node' copies {{.*}}
+// CHECK-FIXES: {{^}}int generic(const tenure::Ref<T>& node) { return node->weight; }
 int use_generic() { return generic(tenure::make<Node>()); }
 
 template <class T>
@@ -36,7 +38,7 @@ int use_box() {
 #define COPY_OF(v) auto copy_##v = v
 int macros(const std::vector<tenure::Ref<Node>> &nodes, const tenure::Ref<Node> &n) {
   int total = 0;
-  LOOP_OVER(nodes, total += x->weight;) // clang-tidy-only: written in a macro
-  COPY_OF(n);
+  LOOP_OVER(nodes, total += x->weight;)
+  COPY_OF(n); // clang-tidy-only: written in a macro
   return total + copy_n->weight;
 }
