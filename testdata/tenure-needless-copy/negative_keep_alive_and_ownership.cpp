@@ -16,6 +16,13 @@ public:
 };
 using NodeRef = tenure::Ref<Node>;
 
+// The caller's handle may be the very one detach() clears.
+void close(const NodeRef &node) {
+  NodeRef keep = node; // clang-tidy-only: keep-alive across detach()
+  keep->detach();
+  (void)keep->weight;
+}
+
 class Tree {
 public:
   void notify() {
