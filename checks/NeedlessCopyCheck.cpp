@@ -387,7 +387,9 @@ void NeedlessCopyCheck::onEndOfTranslationUnit() {
         diag(Param->getLocation(),
              "parameter %0 copies a strong handle on every call but is only "
              "read; take it by const reference")
-        << Param;
+        << (Param->getName().empty()
+                ? "#" + std::to_string(C.Param + 1)
+                : "'" + Param->getName().str() + "'");
     // Every declaration changes, or the fixed code does not link.
     for (const FunctionDecl *Redecl : C.Fn->redecls()) {
       const ParmVarDecl *P = Redecl->getParamDecl(C.Param);

@@ -67,3 +67,8 @@ struct Pair {
     second = n;
   }
 };
+
+// An unnamed parameter is never read: the copy is all it costs.
+void ignored(NodeRef, int) {}
+// CHECK-MESSAGES: :[[@LINE-1]]:21: warning: parameter #1 copies a strong handle on every call but is only read; take it by const reference [tenure-needless-copy]
+// CHECK-FIXES: {{^}}void ignored(const NodeRef&, int) {}

@@ -86,7 +86,7 @@ def main():
                 command.append('--config=' + config)
             command += units + ['--'] + flags
         else:
-            command = [args.analyzer, '--checks=' + check_name, '--fix', '-j', '2']
+            command = [args.analyzer, '--checks=-*,' + check_name, '--fix', '-j', '2']
             if config:
                 command.append('--config=' + config)
             command += units + ['--'] + flags

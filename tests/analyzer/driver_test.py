@@ -18,7 +18,7 @@ struct Owner;
 struct Item { std::shared_ptr<Owner> owner; };
 struct Owner : std::enable_shared_from_this<Owner> {
   std::vector<std::shared_ptr<Item>> items;
-  void add(std::shared_ptr<Item> i) { i->owner = shared_from_this(); items.push_back(i); }
+  void add(std::shared_ptr<Item> i) { i->owner = shared_from_this(); items.push_back(std::move(i)); }
 };
 '''
 CLEAN = '''#include <memory>
