@@ -119,8 +119,15 @@ Use classifyUse(ASTContext &Ctx, const DeclRefExpr *Ref, const Stmt *Scope) {
 
   const Expr *E = climbCasts(Ctx, Ref);
   const Stmt *P = parentStmt(Ctx, E);
-  if (!P)
-    return Use::Store; // An initializer of a member or base: kept.
+  if (!P) {
+    // A reference bound to the handle reads it in place; anything else
+    // outside a statement (a member or base initializer, a variable's
+    // initializer) keeps a copy.
+    auto Parents = Ctx.getParents(*E);
+    const auto *Bound = Parents.empty() ? nullptr : Parents[0].get<VarDecl>();
+    return Bound && Bound->getType()->isReferenceType() ? Use::Read
+                                                        : Use::Store;
+  }
   if (const auto *Unary = dyn_cast<UnaryOperator>(P))
     return Unary->getOpcode() == UO_AddrOf ? Use::Escapes : Use::Read;
   if (isa<ReturnStmt, CoreturnStmt>(P))
@@ -668,6 +675,11 @@ void NeedlessCopyCheck::checkLocal(const VarDecl &Var, const Stmt &Scope,
            "local %0 copies a strong handle but is only read while nothing "
            "can drop the original; bind it by const reference")
       << &Var;
+  // `Ref<T> a = x, b = y;` shares one type: a fix-it there would change b.
+  auto Parents = Ctx.getParents(Var);
+  const auto *Statement = Parents.empty() ? nullptr : Parents[0].get<DeclStmt>();
+  if (Statement && !Statement->isSingleDecl())
+    return;
   if (const TypeSourceInfo *TSI = Var.getTypeSourceInfo())
     addConstReference(Diag, TSI->getTypeLoc(), Type.isConstQualified(), SM,
                       getLangOpts());

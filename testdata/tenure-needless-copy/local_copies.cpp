@@ -52,3 +52,13 @@ int of_local() {
   return *copy + *made;
 }
 // CHECK-FIXES: {{^}}  const std::shared_ptr<int>& copy = made;
+
+// Two copies in one declaration: reported, but no fix-it, which would turn
+// the second into a const copy as well.
+int two_at_once(const NodeRef &x, const NodeRef &y) {
+  NodeRef a = x, b = y;
+  // CHECK-MESSAGES: :[[@LINE-1]]:11: warning: local 'a' copies {{.*}}
+  // CHECK-MESSAGES: :[[@LINE-2]]:18: warning: local 'b' copies {{.*}}
+  return a->weight + b->weight;
+}
+// CHECK-FIXES: {{^}}  NodeRef a = x, b = y;

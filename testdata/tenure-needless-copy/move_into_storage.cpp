@@ -39,3 +39,16 @@ private:
   std::vector<tenure::Ref<Node>> all_;
   std::vector<std::shared_ptr<std::string>> names_;
 };
+
+// A reference bound to the parameter reads it; the copy into the member is
+// still the last use.
+struct Alias {
+  tenure::Ref<Node> kept;
+  void take(tenure::Ref<Node> node) {
+    // CHECK-MESSAGES: :[[@LINE-1]]:31: warning: parameter 'node' is copied {{.*}}
+    const auto &view = node;
+    (void)view.get();
+    kept = node;
+  }
+  // CHECK-FIXES: {{^}}    kept = std::move(node);
+};
