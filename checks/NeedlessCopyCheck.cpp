@@ -186,10 +186,6 @@ bool isMutated(ASTContext &Ctx, const ValueDecl *D, const Stmt &Scope) {
   return false;
 }
 
-bool isVar(const ValueDecl *Captured, llvm::ArrayRef<const ValueDecl *> Vars) {
-  return llvm::is_contained(Vars, Captured);
-}
-
 /// How the lambdas in \p Scope capture any of \p Vars: the strongest use.
 /// A copy into a lambda that never escapes is a read; a reference capture or
 /// an escaping lambda lets the handle outlive what we can see.
@@ -200,13 +196,13 @@ std::optional<Use> captureUse(ASTContext &Ctx, llvm::ArrayRef<const ValueDecl *>
        match(findAll(lambdaExpr().bind("lambda")), Scope, Ctx)) {
     const auto *Lambda = Node.getNodeAs<LambdaExpr>("lambda");
     for (const LambdaCapture &C : Lambda->captures()) {
-      if (!C.capturesVariable() || !isVar(C.getCapturedVar(), Vars))
+      if (!C.capturesVariable() || !llvm::is_contained(Vars, C.getCapturedVar()))
         continue;
       if (C.getCaptureKind() != LCK_ByCopy || lambdaEscapes(Ctx, Lambda))
         return Use::Escapes;
       Result = Use::Read;
-      if (Ctx.getSourceManager().isBeforeInTranslationUnit(Last,
-                                                           Lambda->getEndLoc()))
+      if (Last.isInvalid() || Ctx.getSourceManager().isBeforeInTranslationUnit(
+                                  Last, Lambda->getEndLoc()))
         Last = Lambda->getEndLoc();
     }
   }
