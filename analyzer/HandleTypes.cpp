@@ -119,6 +119,19 @@ const CXXRecordDecl *HandleTypes::strongTarget(QualType T) const {
   return Args.empty() ? nullptr : recordOf(Args.front());
 }
 
+bool HandleTypes::isStrongHandle(QualType T) const {
+  if (T.isNull())
+    return false;
+  // In a template, Ref<T> names its template before it names a record.
+  if (const auto *Spec =
+          T.getCanonicalType()->getAs<TemplateSpecializationType>())
+    if (const TemplateDecl *Template =
+            Spec->getTemplateName().getAsTemplateDecl())
+      return llvm::is_contained(Strong, qualifiedName(Template));
+  const CXXRecordDecl *RD = recordOf(T);
+  return RD && llvm::is_contained(Strong, recordTemplateName(RD));
+}
+
 bool HandleTypes::isWeak(QualType T) const {
   const CXXRecordDecl *RD = recordOf(T);
   return RD && llvm::is_contained(Weak, recordTemplateName(RD));

@@ -51,6 +51,9 @@ public:
   const clang::CXXRecordDecl *strongTarget(clang::QualType T) const;
   bool isStrong(clang::QualType T) const { return strongTarget(T); }
   bool isWeak(clang::QualType T) const;
+  /// True when \p T is a strong handle whatever it points to: a copy of a
+  /// handle to an int costs as much as one to a class.
+  bool isStrongHandle(clang::QualType T) const;
 
   /// Everything \p T holds, for the ownership graph.
   std::vector<Held> held(clang::QualType T) const;

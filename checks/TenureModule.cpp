@@ -1,5 +1,6 @@
 //===- TenureModule.cpp - The tenure checks as a clang-tidy module --------===//
 
+#include "checks/NeedlessCopyCheck.h"
 #include "checks/RefCycleCheck.h"
 #include "checks/UnboundedCacheCheck.h"
 #include "checks/UntracedFieldCheck.h"
@@ -12,6 +13,7 @@ class TenureModule : public clang::tidy::ClangTidyModule {
 public:
   void addCheckFactories(clang::tidy::ClangTidyCheckFactories &Factories) override {
     Factories.registerCheck<RefCycleCheck>("tenure-ref-cycle");
+    Factories.registerCheck<NeedlessCopyCheck>("tenure-needless-copy");
     Factories.registerCheck<UnboundedCacheCheck>("tenure-unbounded-cache");
     Factories.registerCheck<UntracedFieldCheck>("tenure-untraced-field");
   }

@@ -18,7 +18,7 @@ struct Owner;
 struct Item { std::shared_ptr<Owner> owner; };
 struct Owner : std::enable_shared_from_this<Owner> {
   std::vector<std::shared_ptr<Item>> items;
-  void add(std::shared_ptr<Item> i) { i->owner = shared_from_this(); items.push_back(i); }
+  void add(std::shared_ptr<Item> i) { i->owner = shared_from_this(); items.push_back(std::move(i)); }
 };
 '''
 CLEAN = '''#include <memory>
@@ -193,6 +193,53 @@ def case_fix_applies_the_weak_handle(c):
     expect('struct Item { std::weak_ptr<Owner> owner; };' in fixed, 'fix applied', fixed)
     code, out, err = c.run(leak, '--', '-std=c++20')
     expect(code == 0, 'the fixed code has no cycle', out)
+
+
+def case_fix_changes_the_header_too(c):
+    # tenure-needless-copy changes a signature in the header and in the .cpp
+    # that defines it; the fixed program must still compile and link.
+    c.write('scene.h', """#pragma once
+#include <memory>
+#include <vector>
+struct Node { int weight = 0; };
+class Scene {
+public:
+  int weigh(std::shared_ptr<Node> node) const;
+  void add(std::shared_ptr<Node> node);
+private:
+  std::vector<std::shared_ptr<Node>> nodes_;
+};
+""")
+    scene = c.write('scene.cpp', """#include "scene.h"
+int Scene::weigh(std::shared_ptr<Node> node) const { return node->weight; }
+void Scene::add(std::shared_ptr<Node> node) { nodes_.push_back(node); }
+""")
+    main = c.write('main.cpp', """#include "scene.h"
+int main() {
+  Scene s;
+  auto n = std::make_shared<Node>();
+  s.add(n);
+  return s.weigh(n);
+}
+""")
+    build = c.compile_db([scene, main])
+    code, out, err = c.run('--checks=-*,tenure-needless-copy', '-p', build)
+    expect(code == 1 and out.count('[tenure-needless-copy]') == 2,
+           'two findings before the fix', out, err)
+    code, out, err = c.run('--checks=-*,tenure-needless-copy', '--fix', '-p', build)
+    header = open(os.path.join(c.work, 'scene.h')).read()
+    source = open(scene).read()
+    expect('int weigh(const std::shared_ptr<Node>& node) const;' in header,
+           'the declaration in the header changed', header)
+    expect('int Scene::weigh(const std::shared_ptr<Node>& node) const {' in source
+           and 'nodes_.push_back(std::move(node));' in source,
+           'the definition changed and the store moves', source)
+    linked = subprocess.run([os.path.join(c.args.tools_dir, 'clang++'), '-std=c++20',
+                             scene, main, '-o', os.path.join(c.work, 'app')],
+                            capture_output=True, text=True)
+    expect(linked.returncode == 0, 'the fixed program compiles and links', linked.stderr)
+    code, out, err = c.run('--checks=-*,tenure-needless-copy', '-p', build)
+    expect(code == 0, 'nothing left to report after the fix', out, err)
 
 
 def case_plugin_through_cmake_clang_tidy(c):

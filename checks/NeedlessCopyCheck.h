@@ -1,0 +1,60 @@
+//===- NeedlessCopyCheck.h - tenure-needless-copy ---------------*- C++ -*-===//
+
+#ifndef TENURE_CHECKS_NEEDLESSCOPYCHECK_H
+#define TENURE_CHECKS_NEEDLESSCOPYCHECK_H
+
+#include "analyzer/HandleTypes.h"
+#include "clang-tidy/ClangTidyCheck.h"
+#include "llvm/ADT/DenseSet.h"
+#include <vector>
+
+namespace tenure::checks {
+
+/// Finds copies of strong handles that cost a count increment and decrement
+/// for nothing: by-value parameters that are only read, range-for copies,
+/// copy-initialised locals that are only read while nothing could drop the
+/// original, handles made from `this` only to call through, and handles
+/// captured by copy into lambdas that never escape. A by-value parameter
+/// copied once into storage at its last use is offered a `std::move`.
+///
+/// Stays quiet where the copy is the point: it is stored, moved, returned or
+/// captured by an escaping lambda, or kept across a call that could drop the
+/// original (the keep-alive idiom); and in overrides and other virtual
+/// functions, coroutines, macros and functions whose address is taken.
+class NeedlessCopyCheck : public clang::tidy::ClangTidyCheck {
+public:
+  NeedlessCopyCheck(llvm::StringRef Name,
+                    clang::tidy::ClangTidyContext *Context);
+  void storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts) override;
+  void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
+  void check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
+  void onEndOfTranslationUnit() override;
+  bool isLanguageVersionSupported(const clang::LangOptions &LangOpts) const override {
+    return LangOpts.CPlusPlus11;
+  }
+
+private:
+  void checkParameters(const clang::FunctionDecl &Fn, clang::ASTContext &Ctx);
+  void checkRangeFor(const clang::CXXForRangeStmt &Loop, clang::ASTContext &Ctx);
+  void checkLocal(const clang::VarDecl &Var, const clang::Stmt &Scope,
+                  clang::ASTContext &Ctx);
+  void checkLambda(const clang::LambdaExpr &Lambda, clang::ASTContext &Ctx);
+
+  /// A by-value parameter to report once the whole TU is seen: only then is
+  /// it known whether the function's address is taken.
+  struct Candidate {
+    const clang::FunctionDecl *Fn;
+    unsigned Param;
+    const clang::DeclRefExpr *MoveAt; ///< The store to move into, or null.
+  };
+  std::vector<Candidate> Candidates;
+  llvm::DenseSet<const clang::FunctionDecl *> AddressTaken;
+
+  const std::string StrongHandles;
+  const std::string WeakHandles;
+  const analyzer::HandleTypes Handles;
+};
+
+} // namespace tenure::checks
+
+#endif
