@@ -27,7 +27,7 @@ const llvm::StringSet<> &growingContainers() {
       "std::unordered_multimap", "absl::flat_hash_map", "absl::flat_hash_set",
       "absl::node_hash_map", "absl::node_hash_set", "absl::btree_map",
       "absl::btree_set", "absl::btree_multimap", "absl::btree_multiset",
-      "absl::InlinedVector"};
+      "absl::InlinedVector", "std::queue", "std::stack", "std::priority_queue"};
   return Names;
 }
 
@@ -46,7 +46,7 @@ const llvm::StringSet<> &growingMethods() {
 const llvm::StringSet<> &shrinkingMethods() {
   static const llvm::StringSet<> Names = {
       "erase", "clear", "pop_back", "pop_front", "pop", "extract", "swap",
-      "resize", "assign", "remove", "remove_if", "merge"};
+      "resize", "assign", "remove", "remove_if"};
   return Names;
 }
 
@@ -87,6 +87,37 @@ public:
     bool Result = RecursiveASTVisitor::TraverseDecl(D);
     Function = Saved;
     return Result;
+  }
+
+  // A lambda's body runs later, not as part of the function that makes it:
+  // insertions there are judged on their own (a lambda made in a
+  // constructor is not the constructor).
+  bool TraverseLambdaExpr(LambdaExpr *LE) {
+    const FunctionDecl *Saved = Function;
+    Function = LE->getCallOperator();
+    bool Result = RecursiveASTVisitor::TraverseLambdaExpr(LE);
+    Function = Saved;
+    return Result;
+  }
+
+  // Code this analysis cannot follow may shrink a container it is handed: a
+  // function taking it by non-const reference or pointer, its address, a
+  // getter returning it by non-const reference. Counted as shrinking, so
+  // the check stays quiet rather than guess.
+  bool VisitUnaryOperator(UnaryOperator *UO) {
+    if (UO->getOpcode() == UO_AddrOf)
+      if (std::optional<std::string> Key = containerOf(UO->getSubExpr()))
+        emitUse(*Key, UO->getExprLoc(), /*Grows=*/false);
+    return true;
+  }
+
+  bool VisitReturnStmt(ReturnStmt *Return) {
+    if (Function && Return->getRetValue() &&
+        Function->getReturnType()->isReferenceType() &&
+        !Function->getReturnType().getNonReferenceType().isConstQualified())
+      if (std::optional<std::string> Key = containerOf(Return->getRetValue()))
+        emitUse(*Key, Return->getReturnLoc(), /*Grows=*/false);
+    return true;
   }
 
   bool VisitFieldDecl(FieldDecl *Field) {
@@ -157,14 +188,23 @@ public:
     if (isa<CXXMemberCallExpr>(Call) || isa<CXXOperatorCallExpr>(Call))
       return true;
     const FunctionDecl *Callee = Call->getDirectCallee();
-    if (!Callee || !Callee->getIdentifier())
+    if (!Callee)
       return true;
-    llvm::StringRef Name = Callee->getName();
-    if (Name != "erase_if" && Name != "erase" && Name != "swap")
-      return true;
-    for (const Expr *Arg : Call->arguments())
-      if (std::optional<std::string> Key = containerOf(Arg))
+    bool Shrinks = Callee->getIdentifier() &&
+                   (Callee->getName() == "erase_if" ||
+                    Callee->getName() == "erase" || Callee->getName() == "swap");
+    for (unsigned I = 0; I < Call->getNumArgs(); ++I) {
+      std::optional<std::string> Key = containerOf(Call->getArg(I));
+      if (!Key)
+        continue;
+      QualType Param = I < Callee->getNumParams()
+                           ? Callee->getParamDecl(I)->getType()
+                           : QualType();
+      bool Mutable = !Param.isNull() && Param->isReferenceType() &&
+                     !Param.getNonReferenceType().isConstQualified();
+      if (Shrinks || (Mutable && !Callee->isInStdNamespace()))
         emitUse(*Key, Call->getExprLoc(), /*Grows=*/false);
+    }
     return true;
   }
 
@@ -270,14 +310,25 @@ private:
       llvm::StringSet<> Found;
       explicit Finder(ContainerCollector &C) : C(C) {}
       bool VisitBinaryOperator(BinaryOperator *BO) {
-        if (BO->isComparisonOp())
-          for (const Expr *Side : {BO->getLHS(), BO->getRHS()})
-            if (const auto *Call =
-                    dyn_cast<CXXMemberCallExpr>(Side->IgnoreParenImpCasts()))
-              if (const CXXMethodDecl *M = Call->getMethodDecl())
-                if (M->getIdentifier() && M->getName() == "size")
-                  if (auto Key = C.containerOf(Call->getImplicitObjectArgument()))
-                    Found.insert(*Key);
+        if (!BO->isComparisonOp())
+          return true;
+        for (const Expr *Side : {BO->getLHS(), BO->getRHS()}) {
+          Side = Side->IgnoreParenImpCasts();
+          // c.size() or std::size(c)
+          const Expr *Sized = nullptr;
+          if (const auto *Call = dyn_cast<CXXMemberCallExpr>(Side)) {
+            const CXXMethodDecl *M = Call->getMethodDecl();
+            if (M && M->getIdentifier() && M->getName() == "size")
+              Sized = Call->getImplicitObjectArgument();
+          } else if (const auto *Call = dyn_cast<CallExpr>(Side)) {
+            const FunctionDecl *F = Call->getDirectCallee();
+            if (F && F->getIdentifier() && F->getName() == "size" &&
+                Call->getNumArgs() == 1)
+              Sized = Call->getArg(0);
+          }
+          if (auto Key = Sized ? C.containerOf(Sized) : std::nullopt)
+            Found.insert(*Key);
+        }
         return true;
       }
     } F(*this);
@@ -316,17 +367,16 @@ std::vector<CacheFinding> findUnboundedCaches(const Facts &F,
     });
     if (!C.Local && !(C.Public ? WholeProgram : AllMethodsRead))
       continue;
+    // One bounded insertion does not bound the others.
     std::vector<const ContainerUseFact *> Growth;
-    bool Shrinks = false, Bounded = false;
+    bool Shrinks = false;
     for (const ContainerUseFact *U : Uses.lookup(C.Key)) {
       if (!U->Grows)
         Shrinks = true;
-      else if (U->Bounded)
-        Bounded = true;
-      else
+      else if (!U->Bounded)
         Growth.push_back(U);
     }
-    if (Growth.empty() || Shrinks || Bounded)
+    if (Growth.empty() || Shrinks)
       continue;
     llvm::sort(Growth, [](const ContainerUseFact *A, const ContainerUseFact *B) {
       return A->Loc < B->Loc;

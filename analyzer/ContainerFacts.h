@@ -21,8 +21,10 @@ class ASTContext;
 
 namespace tenure::analyzer {
 
+/// A word of the name, not a substring: `cache_`, `pageCache`, `memos`,
+/// `m_registry`, but not `memory_`.
 inline constexpr llvm::StringLiteral DefaultCacheNamePattern =
-    "[Cc]ache|[Mm]emo|[Rr]egistry|[Ii]ntern|[Pp]ool|[Ll]ookup";
+    "([Cc]ache|[Mm]emo|[Rr]egistry|[Ii]ntern|[Pp]ool|[Ll]ookup)s?([A-Z_0-9]|$)";
 
 /// Containers and their uses in one TU (system headers skipped).
 Facts collectContainerFacts(clang::ASTContext &Ctx, const HandleTypes &Handles,

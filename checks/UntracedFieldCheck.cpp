@@ -16,6 +16,7 @@
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Lex/Lexer.h"
+#include "clang/AST/ParentMapContext.h"
 #include "llvm/ADT/SmallPtrSet.h"
 
 using namespace clang;
@@ -34,6 +35,72 @@ const CXXMethodDecl *traceMethod(const CXXRecordDecl *RD) {
   return nullptr;
 }
 
+bool derivesFrom(const CXXRecordDecl *RD, llvm::StringRef Base,
+                 unsigned Depth = 0) {
+  if (!RD || !RD->hasDefinition() || Depth > 16)
+    return false;
+  for (const CXXBaseSpecifier &B : RD->getDefinition()->bases()) {
+    const CXXRecordDecl *BaseDecl = B.getType()->getAsCXXRecordDecl();
+    if (BaseDecl && (analyzer::recordName(BaseDecl) == Base ||
+                     derivesFrom(BaseDecl, Base, Depth + 1)))
+      return true;
+  }
+  return false;
+}
+
+// The field of `this` a visited expression belongs to: `kids`, `e.leaf`,
+// `pair.first`, `*owned`, `(*this).next`, the element variable of a
+// range-for over a field, a reference local bound to one. Null when it is
+// not reached from `this` (a global, a local copy, another object's field).
+const FieldDecl *ownedField(const Expr *E, unsigned Depth = 0) {
+  if (!E || Depth > 12)
+    return nullptr;
+  E = E->IgnoreParenImpCasts();
+  if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+    const Expr *Base = ME->getBase()->IgnoreParenImpCasts();
+    if (const auto *Deref = dyn_cast<UnaryOperator>(Base);
+        Deref && Deref->getOpcode() == UO_Deref)
+      Base = Deref->getSubExpr()->IgnoreParenImpCasts();
+    if (isa<CXXThisExpr>(Base))
+      return dyn_cast<FieldDecl>(ME->getMemberDecl());
+    // A member of an owned sub-object, but not through another object's
+    // pointer: `peer->next` reaches what `peer` points to.
+    if (ME->isArrow() && !isa<CXXThisExpr>(Base))
+      if (Base->getType()->isPointerType())
+        return nullptr;
+    return ownedField(ME->getBase(), Depth + 1);
+  }
+  if (const auto *UO = dyn_cast<UnaryOperator>(E))
+    return UO->getOpcode() == UO_Deref ? ownedField(UO->getSubExpr(), Depth + 1)
+                                       : nullptr;
+  if (const auto *OCE = dyn_cast<CXXOperatorCallExpr>(E)) {
+    OverloadedOperatorKind Op = OCE->getOperator();
+    if (Op == OO_Star || Op == OO_Arrow || Op == OO_Subscript)
+      return ownedField(OCE->getArg(0), Depth + 1);
+    return nullptr;
+  }
+  if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(E)) // begin(), value()
+    return MCE->getNumArgs() == 0
+               ? ownedField(MCE->getImplicitObjectArgument(), Depth + 1)
+               : nullptr;
+  if (const auto *Call = dyn_cast<CallExpr>(E)) // std::get<I>(pair)
+    if (const FunctionDecl *Callee = Call->getDirectCallee())
+      if (Callee->isInStdNamespace() && Callee->getIdentifier() &&
+          Callee->getName() == "get" && Call->getNumArgs() == 1)
+        return ownedField(Call->getArg(0), Depth + 1);
+  if (const auto *Ref = dyn_cast<DeclRefExpr>(E)) {
+    const auto *Var = dyn_cast<VarDecl>(Ref->getDecl());
+    // References and the range-for machinery (__range, __begin) alias what
+    // they were initialised from; a by-value local is a copy it owns.
+    if (Var && Var->isLocalVarDecl() && Var->getInit() &&
+        (Var->getType()->isReferenceType() || Var->isImplicit()))
+      return ownedField(Var->getInit(), Depth + 1);
+    if (Var && Var->isLocalVarDecl() && Var->isCXXForRangeDecl())
+      return nullptr;
+  }
+  return nullptr;
+}
+
 // Calls inside a trace body: t(x), t("name", x), TENURE_TRACE(t, x), and
 // Base::trace(t).
 class TraceBodyVisitor : public RecursiveASTVisitor<TraceBodyVisitor> {
@@ -45,16 +112,29 @@ public:
         !refersToTracer(Call->getArg(0)))
       return true;
     Visits.push_back({Call, Call->getArg(Call->getNumArgs() - 1)});
+    ++AccountedUses;
     return true;
   }
 
   bool VisitCXXMemberCallExpr(CXXMemberCallExpr *Call) {
     const CXXMethodDecl *Callee = Call->getMethodDecl();
     if (Callee && Callee->getIdentifier() && Callee->getName() == "trace" &&
-        Call->getNumArgs() == 1 && refersToTracer(Call->getArg(0)))
+        Call->getNumArgs() == 1 && refersToTracer(Call->getArg(0))) {
       BaseTraces.insert(Callee->getParent());
+      ++AccountedUses;
+    }
     return true;
   }
+
+  bool VisitDeclRefExpr(DeclRefExpr *Ref) {
+    if (Ref->getDecl() == Tracer)
+      ++Uses;
+    return true;
+  }
+
+  /// The tracer goes somewhere this visitor does not follow (a helper, an
+  /// alias): what it visits there is unknown.
+  bool tracerEscapes() const { return Uses > AccountedUses; }
 
   struct Visit {
     const CXXOperatorCallExpr *Call;
@@ -69,7 +149,23 @@ private:
     return Ref && Ref->getDecl() == Tracer;
   }
   const ParmVarDecl *Tracer;
+  unsigned Uses = 0;
+  unsigned AccountedUses = 0;
 };
+
+bool statementOfItsOwn(ASTContext &Ctx, const Stmt *S) {
+  for (int Depth = 0; Depth < 4; ++Depth) {
+    DynTypedNodeList Parents = Ctx.getParents(*S);
+    if (Parents.size() != 1)
+      return false;
+    if (Parents[0].get<CompoundStmt>())
+      return true;
+    S = Parents[0].get<ExprWithCleanups>();
+    if (!S)
+      return false;
+  }
+  return false;
+}
 
 } // namespace
 
@@ -102,12 +198,18 @@ void UntracedFieldCheck::check(const MatchFinder::MatchResult &Result) {
   const SourceManager &SM = *Result.SourceManager;
   const LangOptions &LO = Result.Context->getLangOpts();
   HandleTypes Handles(TracedHandles, WeakHandles);
+  llvm::StringRef CollectableName = llvm::StringRef(CollectableBase).ltrim(':');
 
   auto tracedFields = [&](const CXXRecordDecl *Record) {
     llvm::SmallVector<const FieldDecl *, 8> Fields;
     for (const FieldDecl *Field : Record->fields())
       for (const analyzer::Held &H : Handles.held(Field->getType()))
-        if (H.Kind == HoldKind::Strong) {
+        // A handle to a non-collectable type (tenure::SharedObject) is
+        // never traced; an incomplete target might be collectable.
+        if (H.Kind == HoldKind::Strong &&
+            (!H.Target->hasDefinition() ||
+             analyzer::recordName(H.Target) == CollectableName ||
+             derivesFrom(H.Target, CollectableName))) {
           Fields.push_back(Field);
           break;
         }
@@ -122,7 +224,7 @@ void UntracedFieldCheck::check(const MatchFinder::MatchResult &Result) {
         for (const CXXBaseSpecifier &Base : Record->bases()) {
           const CXXRecordDecl *B = Base.getType()->getAsCXXRecordDecl();
           if (!B || !B->hasDefinition() ||
-              analyzer::recordName(B) == llvm::StringRef(CollectableBase).ltrim(':'))
+              analyzer::recordName(B) == CollectableName)
             continue;
           B = B->getDefinition();
           llvm::append_range(BaseFields, tracedFields(B));
@@ -138,9 +240,20 @@ void UntracedFieldCheck::check(const MatchFinder::MatchResult &Result) {
 
   if (!Trace) {
     // The inherited trace covers the bases' fields; only own ones can be
-    // missing.
+    // missing, unless that trace hands the tracer on (CRTP, a virtual
+    // helper) and may well visit them.
     if (Own.empty())
       return;
+    if (!TracingBases.empty()) {
+      const FunctionDecl *Inherited = nullptr;
+      if (traceMethod(TracingBases.front())->hasBody(Inherited) &&
+          Inherited->getBody()) {
+        TraceBodyVisitor BaseVisitor(Inherited->getParamDecl(0));
+        BaseVisitor.TraverseStmt(Inherited->getBody());
+        if (BaseVisitor.tracerEscapes())
+          return;
+      }
+    }
     std::string Names, Calls;
     for (const FieldDecl *Field : Own) {
       Names += (Names.empty() ? "'" : ", '") + Field->getNameAsString() + "'";
@@ -177,9 +290,7 @@ void UntracedFieldCheck::check(const MatchFinder::MatchResult &Result) {
   llvm::SmallPtrSet<const FieldDecl *, 8> Visited;
   for (const TraceBodyVisitor::Visit &V : Visitor.Visits) {
     const Expr *Arg = V.Arg->IgnoreParenImpCasts();
-    const auto *ME = dyn_cast<MemberExpr>(Arg);
-    const auto *Field = ME ? dyn_cast<FieldDecl>(ME->getMemberDecl()) : nullptr;
-    if (Field && isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts())) {
+    if (const FieldDecl *Field = ownedField(Arg)) {
       Visited.insert(Field);
       continue;
     }
@@ -201,11 +312,15 @@ void UntracedFieldCheck::check(const MatchFinder::MatchResult &Result) {
     SourceLocation End = Lexer::findLocationAfterToken(
         V.Call->getEndLoc(), tok::semi, SM, LO,
         /*SkipTrailingWhitespaceAndNewLine=*/true);
-    if (End.isValid() && !V.Call->getBeginLoc().isMacroID())
+    if (End.isValid() && !V.Call->getBeginLoc().isMacroID() &&
+        statementOfItsOwn(*Result.Context, V.Call))
       Diag << FixItHint::CreateRemoval(
           CharSourceRange::getCharRange(V.Call->getBeginLoc(), End));
   }
 
+  // The tracer handed to a helper may visit anything: judge no omission.
+  if (Visitor.tracerEscapes())
+    return;
   const auto *Body = dyn_cast<CompoundStmt>(Definition->getBody());
   bool CanFix = Body && !Body->getRBracLoc().isMacroID() &&
                 !Tracer->getName().empty();
@@ -254,7 +369,10 @@ void UntracedFieldCheck::check(const MatchFinder::MatchResult &Result) {
       if (CanFix && Accessible)
         Diag << FixItHint::CreateInsertion(
             Body->getRBracLoc(),
-            (Tracer->getName() + "(" + Field->getName() + "); ").str());
+            (Tracer->getName() + "(" +
+             (Field->getName() == Tracer->getName() ? "this->" : "") +
+             Field->getName() + "); ")
+                .str());
     }
     diag(Field->getLocation(), "'%0' declared here", DiagnosticIDs::Note)
         << Field->getName();
