@@ -448,14 +448,39 @@ void addMergedFindings(llvm::StringRef Check, std::vector<Made> Items,
 }
 
 /// Applies non-overlapping fix-its, each file rewritten whole or not at all.
+/// A finding's fix is taken whole or not at all (a signature changed in the
+/// header but not in the .cpp would not compile): one that overlaps a fix
+/// already taken, other than by the same edit, is left out and said so.
 int applyFixes(const std::vector<Finding> &Findings) {
   std::map<std::string, std::vector<Replacement>> ByFile;
-  for (const Finding &F : Findings)
+  // Two edits conflict when one changes text the other touches; insertions
+  // at the same place do not (both are kept, in order).
+  auto Conflict = [](const Replacement &A, const Replacement &B) {
+    if (A == B || (A.Length == 0 && B.Length == 0))
+      return false;
+    if (A.Length == 0)
+      return B.Offset < A.Offset && A.Offset < B.Offset + B.Length;
+    if (B.Length == 0)
+      return A.Offset < B.Offset && B.Offset < A.Offset + A.Length;
+    return A.Offset < B.Offset + B.Length && B.Offset < A.Offset + A.Length;
+  };
+  auto Overlaps = [&](const Replacement &R) {
+    return llvm::any_of(ByFile[R.File], [&](const Replacement &Taken) {
+      return Conflict(R, Taken);
+    });
+  };
+  for (const Finding &F : Findings) {
+    if (llvm::any_of(F.Fix, Overlaps)) {
+      llvm::errs() << "tenure-analyze: note: " << F.Loc.File << ':'
+                   << F.Loc.Line << ": fix not applied, it overlaps another\n";
+      continue;
+    }
     for (const Replacement &R : F.Fix)
       ByFile[R.File].push_back(R);
+  }
   int Status = ExitClean;
   for (auto &[File, Replacements] : ByFile) {
-    llvm::sort(Replacements, [](const Replacement &A, const Replacement &B) {
+    llvm::stable_sort(Replacements, [](const Replacement &A, const Replacement &B) {
       return std::tie(A.Offset, A.Length) < std::tie(B.Offset, B.Length);
     });
     Replacements.erase(std::unique(Replacements.begin(), Replacements.end()),
@@ -471,7 +496,7 @@ int applyFixes(const std::vector<Finding> &Findings) {
     unsigned Done = 0;
     for (const Replacement &R : Replacements) {
       if (R.Offset < Done || R.Offset + R.Length > Source.size())
-        continue; // Overlaps an earlier fix: keep the first.
+        continue; // An insertion at the end of a replaced range.
       Result += Source.slice(Done, R.Offset).str();
       Result += R.Text;
       Done = R.Offset + R.Length;
