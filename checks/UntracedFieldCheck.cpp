@@ -216,24 +216,51 @@ void UntracedFieldCheck::check(const MatchFinder::MatchResult &Result) {
     return Fields;
   };
 
-  // The nearest base (through single inheritance chains) that defines trace.
-  llvm::SmallVector<const CXXRecordDecl *, 4> TracingBases;
-  llvm::SmallVector<const FieldDecl *, 8> BaseFields;
-  std::function<void(const CXXRecordDecl *)> CollectBases =
-      [&](const CXXRecordDecl *Record) {
+  // Each direct base is a branch: its classes, their traced fields (a
+  // virtual base's once), and the nearest class in it that defines trace.
+  struct Branch {
+    const CXXRecordDecl *Tracing = nullptr;
+    llvm::SmallPtrSet<const CXXRecordDecl *, 4> Classes;
+    llvm::SmallVector<const FieldDecl *, 4> Fields;
+  };
+  llvm::SmallVector<Branch, 2> Branches;
+  llvm::SmallPtrSet<const FieldDecl *, 8> SeenFields;
+  std::function<void(const CXXRecordDecl *, Branch &)> Walk =
+      [&](const CXXRecordDecl *Record, Branch &Into) {
         for (const CXXBaseSpecifier &Base : Record->bases()) {
           const CXXRecordDecl *B = Base.getType()->getAsCXXRecordDecl();
           if (!B || !B->hasDefinition() ||
               analyzer::recordName(B) == CollectableName)
             continue;
           B = B->getDefinition();
-          llvm::append_range(BaseFields, tracedFields(B));
-          if (traceMethod(B))
-            TracingBases.push_back(B);
-          CollectBases(B);
+          Into.Classes.insert(B);
+          for (const FieldDecl *Field : tracedFields(B))
+            if (SeenFields.insert(Field).second)
+              Into.Fields.push_back(Field);
+          if (!Into.Tracing && traceMethod(B))
+            Into.Tracing = B;
+          Walk(B, Into);
         }
       };
-  CollectBases(RD);
+  for (const CXXBaseSpecifier &Base : RD->bases()) {
+    const CXXRecordDecl *B = Base.getType()->getAsCXXRecordDecl();
+    if (!B || !B->hasDefinition() || analyzer::recordName(B) == CollectableName)
+      continue;
+    Branch Into;
+    B = B->getDefinition();
+    Into.Classes.insert(B);
+    for (const FieldDecl *Field : tracedFields(B))
+      if (SeenFields.insert(Field).second)
+        Into.Fields.push_back(Field);
+    if (traceMethod(B))
+      Into.Tracing = B;
+    Walk(B, Into);
+    Branches.push_back(std::move(Into));
+  }
+  llvm::SmallVector<const CXXRecordDecl *, 4> TracingBases;
+  for (const Branch &B : Branches)
+    if (B.Tracing)
+      TracingBases.push_back(B.Tracing);
 
   llvm::SmallVector<const FieldDecl *, 8> Own = tracedFields(RD);
   const CXXMethodDecl *Trace = traceMethod(RD);
@@ -325,31 +352,38 @@ void UntracedFieldCheck::check(const MatchFinder::MatchResult &Result) {
   bool CanFix = Body && !Body->getRBracLoc().isMacroID() &&
                 !Tracer->getName().empty();
 
-  // A base's fields: calling the base's trace is the fix.
-  bool CallsBase = false;
-  for (const CXXRecordDecl *Base : TracingBases)
-    CallsBase |= Visitor.BaseTraces.contains(Base);
+  // A base's fields: calling that base's trace is the fix, one branch at a
+  // time (calling A::trace does not visit the fields of another base B).
   llvm::SmallVector<const FieldDecl *, 8> MissingInBases;
-  for (const FieldDecl *Field : BaseFields)
-    if (!CallsBase && !Visited.contains(Field))
-      MissingInBases.push_back(Field);
-  if (!MissingInBases.empty() && !TracingBases.empty()) {
-    const CXXRecordDecl *Base = TracingBases.front();
+  for (const Branch &B : Branches) {
+    bool Called = llvm::any_of(B.Classes, [&](const CXXRecordDecl *Class) {
+      return Visitor.BaseTraces.contains(Class);
+    });
+    llvm::SmallVector<const FieldDecl *, 4> Unvisited;
+    for (const FieldDecl *Field : B.Fields)
+      if (!Called && !Visited.contains(Field))
+        Unvisited.push_back(Field);
+    if (Unvisited.empty())
+      continue;
+    if (!B.Tracing) {
+      llvm::append_range(MissingInBases, Unvisited);
+      continue;
+    }
     std::string Names;
-    for (const FieldDecl *Field : MissingInBases)
+    for (const FieldDecl *Field : Unvisited)
       Names += (Names.empty() ? "'" : ", '") +
                (Field->getParent()->getName() + "::" + Field->getName()).str() +
                "'";
     auto Diag = diag(Definition->getLocation(),
                      "'%0::trace' does not call '%1::trace', so %2 %3 not "
                      "visited; the collector cannot free cycles through them")
-                << RD->getName() << Base->getName() << Names
-                << (MissingInBases.size() == 1 ? "is" : "are");
+                << RD->getName() << B.Tracing->getName() << Names
+                << (Unvisited.size() == 1 ? "is" : "are");
     if (CanFix)
       Diag << FixItHint::CreateInsertion(
           Body->getLBracLoc().getLocWithOffset(1),
-          (" " + Base->getName() + "::trace(" + Tracer->getName() + ");").str());
-    MissingInBases.clear();
+          (" " + B.Tracing->getName() + "::trace(" + Tracer->getName() + ");")
+              .str());
   }
 
   llvm::SmallVector<const FieldDecl *, 8> Missing;

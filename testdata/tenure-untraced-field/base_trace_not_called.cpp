@@ -17,3 +17,14 @@ public:
 private:
   tenure::Ref<Widget> icon_;
 };
+
+// Two bases: calling one base's trace does not visit the other's fields.
+struct Mixin {
+  tenure::Ref<Widget> extra;
+};
+class Labelled : public Widget, public Mixin {
+public:
+  void trace(tenure::Tracer &t) override { Widget::trace(t); }
+  // CHECK-MESSAGES: :[[@LINE-1]]:8: warning: 'Labelled::trace' does not visit 'extra'; {{.*}} [tenure-untraced-field]
+  // CHECK-FIXES: void trace(tenure::Tracer &t) override { Widget::trace(t); t(extra); }
+};
