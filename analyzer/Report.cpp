@@ -71,12 +71,6 @@ llvm::StringRef levelName(Level L) {
   return L == Level::Error ? "error" : "warning";
 }
 
-json::Value locationJSON(const Location &L, llvm::StringRef Root) {
-  return json::Object{{"file", displayPath(L.File, Root)},
-                      {"line", L.Line},
-                      {"column", L.Column}};
-}
-
 json::Value sarifLocation(const Location &L, llvm::StringRef Root) {
   std::string Display = displayPath(L.File, Root);
   json::Object Artifact{{"uri", Display}};
