@@ -54,7 +54,7 @@ private:
   const llvm::StringSet<> &ancestors(const std::string &Record);
   bool isSelfOrSubclass(llvm::StringRef Record, llvm::StringRef Of);
   bool populated(const Edge &E, llvm::StringRef Arrival);
-  std::vector<Step> stepsFrom(const std::string &Record);
+  const std::vector<Step> &stepsFrom(const std::string &Record);
   std::optional<std::vector<Step>> shortestPath(const std::string &From,
                                                 llvm::StringRef GoalOwner,
                                                 const PathRules &Rules);
@@ -174,7 +174,9 @@ bool OwnershipGraph::populated(const Edge &E, llvm::StringRef Arrival) {
   return false;
 }
 
-std::vector<Step> OwnershipGraph::stepsFrom(const std::string &Record) {
+// StringMap entries do not move when the map grows, so the reference stays
+// valid while the search adds other records' steps.
+const std::vector<Step> &OwnershipGraph::stepsFrom(const std::string &Record) {
   auto Cached = StepCache.find(Record);
   if (Cached != StepCache.end())
     return Cached->second;
@@ -196,7 +198,7 @@ std::vector<Step> OwnershipGraph::stepsFrom(const std::string &Record) {
     return std::tie(A.Via->Owner, A.Via->Field, A.To) <
            std::tie(B.Via->Owner, B.Via->Field, B.To);
   });
-  return StepCache[Record] = Steps;
+  return StepCache[Record] = std::move(Steps);
 }
 
 std::optional<std::vector<Step>>
