@@ -450,14 +450,26 @@ void merge(Evidence& into, const Evidence& from) {
   into = std::move(merged);
 }
 
+// Writes `"name": [` then one item per line, as the evidence file is laid
+// out; `last` ends the top-level object after it.
+template <typename Item, typename WriteItem>
+void append_section(std::string& out, absl::string_view name,
+                    const std::vector<Item>& items, bool last,
+                    WriteItem write_item) {
+  absl::StrAppend(&out, "  \"", name, "\": [");
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    out += i ? ",\n    " : "\n    ";
+    write_item(items[i]);
+  }
+  out += items.empty() ? "]" : "\n  ]";
+  out += last ? "\n}\n" : ",\n";
+}
+
 std::string to_json(const Evidence& evidence) {
   Evidence sorted;
   merge(sorted, evidence);  // sorts and folds duplicate keys
   std::string out = absl::StrCat("{\n  \"tenure_evidence\": ", kEvidenceVersion, ",\n");
-  out += "  \"cycles\": [";
-  for (std::size_t i = 0; i < sorted.cycles.size(); ++i) {
-    const CycleEvidence& c = sorted.cycles[i];
-    out += i ? ",\n    " : "\n    ";
+  append_section(out, "cycles", sorted.cycles, false, [&](const CycleEvidence& c) {
     out += "{\"types\": ";
     append_strings(out, c.types);
     out += ", \"fields\": ";
@@ -467,12 +479,8 @@ std::string to_json(const Evidence& evidence) {
     out += ", \"tests\": ";
     append_strings(out, c.tests);
     out += '}';
-  }
-  out += sorted.cycles.empty() ? "],\n" : "\n  ],\n";
-  out += "  \"growth\": [";
-  for (std::size_t i = 0; i < sorted.growth.size(); ++i) {
-    const GrowthEvidence& g = sorted.growth[i];
-    out += i ? ",\n    " : "\n    ";
+  });
+  append_section(out, "growth", sorted.growth, false, [&](const GrowthEvidence& g) {
     out += "{\"type\": ";
     append_quoted(out, g.type);
     out += ", \"site\": ";
@@ -480,17 +488,12 @@ std::string to_json(const Evidence& evidence) {
     absl::StrAppend(&out, ", \"count\": ", g.count, ", \"test\": ");
     append_quoted(out, g.test);
     out += '}';
-  }
-  out += sorted.growth.empty() ? "],\n" : "\n  ],\n";
-  out += "  \"copies\": [";
-  for (std::size_t i = 0; i < sorted.copies.size(); ++i) {
-    const CopyEvidence& c = sorted.copies[i];
-    out += i ? ",\n    " : "\n    ";
+  });
+  append_section(out, "copies", sorted.copies, true, [&](const CopyEvidence& c) {
     out += "{\"site\": ";
     append_quoted(out, c.site);
     absl::StrAppend(&out, ", \"count\": ", c.count, "}");
-  }
-  out += sorted.copies.empty() ? "]\n}\n" : "\n  ]\n}\n";
+  });
   return out;
 }
 
