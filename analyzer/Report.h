@@ -7,12 +7,23 @@
 #include "analyzer/Facts.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace tenure::analyzer {
 
 enum class Level { Warning, Error };
+
+/// What the test runs recorded of a finding (tenure-analyze --evidence).
+struct Confirmation {
+  /// For the text output: "12 cycles in 3 tests", "4000 copies".
+  std::string Summary;
+  /// Cycles, objects or copies seen; needless-copy findings are ordered by it.
+  uint64_t Count = 0;
+  std::vector<std::string> Tests; ///< Suite.Name, sorted.
+};
 
 /// One diagnostic as tenure-analyze reports it, whichever check made it.
 struct Finding {
@@ -26,6 +37,13 @@ struct Finding {
   /// baselines): for a cycle its back edge and types, otherwise the
   /// normalised source line.
   std::string Key;
+  /// The declaration the finding is in ("ns::Class::method", a record, a
+  /// variable): with Key, what a baseline matches on instead of a line.
+  std::string Context;
+  /// Set when runtime evidence matched the finding.
+  std::optional<Confirmation> Confirmed;
+  /// A cycle the runtime saw that no static finding explains.
+  bool RuntimeOnly = false;
 };
 
 llvm::json::Value toJSON(const Finding &F);
