@@ -1,7 +1,11 @@
 # ctest driver for the consumer project (cmake -P). MODE=install installs
 # tenure's build tree into a prefix and uses find_package; MODE=subdirectory
-# builds tenure inside the consumer with add_subdirectory.
-foreach(var MODE TENURE_SOURCE_DIR TENURE_BUILD_DIR WORK_DIR GENERATOR CXX)
+# builds tenure inside the consumer with add_subdirectory. PLUGIN is the
+# outer build's libTenureChecks.so, empty when it has no analyzer (the
+# tenure_lint part is then skipped); VERIFY is the outer build's
+# TENURE_VERIFY.
+foreach(var MODE TENURE_SOURCE_DIR TENURE_BUILD_DIR WORK_DIR GENERATOR CXX
+    PLUGIN VERIFY)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "run.cmake: -D${var}=... is required")
   endif()
@@ -19,15 +23,26 @@ endfunction()
 
 set(root ${WORK_DIR}/consumer-${MODE})
 file(REMOVE_RECURSE ${root})
-set(configure ${CMAKE_COMMAND} -S ${CMAKE_CURRENT_LIST_DIR} -B ${root}/build
-  -G ${GENERATOR} -DCMAKE_CXX_COMPILER=${CXX} -DCMAKE_BUILD_TYPE=${BUILD_TYPE})
+set(lint OFF)
+if(PLUGIN)
+  set(lint ON)
+endif()
+set(configure ${CMAKE_COMMAND} -S ${CMAKE_CURRENT_LIST_DIR}
+  -G ${GENERATOR} -DCMAKE_CXX_COMPILER=${CXX} -DCMAKE_BUILD_TYPE=${BUILD_TYPE}
+  -DCONSUMER_LINT=${lint})
 
 if(MODE STREQUAL "install")
   step("install" ${CMAKE_COMMAND} --install ${TENURE_BUILD_DIR}
     --prefix ${root}/prefix)
-  step("configure" ${configure} -DCMAKE_PREFIX_PATH=${root}/prefix)
+  # The installed config knows the installed plugin: no TENURE_CHECKS_PLUGIN.
+  list(APPEND configure -DCMAKE_PREFIX_PATH=${root}/prefix)
+  step("configure" ${configure} -B ${root}/build)
 elseif(MODE STREQUAL "subdirectory")
-  step("configure" ${configure} -DTENURE_SOURCE=${TENURE_SOURCE_DIR})
+  # tenure is built without its analyzer here (fast); tenure_lint uses the
+  # outer build's plugin.
+  list(APPEND configure -DTENURE_SOURCE=${TENURE_SOURCE_DIR}
+    -DTENURE_CHECKS_PLUGIN=${PLUGIN})
+  step("configure" ${configure} -B ${root}/build)
 else()
   message(FATAL_ERROR "run.cmake: MODE must be install or subdirectory")
 endif()
@@ -44,3 +59,82 @@ if(result EQUAL 0 OR NOT output MATCHES "runtime_built_with(out)?_TENURE_VERIFY"
     "modes linked, or failed for another reason (${result}):\n${output}")
 endif()
 message(STATUS "consumer (${MODE}): mixing verification modes fails to link: ok")
+
+# tenure_lint: the planted cycle is a warning in the build output...
+if(lint)
+  step("build with tenure_lint" ${CMAKE_COMMAND} --build ${root}/build
+    --target outline_lint)
+  if(NOT step_output MATCHES
+      "outline.cpp:6:[0-9]+: warning: strong reference cycle Heading -outline-> Outline -headings-> Heading[^\n]*\\[tenure-ref-cycle\\]")
+    message(FATAL_ERROR "consumer (${MODE}): no tenure-ref-cycle warning in "
+      "the build of outline_lint:\n${step_output}")
+  endif()
+  message(STATUS "consumer (${MODE}): tenure_lint reports the cycle: ok")
+  # ...and with WARNINGS_AS_ERRORS it fails the build.
+  execute_process(COMMAND ${CMAKE_COMMAND} --build ${root}/build
+    --target outline_lint_strict
+    RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output)
+  if(result EQUAL 0 OR NOT output MATCHES
+      "outline.cpp:6:[0-9]+: error: strong reference cycle [^\n]*\\[tenure-ref-cycle,-warnings-as-errors\\]")
+    message(FATAL_ERROR "consumer (${MODE}): tenure_lint WARNINGS_AS_ERRORS "
+      "did not fail the build on the cycle (${result}):\n${output}")
+  endif()
+  message(STATUS "consumer (${MODE}): tenure_lint WARNINGS_AS_ERRORS fails the build: ok")
+else()
+  message(STATUS "consumer (${MODE}): tenure_lint skipped: this build has no analyzer")
+endif()
+
+# tenure_verify_tests: the tests run under ctest in verification mode; the
+# leaky one fails, and the evidence file names the cycle. Two runs: the
+# fixture resets the file, so the count stays that of one run.
+step("build verification tests" ${CMAKE_COMMAND} --build ${root}/build
+  --target outline_tests)
+set(evidence ${root}/build/tenure-evidence.json)
+foreach(run 1 2)
+  execute_process(COMMAND ${CMAKE_CTEST_COMMAND} --test-dir ${root}/build
+    --output-on-failure -R "^(Outline\\.|tenure\\.reset_evidence)"
+    RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output)
+  if(result EQUAL 0
+     OR NOT output MATCHES "tenure.reset_evidence [.]+ +Passed"
+     OR NOT output MATCHES "Outline.HeadingAloneIsFreed [.]+ +Passed"
+     OR NOT output MATCHES "Outline.BuildsOneHeadingPerTitle [.]+[*]+Failed"
+     OR NOT output MATCHES "3 objects in reference cycles"
+     OR NOT output MATCHES "1 tests failed out of 3")
+    message(FATAL_ERROR "consumer (${MODE}): ctest run ${run} of the "
+      "verification tests: expected the reset, one passing and one failing "
+      "(leaked cycle) test (${result}):\n${output}")
+  endif()
+endforeach()
+message(STATUS "consumer (${MODE}): the leaked cycle fails its test under ctest: ok")
+if(NOT EXISTS ${evidence})
+  message(FATAL_ERROR "consumer (${MODE}): ctest left no evidence file at ${evidence}")
+endif()
+file(READ ${evidence} json)
+string(JSON cycles LENGTH "${json}" cycles)
+string(JSON types GET "${json}" cycles 0 types)
+string(JSON fields GET "${json}" cycles 0 fields)
+string(JSON count GET "${json}" cycles 0 count)
+string(JSON test GET "${json}" cycles 0 tests 0)
+string(JSON sites LENGTH "${json}" cycles 0 sites)
+# Allocation sites are recorded in verification mode only.
+if(NOT cycles EQUAL 1 OR NOT count EQUAL 1
+   OR NOT types MATCHES "\"notes::Heading\".*\"notes::Outline\""
+   OR NOT fields MATCHES "\"outline\".*\"headings\""
+   OR NOT test STREQUAL "Outline.BuildsOneHeadingPerTitle"
+   OR sites EQUAL 0)
+  message(FATAL_ERROR "consumer (${MODE}): unexpected evidence in ${evidence}:\n${json}")
+endif()
+message(STATUS "consumer (${MODE}): evidence file names the cycle: ok")
+
+# A verification test linking a plain-mode library: a clear generate-time
+# error, not a silent mix (only a build of tenure without TENURE_VERIFY has
+# two modes to mix).
+if(MODE STREQUAL "install" AND NOT VERIFY)
+  execute_process(COMMAND ${configure} -B ${root}/mixed -DCONSUMER_MIX_MODES=ON
+    RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output)
+  if(result EQUAL 0 OR NOT output MATCHES "INTERFACE_TENURE_VERIFY")
+    message(FATAL_ERROR "consumer (${MODE}): a verification test linking a "
+      "plain-mode library configured (${result}):\n${output}")
+  endif()
+  message(STATUS "consumer (${MODE}): mixing modes in tenure_verify_tests is a configure error: ok")
+endif()

@@ -1,0 +1,392 @@
+# TenureTools.cmake: tenure's checks and its verification mode in a CMake
+# project's build. tenure's own CMakeLists.txt includes it (so the functions
+# exist after add_subdirectory(tenure)) and so does the installed
+# tenure-config.cmake (after find_package(tenure CONFIG)).
+#
+# tenure_lint(<target>
+#             [CHECKS <glob>...]
+#             [WARNINGS_AS_ERRORS]
+#             [CONFIG_FILE <file>]
+#             [HEADER_FILTER <regex>]
+#             [EXTRA_ARGS <arg>...])
+#
+#   Runs tenure's checks on the C++ sources of <target> as part of its build:
+#   each source is compiled and then checked by clang-tidy-19 with the tenure
+#   plugin loaded (the target's CXX_CLANG_TIDY property). Findings print like
+#   compiler warnings, `file:line:col: warning: ... [tenure-ref-cycle]`.
+#
+#   CHECKS              Check globs to run, default `tenure-*`. All other
+#                       checks are off (`--checks=-*,<globs>`), so a
+#                       project's own .clang-tidy files do not add theirs; a
+#                       glob of clang-tidy's own checks (`bugprone-*`) works.
+#   WARNINGS_AS_ERRORS  A finding fails the compilation of its source, and so
+#                       the build.
+#   CONFIG_FILE         A .clang-tidy file for the checks' options, e.g.
+#                       `StrongHandles`; relative to the current source
+#                       directory. Which checks run is still set by CHECKS.
+#   HEADER_FILTER       Regular expression of the headers whose findings are
+#                       shown too (clang-tidy's --header-filter); default:
+#                       findings in the target's source files only.
+#   EXTRA_ARGS          More clang-tidy arguments, as a list, e.g.
+#                       `--extra-arg=-Wno-unknown-warning-option` when the
+#                       compiler is g++ and has flags Clang does not know.
+#
+#   The target must not already have CXX_CLANG_TIDY set (for example from
+#   CMAKE_CXX_CLANG_TIDY): there is one clang-tidy per compilation, so add
+#   other checks through CHECKS instead.
+#
+#   Cache variables, both found on their own when left empty:
+#   TENURE_CHECKS_PLUGIN  The libTenureChecks.so to load. Default: the plugin
+#                         this tenure builds (add_subdirectory; it is then
+#                         built before any linted source is compiled) or
+#                         installed (find_package). Set it to use a plugin
+#                         from another build of tenure.
+#   TENURE_CLANG_TIDY     The clang-tidy to run, which must be version 19 (a
+#                         plugin loaded into another version reports
+#                         nothing). Default: clang-tidy-19 on the PATH, or
+#                         clang-tidy in the LLVM 19 that tenure was built with.
+#
+# tenure_verify_tests(<test target>
+#                     [LIBRARIES <target>...]
+#                     [NO_MAIN]
+#                     [EVIDENCE <file>]
+#                     [PROPERTIES <name> <value>...]
+#                     [DISCOVER_ARGS <arg>...])
+#
+#   Makes <test target>, a GoogleTest executable, a verification test:
+#   compiled in tenure's verification mode (TENURE_VERIFY=1) and linked with
+#   tenure::testing, whose listener fails a test that leaks a reference cycle
+#   and records what the tests leaked, grew and copied in an evidence file
+#   (docs/evidence.md) that `tenure-analyze --evidence=FILE` reads. Its tests
+#   are registered with ctest through gtest_discover_tests() with
+#   TENURE_EVIDENCE=<file> in their environment.
+#
+#   Verification mode changes the object header and Ref's copy constructor,
+#   so everything the test links that uses tenure must be compiled in it too:
+#   the test target and the LIBRARIES targets are switched to it. Their links
+#   to tenure::runtime, tenure::testing and tenure::testing_main become links
+#   to tenure::runtime_verify, tenure::testing_verify and
+#   tenure::testing_main_verify (the same libraries, built in verification
+#   mode); the rewrite happens at the end of the calling directory, so the
+#   order of the calls does not matter. Any other library in the test's link
+#   closure that links the plain tenure::runtime is an error at generate time
+#   (the TENURE_VERIFY compatible interface property): give it in LIBRARIES,
+#   or make a twin of it for the tests that links tenure::runtime_verify.
+#
+#   LIBRARIES      Targets of the code under test. They are switched to
+#                  verification mode (so a normal program can no longer link
+#                  them: use targets only tests link) and linked to the test.
+#   NO_MAIN        The test target has its own main(), which calls
+#                  tenure::testing::install_cycle_check() after
+#                  ::testing::InitGoogleTest. Without NO_MAIN the test gets
+#                  tenure::testing_main_verify's main, and a link to
+#                  GTest::gtest_main (or GTest::Main) is replaced by it.
+#   EVIDENCE       The evidence file; relative to the top of the build tree.
+#                  Default: <top of the build tree>/tenure-evidence.json.
+#                  Test targets naming the same file share it (the writers
+#                  merge under a lock). A ctest fixture removes the file at
+#                  the start of each ctest run that runs one of these tests,
+#                  because the counts in it add up across runs.
+#   PROPERTIES     More ctest properties for the discovered tests.
+#   DISCOVER_ARGS  More arguments for gtest_discover_tests(), e.g.
+#                  `TEST_PREFIX doc. DISCOVERY_TIMEOUT 30`.
+#
+#   Afterwards the test target's properties TENURE_EVIDENCE and
+#   TENURE_EVIDENCE_FIXTURE hold the evidence file and the fixture's name,
+#   for tests a project registers with add_test() itself.
+
+include_guard(GLOBAL)
+
+set(TENURE_CHECKS_PLUGIN "" CACHE FILEPATH
+  "libTenureChecks.so for tenure_lint(); empty: the one this tenure built or installed")
+set(TENURE_CLANG_TIDY "" CACHE FILEPATH
+  "clang-tidy 19 for tenure_lint(); empty: clang-tidy-19 from the PATH or tenure's LLVM")
+
+# The plugin is built against Clang 19 (tenure's CMakeLists.txt asks for
+# LLVM 19.1) and only a clang-tidy of the same major version runs it.
+set_property(GLOBAL PROPERTY TENURE_CLANG_TIDY_MAJOR 19)
+
+# The plugin file tenure_lint() loads, in `out`; a configure error saying
+# what to do when there is none. `plugin_target` is set to the target that
+# builds it when it is built in this build tree, otherwise to "".
+function(_tenure_checks_plugin who out plugin_target)
+  set(${plugin_target} "" PARENT_SCOPE)
+  if(TENURE_CHECKS_PLUGIN)
+    if(NOT EXISTS "${TENURE_CHECKS_PLUGIN}")
+      message(FATAL_ERROR "${who}: TENURE_CHECKS_PLUGIN is "
+        "${TENURE_CHECKS_PLUGIN}, which does not exist: build tenure with the "
+        "analyzer (it makes lib/libTenureChecks.so) and point it there")
+    endif()
+    set(${out} "${TENURE_CHECKS_PLUGIN}" PARENT_SCOPE)
+    return()
+  endif()
+  if(NOT TARGET tenure::checks_plugin)
+    message(FATAL_ERROR "${who}: this tenure has no checks plugin: it was "
+      "built without the analyzer (TENURE_BUILD_ANALYZER=OFF, or Clang 19 was "
+      "not found). Build and install tenure with the analyzer (`make deps` "
+      "installs Clang 19), or set TENURE_CHECKS_PLUGIN to the "
+      "libTenureChecks.so of a tenure build that has it")
+  endif()
+  get_target_property(real tenure::checks_plugin ALIASED_TARGET)
+  if(real)
+    # Built here (add_subdirectory): its file, known before it exists.
+    get_target_property(dir ${real} LIBRARY_OUTPUT_DIRECTORY)
+    if(NOT dir)
+      get_target_property(dir ${real} BINARY_DIR)
+    endif()
+    get_target_property(name ${real} OUTPUT_NAME)
+    if(NOT name)
+      set(name ${real})
+    endif()
+    set(${out}
+      "${dir}/${CMAKE_SHARED_MODULE_PREFIX}${name}${CMAKE_SHARED_MODULE_SUFFIX}"
+      PARENT_SCOPE)
+    set(${plugin_target} ${real} PARENT_SCOPE)
+    return()
+  endif()
+  # Installed (find_package): the imported location of any configuration;
+  # the plugin does not depend on the consumer's build type.
+  get_target_property(configs tenure::checks_plugin IMPORTED_CONFIGURATIONS)
+  foreach(config IN LISTS configs)
+    get_target_property(location tenure::checks_plugin
+      IMPORTED_LOCATION_${config})
+    if(location AND EXISTS "${location}")
+      set(${out} "${location}" PARENT_SCOPE)
+      return()
+    endif()
+  endforeach()
+  message(FATAL_ERROR "${who}: the installed tenure names a checks plugin "
+    "that is not there (${location}): reinstall tenure, or set "
+    "TENURE_CHECKS_PLUGIN to a libTenureChecks.so")
+endfunction()
+
+# The clang-tidy to run, in `out`: TENURE_CLANG_TIDY, found once and
+# checked to be the version the plugin needs.
+function(_tenure_clang_tidy who out)
+  get_property(major GLOBAL PROPERTY TENURE_CLANG_TIDY_MAJOR)
+  set(hints "")
+  if(TARGET tenure::checks_plugin)
+    get_target_property(llvm_tools tenure::checks_plugin TENURE_LLVM_TOOLS_DIR)
+    if(llvm_tools)
+      list(APPEND hints "${llvm_tools}")
+    endif()
+  endif()
+  list(APPEND hints /usr/lib/llvm-${major}/bin)
+  if(NOT TENURE_CLANG_TIDY)
+    # clang-tidy-19 anywhere first, then an unsuffixed clang-tidy in LLVM 19's
+    # own bin directory (the version check below refuses any other).
+    find_program(tenure_clang_tidy_program NAMES clang-tidy-${major})
+    if(NOT tenure_clang_tidy_program)
+      find_program(tenure_clang_tidy_program NAMES clang-tidy
+        HINTS ${hints} NO_DEFAULT_PATH)
+    endif()
+    if(NOT tenure_clang_tidy_program)
+      message(FATAL_ERROR "${who}: clang-tidy ${major} was not found: "
+        "install it (Debian: apt-get install clang-tidy-${major}; in tenure's "
+        "tree `make deps`), or set TENURE_CLANG_TIDY to its path")
+    endif()
+    set(TENURE_CLANG_TIDY "${tenure_clang_tidy_program}" CACHE FILEPATH
+      "clang-tidy 19 for tenure_lint()" FORCE)
+  endif()
+  get_property(checked GLOBAL PROPERTY TENURE_CLANG_TIDY_CHECKED)
+  if(NOT checked STREQUAL TENURE_CLANG_TIDY)
+    execute_process(COMMAND "${TENURE_CLANG_TIDY}" --version
+      RESULT_VARIABLE result OUTPUT_VARIABLE version ERROR_VARIABLE version)
+    if(NOT result EQUAL 0 OR NOT version MATCHES "LLVM version ([0-9]+)")
+      message(FATAL_ERROR "${who}: TENURE_CLANG_TIDY=${TENURE_CLANG_TIDY} "
+        "does not run as clang-tidy (`--version` failed): set it to "
+        "clang-tidy-${major}")
+    endif()
+    if(NOT CMAKE_MATCH_1 EQUAL major)
+      message(FATAL_ERROR "${who}: ${TENURE_CLANG_TIDY} is clang-tidy "
+        "${CMAKE_MATCH_1}, but tenure's checks plugin needs clang-tidy "
+        "${major} (another version loads it and silently reports nothing): "
+        "install clang-tidy-${major}, or set TENURE_CLANG_TIDY to it")
+    endif()
+    set_property(GLOBAL PROPERTY TENURE_CLANG_TIDY_CHECKED "${TENURE_CLANG_TIDY}")
+  endif()
+  set(${out} "${TENURE_CLANG_TIDY}" PARENT_SCOPE)
+endfunction()
+
+function(tenure_lint target)
+  set(who "tenure_lint(${target})")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "WARNINGS_AS_ERRORS"
+    "CONFIG_FILE;HEADER_FILTER" "CHECKS;EXTRA_ARGS")
+  if(arg_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "${who}: unknown arguments: ${arg_UNPARSED_ARGUMENTS}")
+  endif()
+  if(NOT TARGET ${target})
+    message(FATAL_ERROR "${who}: there is no target ${target}")
+  endif()
+  get_target_property(tidy_already ${target} CXX_CLANG_TIDY)
+  if(tidy_already)
+    message(FATAL_ERROR "${who}: the target already runs clang-tidy "
+      "(CXX_CLANG_TIDY is `${tidy_already}`, e.g. from CMAKE_CXX_CLANG_TIDY); "
+      "a compilation has one clang-tidy: unset it for this target and pass "
+      "other checks in tenure_lint's CHECKS")
+  endif()
+
+  _tenure_checks_plugin("${who}" plugin plugin_target)
+  _tenure_clang_tidy("${who}" tidy)
+
+  if(NOT arg_CHECKS)
+    set(arg_CHECKS "tenure-*")
+  endif()
+  list(JOIN arg_CHECKS "," checks)
+  set(command "${tidy}" "--load=${plugin}" "--checks=-*,${checks}")
+  if(arg_WARNINGS_AS_ERRORS)
+    list(APPEND command "--warnings-as-errors=*")
+  endif()
+  if(arg_CONFIG_FILE)
+    get_filename_component(config "${arg_CONFIG_FILE}" ABSOLUTE
+      BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+    if(NOT EXISTS "${config}")
+      message(FATAL_ERROR "${who}: CONFIG_FILE ${config} does not exist")
+    endif()
+    list(APPEND command "--config-file=${config}")
+  endif()
+  if(DEFINED arg_HEADER_FILTER)
+    list(APPEND command "--header-filter=${arg_HEADER_FILTER}")
+  endif()
+  list(APPEND command ${arg_EXTRA_ARGS})
+  set_target_properties(${target} PROPERTIES CXX_CLANG_TIDY "${command}")
+
+  if(plugin_target)
+    # The plugin must exist before the first linted source compiles. Ninja
+    # lets a target's sources compile before the libraries it depends on are
+    # linked, but waits for a utility target's dependencies to be complete,
+    # so the dependency goes through one.
+    if(NOT TARGET tenure_checks_plugin_built)
+      add_custom_target(tenure_checks_plugin_built)
+      add_dependencies(tenure_checks_plugin_built ${plugin_target})
+    endif()
+    add_dependencies(${target} tenure_checks_plugin_built)
+  endif()
+endfunction()
+
+# Points the links of `target` (a list property `property`) to tenure's
+# plain libraries at their verification-mode twins; with `main`, a link to
+# GoogleTest's main too.
+function(_tenure_link_verify_twins target property main)
+  get_target_property(links ${target} ${property})
+  if(NOT links)
+    return()
+  endif()
+  list(TRANSFORM links REPLACE
+    "^([$]<LINK_ONLY:|)(tenure::|tenure_)(testing_main|testing|runtime)(>|)$"
+    "\\1tenure::\\3_verify\\4")
+  if(main)
+    list(TRANSFORM links REPLACE
+      "^([$]<LINK_ONLY:|)(GTest::gtest_main|GTest::Main|gtest_main)(>|)$"
+      "\\1tenure::testing_main_verify\\3")
+  endif()
+  set_property(TARGET ${target} PROPERTY ${property} "${links}")
+endfunction()
+
+# Run at the end of the directory that called tenure_verify_tests(), when
+# the targets' links are complete.
+function(_tenure_switch_to_verify test no_main)
+  set(main ON)
+  if(no_main)
+    set(main OFF)
+  endif()
+  _tenure_link_verify_twins(${test} LINK_LIBRARIES ${main})
+  foreach(library IN LISTS ARGN)
+    _tenure_link_verify_twins(${library} LINK_LIBRARIES OFF)
+    _tenure_link_verify_twins(${library} INTERFACE_LINK_LIBRARIES OFF)
+  endforeach()
+endfunction()
+
+function(tenure_verify_tests test)
+  set(who "tenure_verify_tests(${test})")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "NO_MAIN" "EVIDENCE"
+    "LIBRARIES;PROPERTIES;DISCOVER_ARGS")
+  if(arg_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "${who}: unknown arguments: ${arg_UNPARSED_ARGUMENTS}")
+  endif()
+  if(NOT TARGET ${test})
+    message(FATAL_ERROR "${who}: there is no target ${test}")
+  endif()
+  get_target_property(type ${test} TYPE)
+  if(NOT type STREQUAL "EXECUTABLE")
+    message(FATAL_ERROR "${who}: ${test} is a ${type}, not a GoogleTest "
+      "executable")
+  endif()
+  foreach(library IN LISTS arg_LIBRARIES)
+    if(NOT TARGET ${library})
+      message(FATAL_ERROR "${who}: LIBRARIES names ${library}, which is not "
+        "a target")
+    endif()
+    get_target_property(aliased ${library} ALIASED_TARGET)
+    get_target_property(imported ${library} IMPORTED)
+    if(aliased OR imported)
+      message(FATAL_ERROR "${who}: LIBRARIES names ${library}, an alias or "
+        "imported target; name a library this project builds")
+    endif()
+  endforeach()
+  if(NOT TARGET tenure::testing_verify)
+    message(FATAL_ERROR "${who}: this tenure has no tenure::testing_verify "
+      "(it is older than tenure_verify_tests); update tenure")
+  endif()
+
+  # Compile in verification mode; the TENURE_VERIFY compatible interface
+  # property of tenure's runtime libraries then makes any plain-mode
+  # runtime in the link closure a generate-time error, not an ODR mix.
+  set_property(TARGET ${test} ${arg_LIBRARIES} PROPERTY TENURE_VERIFY ON)
+  if(arg_NO_MAIN)
+    set(testing tenure::testing_verify)
+  else()
+    set(testing tenure::testing_main_verify)
+  endif()
+  # Appended to the property rather than through target_link_libraries, so
+  # it works whether the project uses the keyword signature or not.
+  set_property(TARGET ${test} APPEND PROPERTY LINK_LIBRARIES
+    ${testing} ${arg_LIBRARIES})
+  # Brackets keep the values as they are now (a deferred call evaluates
+  # variable references when it runs).
+  set(no_main OFF)
+  if(arg_NO_MAIN)
+    set(no_main ON)
+  endif()
+  set(deferred_args "[[${test}]] ${no_main}")
+  foreach(library IN LISTS arg_LIBRARIES)
+    string(APPEND deferred_args " [[${library}]]")
+  endforeach()
+  cmake_language(EVAL CODE
+    "cmake_language(DEFER CALL _tenure_switch_to_verify ${deferred_args})")
+
+  # One evidence file per path, reset by one fixture at the start of a run.
+  if(NOT arg_EVIDENCE)
+    set(arg_EVIDENCE tenure-evidence.json)
+  endif()
+  get_filename_component(evidence "${arg_EVIDENCE}" ABSOLUTE
+    BASE_DIR "${CMAKE_BINARY_DIR}")
+  get_property(evidence_files GLOBAL PROPERTY TENURE_EVIDENCE_FILES)
+  list(FIND evidence_files "${evidence}" index)
+  if(index EQUAL -1)
+    list(LENGTH evidence_files index)
+    set_property(GLOBAL APPEND PROPERTY TENURE_EVIDENCE_FILES "${evidence}")
+    set(reset tenure.reset_evidence)
+    if(index GREATER 0)
+      string(APPEND reset ".${index}")
+    endif()
+    add_test(NAME ${reset} COMMAND ${CMAKE_COMMAND} -E rm -f
+      "${evidence}" "${evidence}.lock")
+    set_tests_properties(${reset} PROPERTIES
+      FIXTURES_SETUP tenure_evidence_${index})
+  endif()
+  set(fixture tenure_evidence_${index})
+  set_target_properties(${test} PROPERTIES
+    TENURE_EVIDENCE "${evidence}"
+    TENURE_EVIDENCE_FIXTURE ${fixture})
+
+  # Included here, not once at the top: the module sets the path of its
+  # discovery script in the including scope, which after add_subdirectory
+  # is not the caller's.
+  include(GoogleTest)
+  gtest_discover_tests(${test} ${arg_DISCOVER_ARGS}
+    PROPERTIES
+      ENVIRONMENT "TENURE_EVIDENCE=${evidence}"
+      FIXTURES_REQUIRED ${fixture}
+      ${arg_PROPERTIES})
+endfunction()
