@@ -65,7 +65,7 @@ if(lint)
   step("build with tenure_lint" ${CMAKE_COMMAND} --build ${root}/build
     --target outline_lint)
   if(NOT step_output MATCHES
-      "outline.cpp:6:[0-9]+: warning: strong reference cycle Heading -outline-> Outline -headings-> Heading[^\n]*\\[tenure-ref-cycle\\]")
+      "outline.cpp:6:[0-9]+: warning: strong reference cycle notes::Heading -outline-> notes::Outline -headings_-> notes::Heading[^\n]*\\[tenure-ref-cycle\\]")
     message(FATAL_ERROR "consumer (${MODE}): no tenure-ref-cycle warning in "
       "the build of outline_lint:\n${step_output}")
   endif()
