@@ -283,6 +283,44 @@ function(_tenure_link_verify_twins target property main)
   set_property(TARGET ${target} PROPERTY ${property} "${links}")
 endfunction()
 
+# The first chain of links from the executable `test` to a tenure runtime
+# built in normal mode, as "test -> lib -> tenure::runtime", in `out` (empty
+# when there is none). Follows the targets defined so far, through
+# $<LINK_ONLY:...>; other generator expressions are not followed (CMake's
+# generate-time check of the TENURE_VERIFY property still sees them).
+function(_tenure_plain_runtime_chain test out)
+  set(${out} "" PARENT_SCOPE)
+  set(queue "${test}")
+  set(seen "${test}")
+  set(links_property LINK_LIBRARIES)
+  while(queue)
+    list(POP_FRONT queue current)
+    get_target_property(verify ${current} INTERFACE_TENURE_VERIFY)
+    if(NOT verify MATCHES "NOTFOUND$" AND NOT verify)
+      set(chain "${current}")
+      while(DEFINED "parent_of_${current}")
+        set(current "${parent_of_${current}}")
+        set(chain "${current} -> ${chain}")
+      endwhile()
+      set(${out} "${chain}" PARENT_SCOPE)
+      return()
+    endif()
+    get_target_property(links ${current} ${links_property})
+    set(links_property INTERFACE_LINK_LIBRARIES)  # past the executable
+    if(NOT links)
+      continue()
+    endif()
+    list(TRANSFORM links REPLACE "^[$]<LINK_ONLY:(.*)>$" "\\1")
+    foreach(link IN LISTS links)
+      if(TARGET "${link}" AND NOT link IN_LIST seen)
+        list(APPEND seen "${link}")
+        list(APPEND queue "${link}")
+        set("parent_of_${link}" "${current}")
+      endif()
+    endforeach()
+  endwhile()
+endfunction()
+
 # Run at the end of the directory that called tenure_verify_tests(), when
 # the targets' links are complete.
 function(_tenure_switch_to_verify test no_main)
@@ -295,6 +333,16 @@ function(_tenure_switch_to_verify test no_main)
     _tenure_link_verify_twins(${library} LINK_LIBRARIES OFF)
     _tenure_link_verify_twins(${library} INTERFACE_LINK_LIBRARIES OFF)
   endforeach()
+  _tenure_plain_runtime_chain(${test} chain)
+  if(chain)
+    string(REGEX REPLACE " -> [^ ]*$" "" holder "${chain}")
+    string(REGEX REPLACE "^.* -> " "" holder "${holder}")
+    message(FATAL_ERROR "tenure_verify_tests(${test}): the test links "
+      "tenure's runtime in normal mode (${chain}), but a verification test "
+      "must be compiled in verification mode throughout: pass ${holder} in "
+      "LIBRARIES (it is then compiled in verification mode), or link a twin "
+      "of it for the tests that links tenure::runtime_verify")
+  endif()
 endfunction()
 
 function(tenure_verify_tests test)

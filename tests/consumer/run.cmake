@@ -60,6 +60,21 @@ if(result EQUAL 0 OR NOT output MATCHES "runtime_built_with(out)?_TENURE_VERIFY"
 endif()
 message(STATUS "consumer (${MODE}): mixing verification modes fails to link: ok")
 
+# A configuration of the consumer that must stop with an error matching
+# `pattern` (extra -D arguments in ARGN).
+function(expect_configure_error what pattern)
+  file(REMOVE_RECURSE ${root}/failing)
+  execute_process(COMMAND ${configure} -B ${root}/failing ${ARGN}
+    RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output)
+  # CMake wraps long messages; match against one line.
+  string(REGEX REPLACE "[ \n]+" " " output "${output}")
+  if(result EQUAL 0 OR NOT output MATCHES "${pattern}")
+    message(FATAL_ERROR "consumer (${MODE}): ${what}: expected a configure "
+      "error matching `${pattern}` (${result}):\n${output}")
+  endif()
+  message(STATUS "consumer (${MODE}): ${what}: configure error: ok")
+endfunction()
+
 # tenure_lint: the planted cycle is a warning in the build output...
 if(lint)
   step("build with tenure_lint" ${CMAKE_COMMAND} --build ${root}/build
@@ -80,8 +95,26 @@ if(lint)
       "did not fail the build on the cycle (${result}):\n${output}")
   endif()
   message(STATUS "consumer (${MODE}): tenure_lint WARNINGS_AS_ERRORS fails the build: ok")
+  # What cannot work says so when the project is configured.
+  if(MODE STREQUAL "install")
+    set(fake_tidy ${root}/fake-clang-tidy)
+    file(WRITE ${fake_tidy} "#!/bin/sh\necho 'Debian LLVM version 14.0.6'\n")
+    file(CHMOD ${fake_tidy} PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE)
+    expect_configure_error("tenure_lint with clang-tidy 14"
+      "tenure_lint\\(outline_lint\\): [^ ]*fake-clang-tidy is clang-tidy 14, but tenure's checks plugin needs clang-tidy 19 "
+      -DTENURE_CLANG_TIDY=${fake_tidy})
+    expect_configure_error("tenure_lint with a missing plugin"
+      "tenure_lint\\(outline_lint\\): TENURE_CHECKS_PLUGIN is [^ ]*/no-such-plugin.so, which does not exist"
+      -DTENURE_CHECKS_PLUGIN=${root}/no-such-plugin.so)
+  endif()
 else()
   message(STATUS "consumer (${MODE}): tenure_lint skipped: this build has no analyzer")
+endif()
+if(MODE STREQUAL "subdirectory")
+  # tenure added without its analyzer, and no plugin named.
+  expect_configure_error("tenure_lint without a plugin"
+    "tenure_lint\\(outline_lint\\): this tenure has no checks plugin: it was built without the analyzer"
+    -DCONSUMER_LINT=ON -DTENURE_CHECKS_PLUGIN=)
 endif()
 
 # tenure_verify_tests: the tests run under ctest in verification mode; the
@@ -130,11 +163,7 @@ message(STATUS "consumer (${MODE}): evidence file names the cycle: ok")
 # error, not a silent mix (only a build of tenure without TENURE_VERIFY has
 # two modes to mix).
 if(MODE STREQUAL "install" AND NOT VERIFY)
-  execute_process(COMMAND ${configure} -B ${root}/mixed -DCONSUMER_MIX_MODES=ON
-    RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output)
-  if(result EQUAL 0 OR NOT output MATCHES "INTERFACE_TENURE_VERIFY")
-    message(FATAL_ERROR "consumer (${MODE}): a verification test linking a "
-      "plain-mode library configured (${result}):\n${output}")
-  endif()
-  message(STATUS "consumer (${MODE}): mixing modes in tenure_verify_tests is a configure error: ok")
+  expect_configure_error("a verification test linking a plain-mode library"
+    "tenure_verify_tests\\(outline_tests_mixed\\): the test links tenure's runtime in normal mode \\(outline_tests_mixed -> outline -> tenure::runtime\\)[^:]*: pass outline in LIBRARIES"
+    -DCONSUMER_MIX_MODES=ON)
 endif()
