@@ -129,7 +129,17 @@ function(_tenure_checks_plugin who out plugin_target)
   endif()
   get_target_property(real tenure::checks_plugin ALIASED_TARGET)
   if(real)
-    # Built here (add_subdirectory): its file, known before it exists.
+    # Built here (add_subdirectory): its file, known before it exists. A
+    # multi-configuration generator puts it in a per-configuration directory
+    # that CXX_CLANG_TIDY (no generator expressions before CMake 3.27)
+    # cannot name.
+    get_property(multi_config GLOBAL PROPERTY GENERATOR_IS_MULTI_CONFIG)
+    if(multi_config)
+      message(FATAL_ERROR "${who}: with a multi-configuration generator "
+        "(${CMAKE_GENERATOR}) the plugin built here has no fixed path: build "
+        "it (target TenureChecks) and set TENURE_CHECKS_PLUGIN to it, or use "
+        "a single-configuration generator such as Ninja")
+    endif()
     get_target_property(dir ${real} LIBRARY_OUTPUT_DIRECTORY)
     if(NOT dir)
       get_target_property(dir ${real} BINARY_DIR)
@@ -217,6 +227,17 @@ function(tenure_lint target)
   endif()
   if(NOT TARGET ${target})
     message(FATAL_ERROR "${who}: there is no target ${target}")
+  endif()
+  get_target_property(aliased ${target} ALIASED_TARGET)
+  if(aliased)
+    set(target ${aliased})
+  endif()
+  get_target_property(imported ${target} IMPORTED)
+  get_target_property(type ${target} TYPE)
+  if(imported OR type STREQUAL "INTERFACE_LIBRARY")
+    message(FATAL_ERROR "${who}: ${target} compiles no sources in this "
+      "project (it is imported or an INTERFACE library); lint the targets "
+      "that compile them")
   endif()
   get_target_property(tidy_already ${target} CXX_CLANG_TIDY)
   if(tidy_already)
@@ -356,9 +377,16 @@ function(tenure_verify_tests test)
     message(FATAL_ERROR "${who}: there is no target ${test}")
   endif()
   get_target_property(type ${test} TYPE)
-  if(NOT type STREQUAL "EXECUTABLE")
-    message(FATAL_ERROR "${who}: ${test} is a ${type}, not a GoogleTest "
-      "executable")
+  get_target_property(imported ${test} IMPORTED)
+  get_target_property(aliased ${test} ALIASED_TARGET)
+  if(NOT type STREQUAL "EXECUTABLE" OR imported OR aliased)
+    message(FATAL_ERROR "${who}: ${test} is not a GoogleTest executable "
+      "this project builds (type ${type})")
+  endif()
+  get_target_property(evidence_already ${test} TENURE_EVIDENCE)
+  if(evidence_already)
+    message(FATAL_ERROR "${who}: called twice for the same target (its "
+      "tests are already registered, with evidence in ${evidence_already})")
   endif()
   foreach(library IN LISTS arg_LIBRARIES)
     if(NOT TARGET ${library})
