@@ -417,6 +417,7 @@ def case_fail_on(c):
     code, out, err = c.run('--fail-on=confirmed', leak, '--', '-std=c++20')
     expect(code == 0 and 'strong reference cycle' in out,
            'nothing confirmed (no evidence): findings printed, exit 0', out, err)
+    expect('--fail-on=confirmed without --evidence' in err, 'says the gate cannot fail', err)
     code, out, err = c.run('--fail-on=warning', leak, '--', '-std=c++20')
     expect(code == 1, '--fail-on=warning is the default gate', out, err)
     code, out, err = c.run('--fail-on=everything', leak, '--', '-std=c++20')
