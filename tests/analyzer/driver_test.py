@@ -427,6 +427,38 @@ def case_fail_on(c):
     expect(code == 2, 'compiler errors still exit 2', out, err)
 
 
+def case_ci_examples(c):
+    # docs/ci: the GitLab conversion turns real SARIF into a Code Quality
+    # report, and the workflow files are valid YAML with the gate in them.
+    docs = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'docs', 'ci')
+    leak, scene, build = baseline_project(c)
+    sarif = os.path.join(c.work, 'tenure.sarif')
+    code, out, err = c.run('-p', build, '--format=sarif', '--output=' + sarif)
+    expect(code == 1, 'findings', out, err)
+    report = os.path.join(c.work, 'gl-code-quality-report.json')
+    converted = subprocess.run([sys.executable, os.path.join(docs, 'sarif_to_codequality.py'),
+                                sarif, report], capture_output=True, text=True)
+    expect(converted.returncode == 0, 'the converter runs', converted.stderr)
+    issues = json.load(open(report))
+    expect(len(issues) == 3, 'an issue per finding', issues)
+    cycle = [i for i in issues if i['check_name'] == 'tenure-ref-cycle'][0]
+    expect(cycle['location'] == {'path': 'src/leak.cpp', 'lines': {'begin': 7}}
+           and cycle['severity'] == 'major' and len(cycle['fingerprint']) > 8,
+           'GitLab fields', cycle)
+    try:
+        import yaml
+    except ImportError:
+        return  # PyYAML is optional here; the converter was checked above.
+    github = yaml.safe_load(open(os.path.join(docs, 'github-actions.yml')))
+    steps = github['jobs']['gate']['steps']
+    expect(any('--baseline=tenure-baseline.json' in s.get('run', '') for s in steps)
+           and any(s.get('uses', '').startswith('github/codeql-action/upload-sarif')
+                   for s in steps), 'the workflow gates and uploads', steps)
+    gitlab = yaml.safe_load(open(os.path.join(docs, 'gitlab-ci.yml')))
+    expect(gitlab['tenure']['artifacts']['reports']['codequality'] ==
+           'gl-code-quality-report.json', 'the GitLab job keeps its reports', gitlab)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--analyzer', required=True)
