@@ -90,7 +90,7 @@ std::string errorOf(llvm::StringRef Text) {
 
 TEST(Baseline, ErrorsNameTheFileAndWhatIsWrong) {
   EXPECT_EQ(errorOf("{\"tenure_baseline\": 1, \"findings\": ["),
-            "b.json: malformed baseline: Expected JSON value [1:37, byte=37]");
+            "b.json: malformed baseline: [1:36, byte=36]: Unexpected EOF");
   EXPECT_EQ(errorOf("{\"findings\": []}"),
             "b.json: not a tenure baseline (no \"tenure_baseline\" version; "
             "write one with --write-baseline)");
