@@ -420,6 +420,28 @@ def case_fail_on(c):
     expect('--fail-on=confirmed without --evidence' in err, 'says the gate cannot fail', err)
     code, out, err = c.run('--fail-on=warning', leak, '--', '-std=c++20')
     expect(code == 1, '--fail-on=warning is the default gate', out, err)
+
+    def evidence_of(*cycles):
+        return c.write('ev.json', json.dumps({
+            'tenure_evidence': 1, 'growth': [], 'copies': [],
+            'cycles': [{'types': types, 'fields': fields, 'count': 2, 'sites': [],
+                        'tests': ['Suite.Test']} for types, fields in cycles]}))
+    confirms = evidence_of((['Item', 'Owner'], ['owner', 'items']))
+    code, out, err = c.run('--fail-on=confirmed', '--evidence=' + confirms, leak,
+                           '--', '-std=c++20')
+    expect(code == 1 and '[confirmed at runtime: 2 cycles in 1 test]' in out,
+           'a confirmed finding fails the gate', out, err)
+    elsewhere = evidence_of((['other::A', 'other::B'], ['b', 'a']))
+    code, out, err = c.run('--fail-on=confirmed', '--evidence=' + elsewhere, leak,
+                           '--', '-std=c++20')
+    expect(code == 0 and 'strong reference cycle' in out,
+           'unconfirmed findings are shown but pass', out, err)
+    ring = c.write('ring.cpp', LEAK + 'struct Ring { std::shared_ptr<Ring> next; };\n')
+    runtime_only = evidence_of((['Ring'], ['next']))
+    code, out, err = c.run('--fail-on=confirmed', '--evidence=' + runtime_only, ring,
+                           '--', '-std=c++20')
+    expect(code == 1 and '[runtime-only]' in out, 'a runtime-only cycle fails the gate',
+           out, err)
     code, out, err = c.run('--fail-on=everything', leak, '--', '-std=c++20')
     expect(code == 2 and 'everything' in err, 'a bad --fail-on is a usage error', err)
     broken = c.write('broken.cpp', 'int main() { return undefined_name; }\n')
