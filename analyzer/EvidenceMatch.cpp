@@ -260,15 +260,23 @@ MatchSummary matchEvidence(std::vector<Finding> &Findings, const Evidence &E,
   Summary.RecordsUsed += llvm::count_if(
       ByType, [](const auto &Entry) { return Entry.getValue().Used; });
 
-  // Copies counted at a finding's statement.
+  // Copies counted at a finding's statement, or at the calls its notes
+  // point to (a by-value parameter is copied by its callers).
   for (Finding &Item : Findings) {
     if (Item.Check != NeedlessCopyCheck)
       continue;
-    auto [First, Last] = statementLines(Source(Item.Loc.File), Item.Loc.Line);
+    std::vector<Location> Places = {Item.Loc};
+    for (const Note &N : Item.Notes)
+      Places.push_back(N.Loc);
     uint64_t Count = 0;
     for (const EvidenceCopies &C : E.Copies) {
       auto [File, Line] = splitSite(C.Site);
-      if (Line >= First && Line <= Last && sameFile(File, Item.Loc.File)) {
+      bool Here = llvm::any_of(Places, [&, File = File, Line = Line](
+                                           const Location &At) {
+        auto [First, Last] = statementLines(Source(At.File), At.Line);
+        return Line >= First && Line <= Last && sameFile(File, At.File);
+      });
+      if (Here) {
         Count += C.Count;
         ++Summary.RecordsUsed;
       }
