@@ -664,8 +664,8 @@ void noteBaselineMatch(const BaselineMatch &Match) {
       Accepted == 1 ? "" : "s", BaselineFile);
   if (Match.Unmatched)
     llvm::errs() << llvm::formatv(
-        "; {0} of its entr{1} no longer match{2} (fixed or changed: rewrite "
-        "it with --write-baseline to drop them)",
+        "; {0} baseline entr{1} no longer match{2} (fixed or changed: "
+        "rewrite it with --write-baseline to drop them)",
         Match.Unmatched, Match.Unmatched == 1 ? "y" : "ies",
         Match.Unmatched == 1 ? "es" : "");
   llvm::errs() << '\n';
