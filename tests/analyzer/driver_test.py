@@ -404,6 +404,9 @@ def case_bad_baseline(c):
     code, out, err = c.run('-p', build, '--baseline=' + os.path.join(c.work, 'missing.json'))
     expect(code == 2 and 'missing.json: cannot read the baseline' in err, 'missing baseline', err)
 
+    code, out, err = c.run('-p', build, '--write-baseline=' + os.path.join(c.work, 'no/dir/b.json'))
+    expect(code == 2 and 'no/dir/b.json: cannot write the baseline' in err, 'unwritable', err)
+
     # A run that could not analyse every file records nothing.
     c.write('src/scene.cpp', SCENE + 'int broken() { return undefined_name; }\n')
     path = os.path.join(c.work, 'fresh.json')
