@@ -306,6 +306,23 @@ def case_findings_carry_their_declaration(c):
                         ('tenure-unbounded-cache', 'Scene::by_name_')],
            'each finding names its enclosing declaration', contexts, err)
 
+    include = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'include')
+    traced = c.write('src/node.cpp', """#include <tenure/tenure.h>
+namespace app {
+class Node : public tenure::Object {
+ public:
+  tenure::Ref<Node> next;
+  tenure::Ref<Node> prev;
+  void trace(tenure::Tracer &t) override { t(next); }
+};
+}  // namespace app
+""")
+    code, out, err = c.run('--format=json', '--checks=-*,tenure-untraced-field', traced,
+                           '--', '-std=c++20', '-I' + include)
+    contexts = [(f['check'], f['context']) for f in json.loads(out)['findings']]
+    expect(contexts == [('tenure-untraced-field', 'app::Node::trace')],
+           'an untraced field is reported in the trace() it is missing from', contexts, err)
+
 
 def case_baseline_accepts_findings_that_moved(c):
     leak, scene, build = baseline_project(c)
