@@ -6,13 +6,16 @@
 // JSON or SARIF. The per-TU step is this same binary with --emit-facts, so a
 // build system can run it as its own action and merge with --merge-facts.
 //
-// Exit codes: 0 no findings, 1 findings, 2 usage, configuration or parse
-// error (or a worker that failed).
+// Exit codes: 0 nothing fails the gate, 1 findings that fail it (--fail-on),
+// 2 usage, configuration, parse or baseline error (or a worker that failed).
 //
 //===----------------------------------------------------------------------===//
 
+#include "analyzer/Baseline.h"
 #include "analyzer/ContainerFacts.h"
 #include "analyzer/CycleFinder.h"
+#include "analyzer/Evidence.h"
+#include "analyzer/EvidenceMatch.h"
 #include "analyzer/Facts.h"
 #include "analyzer/FactsSink.h"
 #include "analyzer/Report.h"
@@ -38,6 +41,7 @@
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/Threading.h"
 #include "llvm/Support/raw_ostream.h"
+#include <map>
 #include <mutex>
 
 using namespace clang;
@@ -97,10 +101,41 @@ cl::opt<std::string> EmitFacts(
     cl::desc("Per-TU step: analyse the one source given and write its facts "
              "and findings to this file"),
     cl::value_desc("file"), cl::cat(Category));
+cl::opt<std::string> EvidenceFile(
+    "evidence",
+    cl::desc("Runtime evidence written by tests in verification mode "
+             "(TENURE_EVIDENCE): mark the findings it confirms and report the "
+             "cycles it saw that no finding explains"),
+    cl::value_desc("file"), cl::cat(Category));
+cl::opt<bool> OnlyConfirmed(
+    "only-confirmed",
+    cl::desc("Report only findings the evidence confirmed (needs --evidence)"),
+    cl::cat(Category));
+cl::opt<std::string> CycleGraph(
+    "cycle-graph",
+    cl::desc("Write the reported reference cycles as a Graphviz DOT graph"),
+    cl::value_desc("file"), cl::cat(Category));
 cl::opt<bool> MergeFacts(
     "merge-facts",
     cl::desc("Merge step: the positional arguments are --emit-facts outputs"),
     cl::cat(Category));
+cl::opt<std::string> BaselineFile(
+    "baseline",
+    cl::desc("Report only findings not recorded in this baseline file"),
+    cl::value_desc("file"), cl::cat(Category));
+cl::opt<std::string> WriteBaselineFile(
+    "write-baseline",
+    cl::desc("Record this run's findings in this file and exit 0; with "
+             "--baseline, keep only the recorded findings still present"),
+    cl::value_desc("file"), cl::cat(Category));
+enum class FailOn { Warning, Confirmed };
+cl::opt<FailOn> FailOnLevel(
+    "fail-on", cl::desc("Which reported findings make the exit code 1"),
+    cl::values(clEnumValN(FailOn::Warning, "warning", "every finding"),
+               clEnumValN(FailOn::Confirmed, "confirmed",
+                          "findings confirmed at runtime, and runtime-only "
+                          "ones")),
+    cl::init(FailOn::Warning), cl::cat(Category));
 
 [[noreturn]] void fatal(const llvm::Twine &Message) {
   llvm::errs() << "tenure-analyze: error: " << Message << '\n';
@@ -325,7 +360,12 @@ private:
   llvm::StringMap<std::unique_ptr<llvm::MemoryBuffer>> Buffers;
 };
 
-Finding toFinding(const ClangTidyError &E, SourceCache &Sources) {
+/// The declarations the checks said their diagnostics are in, by where
+/// clang-tidy placed each diagnostic.
+using ContextMap = std::map<std::pair<std::string, unsigned>, std::string>;
+
+Finding toFinding(const ClangTidyError &E, SourceCache &Sources,
+                  const ContextMap &Contexts) {
   Finding F;
   F.Check = E.DiagnosticName;
   F.Severity = E.DiagLevel == ClangTidyError::Error ? Level::Error
@@ -345,6 +385,9 @@ Finding toFinding(const ClangTidyError &E, SourceCache &Sources) {
       F.Fix.push_back({R.getFilePath().str(), R.getOffset(), R.getLength(),
                        R.getReplacementText().str()});
   F.Key = Sources.normalisedLine(F.Loc);
+  auto Context = Contexts.find({E.Message.FilePath, E.Message.FileOffset});
+  if (Context != Contexts.end())
+    F.Context = Context->second;
   return F;
 }
 
@@ -352,13 +395,19 @@ Finding toFinding(const ClangTidyError &E, SourceCache &Sources) {
 int emitFacts(const tooling::CompilationDatabase &Compilations,
               const std::string &File, llvm::StringRef OutputPath) {
   std::vector<Facts> Collected;
+  ContextMap Contexts;
   setFactsSink([&](Facts F) { Collected.push_back(std::move(F)); });
+  setContextSink([&](DiagnosticContext C) {
+    Contexts.try_emplace({std::move(C.File), C.Offset},
+                         std::move(C.Declaration));
+  });
   ClangTidyContext Context(makeOptionsProvider());
   auto FS = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(
       llvm::vfs::getRealFileSystem());
   std::vector<ClangTidyError> Errors =
       runClangTidy(Context, Compilations, {File}, FS, /*ApplyAnyFix=*/false);
   setFactsSink(nullptr);
+  setContextSink(nullptr);
 
   SourceCache Cache;
   llvm::json::Array Findings;
@@ -366,7 +415,7 @@ int emitFacts(const tooling::CompilationDatabase &Compilations,
   for (const ClangTidyError &E : Errors) {
     if (E.DiagLevel == ClangTidyError::Error)
       ++ParseErrors;
-    Findings.push_back(toJSON(toFinding(E, Cache)));
+    Findings.push_back(toJSON(toFinding(E, Cache, Contexts)));
   }
   llvm::json::Object Result{{"version", FactsVersion},
                             {"file", File},
@@ -422,29 +471,86 @@ llvm::Expected<TUResult> readTUResult(llvm::StringRef Path) {
   return R;
 }
 
-/// Findings made from the merged facts, for one check: kept where the check
-/// is enabled for the file and no NOLINT comment suppresses it.
+/// Whether a finding the driver makes is reported: the check is enabled for
+/// the file and no NOLINT comment suppresses it.
+bool reportable(ClangTidyOptionsProvider &Provider, SourceCache &Cache,
+                llvm::StringRef Check, const Location &Loc) {
+  return checkEnabled(Provider, Loc.File, Check) &&
+         !isSuppressedByNoLint(Cache.text(Loc.File), Loc.Line, Check);
+}
+
+/// Findings made from the merged facts, for one check.
 template <typename Made>
 void addMergedFindings(llvm::StringRef Check, std::vector<Made> Items,
                        ClangTidyOptionsProvider &Provider, SourceCache &Cache,
                        std::vector<Finding> &Out) {
   for (Made &M : Items) {
-    if (!checkEnabled(Provider, M.Loc.File, Check) ||
-        isSuppressedByNoLint(Cache.text(M.Loc.File), M.Loc.Line, Check))
+    if (!reportable(Provider, Cache, Check, M.Loc))
       continue;
     Finding F;
     F.Check = Check.str();
     F.Loc = M.Loc;
     F.Message = std::move(M.Message);
     F.Notes = std::move(M.Notes);
+    // What names a merged finding is its back edge or its container.
     if constexpr (std::is_same_v<Made, CycleFinding>) {
       F.Fix = std::move(M.Fix);
       F.Key = M.BackEdge + " in " + llvm::join(M.Types, " -> ");
+      F.Context = std::move(M.BackEdge);
+      F.Types = std::move(M.Types);
+      F.Fields = std::move(M.Fields);
     } else {
+      F.Context = M.Key;
       F.Key = std::move(M.Key);
+      F.Types = std::move(M.HeldTypes);
     }
     Out.push_back(std::move(F));
   }
+}
+
+/// Evidence read before the analysis starts, so a bad file costs no wait.
+std::optional<Evidence> LoadedEvidence;
+
+/// Marks what the evidence confirms, adds the runtime-only cycles and says
+/// on stderr what could not be matched.
+void applyEvidence(std::vector<Finding> &Findings, const Facts &Merged,
+                   ClangTidyOptionsProvider &Provider, SourceCache &Cache) {
+  MatchSummary Matched = matchEvidence(
+      Findings, *LoadedEvidence, Merged,
+      [&](llvm::StringRef File) { return Cache.text(File); });
+  for (Finding &R : Matched.RuntimeOnly)
+    if (reportable(Provider, Cache, R.Check, R.Loc))
+      Findings.push_back(std::move(R));
+  if (!Matched.UnknownCycles.empty())
+    llvm::errs() << llvm::formatv(
+        "tenure-analyze: note: {0}: {1} leaked cycle{2} through types the "
+        "analysed code does not declare, not reported (first: {3})\n",
+        EvidenceFile, Matched.UnknownCycles.size(),
+        Matched.UnknownCycles.size() == 1 ? "" : "s",
+        Matched.UnknownCycles.front());
+  if (!LoadedEvidence->empty() && Matched.RecordsUsed == 0)
+    llvm::errs() << "tenure-analyze: warning: " << EvidenceFile
+                 << ": nothing in the evidence matches the analysed code (is "
+                    "it from another project or an old build?); no finding "
+                    "is confirmed\n";
+}
+
+/// Where a finding stands when evidence was given: what the runtime proved
+/// first, cycles before caches before copies, the most often seen first.
+void orderByEvidence(std::vector<Finding> &Findings) {
+  auto Rank = [](const Finding &F) {
+    static constexpr llvm::StringLiteral Order[] = {
+        RefCycleCheck, UnboundedCacheCheck, "tenure-needless-copy"};
+    return llvm::find(Order, F.Check) - std::begin(Order);
+  };
+  auto Key = [&](const Finding &F) {
+    bool Seen = F.Confirmed.has_value();
+    return std::make_tuple(!Seen, Seen ? Rank(F) : 0,
+                           Seen ? ~F.Confirmed->Count : 0);
+  };
+  llvm::stable_sort(Findings, [&](const Finding &A, const Finding &B) {
+    return Key(A) < Key(B);
+  });
 }
 
 /// Applies non-overlapping fix-its, each file rewritten whole or not at all.
@@ -513,7 +619,76 @@ int applyFixes(const std::vector<Finding> &Findings) {
   return Status;
 }
 
-int report(std::vector<TUResult> Results, bool WorkerFailed) {
+//===-- The gate ----------------------------------------------------------===//
+
+std::string currentDirectory() {
+  llvm::SmallString<256> Dir;
+  if (std::error_code EC = llvm::sys::fs::current_path(Dir))
+    fatal("cannot read the current directory: " + EC.message());
+  return std::string(Dir);
+}
+
+/// Read before any analysis: a bad baseline should not cost a whole run.
+std::optional<Baseline> loadBaseline() {
+  if (BaselineFile.empty())
+    return std::nullopt;
+  auto Text = llvm::MemoryBuffer::getFile(BaselineFile);
+  if (!Text)
+    fatal(BaselineFile + ": cannot read the baseline: " +
+          Text.getError().message());
+  llvm::Expected<Baseline> B =
+      parseBaseline((*Text)->getBuffer(), BaselineFile);
+  if (!B)
+    fatal(llvm::toString(B.takeError()));
+  if (llvm::Error Stale = checkNotStale(*B, currentDirectory(), BaselineFile))
+    fatal(llvm::toString(std::move(Stale)));
+  return std::move(*B);
+}
+
+/// Compiler errors are not findings: they make the run exit 2 on their own.
+bool isCompilerError(const Finding &F) {
+  return F.Severity == Level::Error &&
+         llvm::StringRef(F.Check).starts_with("clang-diagnostic-");
+}
+
+bool failsGate(const Finding &F) {
+  if (isCompilerError(F))
+    return false;
+  return FailOnLevel == FailOn::Warning || F.Confirmed || F.RuntimeOnly;
+}
+
+void noteBaselineMatch(const BaselineMatch &Match) {
+  size_t Accepted = Match.Baselined.size();
+  llvm::errs() << llvm::formatv(
+      "tenure-analyze: {0} finding{1} accepted by the baseline {2}", Accepted,
+      Accepted == 1 ? "" : "s", BaselineFile);
+  if (Match.Unmatched)
+    llvm::errs() << llvm::formatv(
+        "; {0} baseline entr{1} no longer match{2} (fixed or changed: "
+        "rewrite it with --write-baseline to drop them)",
+        Match.Unmatched, Match.Unmatched == 1 ? "y" : "ies",
+        Match.Unmatched == 1 ? "es" : "");
+  llvm::errs() << '\n';
+}
+
+void writeBaselineFile(llvm::ArrayRef<Finding> Findings, llvm::StringRef Root) {
+  Baseline B = makeBaseline(Findings, Root);
+  if (llvm::Error Err =
+          llvm::writeToOutput(WriteBaselineFile, [&](llvm::raw_ostream &OS) {
+            writeBaseline(OS, B);
+            return llvm::Error::success();
+          }))
+    fatal(WriteBaselineFile + ": cannot write the baseline: " +
+          llvm::toString(std::move(Err)));
+  llvm::errs() << llvm::formatv("tenure-analyze: recorded {0} finding{1} in "
+                                "{2}\n",
+                                B.Entries.size(),
+                                B.Entries.size() == 1 ? "" : "s",
+                                WriteBaselineFile);
+}
+
+int report(std::vector<TUResult> Results, bool WorkerFailed,
+           const std::optional<Baseline> &Accepted) {
   auto Provider = makeOptionsProvider();
   SourceCache Cache;
   std::vector<Facts> AllFacts;
@@ -530,10 +705,25 @@ int report(std::vector<TUResult> Results, bool WorkerFailed) {
   addMergedFindings(UnboundedCacheCheck,
                     findUnboundedCaches(Merged, /*WholeProgram=*/true),
                     *Provider, Cache, Findings);
+  if (LoadedEvidence)
+    applyEvidence(Findings, Merged, *Provider, Cache);
   sortAndDeduplicate(Findings);
+  if (LoadedEvidence)
+    orderByEvidence(Findings);
+  if (OnlyConfirmed)
+    llvm::erase_if(Findings, [](const Finding &F) {
+      return !F.Confirmed && F.Severity == Level::Warning;
+    });
 
-  llvm::SmallString<256> Root;
-  llvm::sys::fs::current_path(Root);
+  std::string Root = currentDirectory();
+  // What the baseline accepted is not reported; with --write-baseline too,
+  // it is what the rewritten baseline keeps (fixed findings drop out, new
+  // ones are not accepted behind the user's back).
+  std::optional<BaselineMatch> Match;
+  if (Accepted) {
+    Match = matchBaseline(std::move(Findings), *Accepted, Root);
+    Findings = std::move(Match->New);
+  }
   std::string Path = Output.empty() ? "-" : Output.getValue();
   if (llvm::Error Err = llvm::writeToOutput(Path, [&](llvm::raw_ostream &OS) {
         switch (OutputFormat) {
@@ -551,19 +741,56 @@ int report(std::vector<TUResult> Results, bool WorkerFailed) {
       }))
     fatal(Path + ": cannot write the report: " + llvm::toString(std::move(Err)));
 
+  if (!CycleGraph.empty())
+    if (llvm::Error Err =
+            llvm::writeToOutput(CycleGraph, [&](llvm::raw_ostream &OS) {
+              writeCycleGraph(OS, Findings);
+              return llvm::Error::success();
+            }))
+      fatal(CycleGraph + ": cannot write the cycle graph: " +
+            llvm::toString(std::move(Err)));
+
+  bool Complete = !ParseErrors && !WorkerFailed;
+  if (Match)
+    noteBaselineMatch(*Match);
+  if (!WriteBaselineFile.empty()) {
+    // A run that did not see every TU would record a baseline without their
+    // findings, and the next run would report them all as new.
+    if (Complete)
+      writeBaselineFile(Match ? Match->Baselined : Findings, Root);
+    else
+      error("not writing the baseline " + WriteBaselineFile +
+            ": the run had compiler errors or failed translation units");
+  }
+
   size_t Warnings = llvm::count_if(
       Findings, [](const Finding &F) { return F.Severity == Level::Warning; });
+  std::string Runtime;
+  if (LoadedEvidence) {
+    size_t RuntimeOnly = llvm::count_if(
+        Findings, [](const Finding &F) { return F.RuntimeOnly; });
+    size_t Confirmed = llvm::count_if(Findings, [](const Finding &F) {
+      return F.Confirmed && !F.RuntimeOnly;
+    });
+    Runtime = llvm::formatv(" ({0} confirmed at runtime, {1} runtime-only)",
+                            Confirmed, RuntimeOnly);
+  }
   llvm::errs() << llvm::formatv(
-      "tenure-analyze: {0} finding{1} in {2} translation unit{3}{4}\n",
+      "tenure-analyze: {0} finding{1}{5} in {2} translation unit{3}{4}\n",
       Warnings, Warnings == 1 ? "" : "s", Results.size(),
       Results.size() == 1 ? "" : "s",
       ParseErrors ? llvm::formatv(", {0} compiler error{1}", ParseErrors,
                                   ParseErrors == 1 ? "" : "s")
                             .str()
-                  : std::string());
-  int Status = ParseErrors || WorkerFailed ? ExitError
-               : Warnings                  ? ExitFindings
-                                           : ExitClean;
+                  : std::string(),
+      Runtime);
+  int Status = !Complete                          ? ExitError
+               : llvm::any_of(Findings, failsGate) ? ExitFindings
+                                                   : ExitClean;
+  // Recording a baseline accepts what it records: nothing is left to fail.
+  // With --baseline the new findings were not recorded, and still fail.
+  if (!WriteBaselineFile.empty() && !Accepted && Complete)
+    Status = ExitClean;
   // As clang-tidy does: code that does not compile is not rewritten.
   if (ApplyFixes && ParseErrors)
     llvm::errs() << "tenure-analyze: not applying fixes: the code has "
@@ -675,12 +902,29 @@ int main(int argc, const char **argv) {
           "Finds reference-count retention bugs (tenure checks) in C++.\n\n"
           "  tenure-analyze -p build                  every file of a compile database\n"
           "  tenure-analyze a.cpp b.cpp -- -std=c++20  files with explicit flags\n\n"
-          "Exit codes: 0 no findings, 1 findings, 2 usage/configuration/parse error.\n",
+          "  tenure-analyze -p build --baseline=tenure-baseline.json\n"
+          "                                           only findings not in the baseline\n\n"
+          "Exit codes: 0 nothing fails the gate, 1 findings that fail it "
+          "(--fail-on),\n"
+          "            2 usage/configuration/parse/baseline error.\n",
           &llvm::errs()))
     return ExitError;
 
   if (!Checks.empty())
     checkCheckNames(Checks);
+  if (OnlyConfirmed && EvidenceFile.empty())
+    fatal("--only-confirmed needs --evidence=<file>");
+  if (FailOnLevel == FailOn::Confirmed && EvidenceFile.empty() &&
+      EmitFacts.empty())
+    llvm::errs() << "tenure-analyze: warning: --fail-on=confirmed without "
+                    "--evidence: no finding can be confirmed, so none fails "
+                    "the gate\n";
+  if (!EvidenceFile.empty() && EmitFacts.empty()) {
+    llvm::Expected<Evidence> E = readEvidence(EvidenceFile);
+    if (!E)
+      fatal(llvm::toString(E.takeError()));
+    LoadedEvidence = std::move(*E);
+  }
   if (ListChecks) {
     auto Provider = makeOptionsProvider();
     ClangTidyOptions Options = Provider->getOptions(".");
@@ -689,6 +933,7 @@ int main(int argc, const char **argv) {
     return ExitClean;
   }
 
+  std::optional<Baseline> Accepted = loadBaseline();
   if (MergeFacts) {
     if (Sources.empty())
       fatal("--merge-facts needs the files written by --emit-facts");
@@ -699,7 +944,7 @@ int main(int argc, const char **argv) {
         fatal(llvm::toString(R.takeError()));
       Results.push_back(std::move(*R));
     }
-    return report(std::move(Results), /*WorkerFailed=*/false);
+    return report(std::move(Results), /*WorkerFailed=*/false, Accepted);
   }
 
   std::unique_ptr<tooling::CompilationDatabase> Compilations =
@@ -732,5 +977,5 @@ int main(int argc, const char **argv) {
   bool Failed = false;
   std::vector<TUResult> Results =
       runWorkers(Files, FixedFlags, HaveFixedFlags, argv[0], Failed);
-  return report(std::move(Results), Failed);
+  return report(std::move(Results), Failed, Accepted);
 }
