@@ -282,8 +282,13 @@ private:
     C.Key = Key;
     C.Type = D->getType().getAsString(Ctx.getPrintingPolicy());
     C.Loc = locationOf(SM, D->getLocation());
-    for (const Held &H : Handles.held(D->getType()))
-      C.HoldsHandles |= H.Kind == HoldKind::Strong;
+    for (const Held &H : Handles.held(D->getType())) {
+      if (H.Kind != HoldKind::Strong)
+        continue;
+      C.HoldsHandles = true;
+      if (H.Target)
+        C.HeldTypes.push_back(recordName(H.Target));
+    }
     C.CacheName = CacheName.match(D->getName());
     Out.Containers.push_back(std::move(C));
     return Out.Containers.back();
@@ -385,6 +390,7 @@ std::vector<CacheFinding> findUnboundedCaches(const Facts &F,
     CacheFinding Finding;
     Finding.Loc = Growth.front()->Loc;
     Finding.Key = Shown;
+    Finding.HeldTypes = C.HeldTypes;
     Finding.Message = llvm::formatv(
         "'{0}' only grows: entries are inserted here and never erased, "
         "cleared or bounded by a size check{1}; bound it (tenure::LruCache), "

@@ -35,6 +35,7 @@ struct CacheFinding {
   std::string Message;
   std::vector<Note> Notes;
   std::string Key; ///< The container.
+  std::vector<std::string> HeldTypes; ///< Records it holds strongly.
 };
 
 /// Containers that code grows and never shrinks or bounds, among those whose

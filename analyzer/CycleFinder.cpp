@@ -297,6 +297,7 @@ void OwnershipGraph::report(const StoreFact &At, std::vector<Step> Cycle) {
   for (const Step &S : Cycle) {
     Path += " -" + S.Via->Field + "-> " + shown(S.To);
     Finding.Types.push_back(shown(S.From));
+    Finding.Fields.push_back(S.Via->Field);
   }
   Finding.BackEdge = fieldKey(shown(Back.Owner), Back.Field);
   std::string Advice =

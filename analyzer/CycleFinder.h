@@ -31,6 +31,7 @@ struct CycleFinding {
   std::vector<Replacement> Fix;
   std::string BackEdge; ///< "Owner::field" of the edge to make weak.
   std::vector<std::string> Types; ///< The records on the cycle, in order.
+  std::vector<std::string> Fields; ///< Fields[i]: Types[i]'s field to the next.
 };
 
 /// Findings ordered by location.

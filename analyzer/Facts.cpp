@@ -101,7 +101,8 @@ bool fromJSON(const json::Value &V, ContainerFact &C, json::Path P) {
          O.map("loc", C.Loc) && O.map("holds_handles", C.HoldsHandles) &&
          O.map("cache_name", C.CacheName) && O.map("local", C.Local) &&
          O.map("public", C.Public) && O.map("methods", C.Methods) &&
-         O.map("defined_methods", C.DefinedMethods);
+         O.map("defined_methods", C.DefinedMethods) &&
+         O.mapOptional("held_types", C.HeldTypes);
 }
 
 bool fromJSON(const json::Value &V, ContainerUseFact &U, json::Path P) {
@@ -233,6 +234,7 @@ json::Value toJSON(const Facts &F) {
                                       {"type", C.Type},
                                       {"loc", toJSON(C.Loc)},
                                       {"holds_handles", C.HoldsHandles},
+                                      {"held_types", stringArray(C.HeldTypes)},
                                       {"cache_name", C.CacheName},
                                       {"local", C.Local},
                                       {"public", C.Public},

@@ -115,6 +115,8 @@ struct ContainerFact {
   std::string Type; ///< As written, for messages.
   Location Loc;
   bool HoldsHandles = false; ///< Strong handles among its elements.
+  /// The records its strong handles point to (what growth evidence names).
+  std::vector<std::string> HeldTypes;
   bool CacheName = false;    ///< Its name matches the cache name pattern.
   /// Who can shrink it. A function-local static or a variable with internal
   /// linkage: this TU alone. A public member or an external variable: any

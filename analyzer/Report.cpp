@@ -8,6 +8,7 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/xxhash.h"
+#include <set>
 
 namespace tenure::analyzer {
 namespace json = llvm::json;
@@ -110,6 +111,21 @@ json::Value toJSON(const Finding &F) {
                       {"key", F.Key}};
 }
 
+namespace {
+
+/// What the runtime saw, for the JSON report.
+json::Value runtimeJSON(const Finding &F) {
+  if (!F.Confirmed)
+    return nullptr;
+  return json::Object{{"summary", F.Confirmed->Summary},
+                      {"count", static_cast<int64_t>(std::min<uint64_t>(
+                                    F.Confirmed->Count, INT64_MAX))},
+                      {"tests", F.Confirmed->Tests},
+                      {"runtime_only", F.RuntimeOnly}};
+}
+
+} // namespace
+
 llvm::Expected<Finding> findingFromJSON(const json::Value &V,
                                         llvm::StringRef Origin) {
   auto Malformed = [&](llvm::StringRef What) {
@@ -180,8 +196,12 @@ void writeText(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
                llvm::StringRef Root) {
   for (const Finding &F : Findings) {
     OS << displayPath(F.Loc.File, Root) << ':' << F.Loc.Line << ':'
-       << F.Loc.Column << ": " << levelName(F.Severity) << ": " << F.Message
-       << " [" << F.Check << "]\n";
+       << F.Loc.Column << ": " << levelName(F.Severity) << ": " << F.Message;
+    if (F.RuntimeOnly)
+      OS << " [runtime-only]";
+    else if (F.Confirmed)
+      OS << " [confirmed at runtime: " << F.Confirmed->Summary << ']';
+    OS << " [" << F.Check << "]\n";
     for (const Note &N : F.Notes)
       OS << displayPath(N.Loc.File, Root) << ':' << N.Loc.Line << ':'
          << N.Loc.Column << ": note: " << N.Message << '\n';
@@ -195,6 +215,7 @@ void writeJSON(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
     json::Value V = toJSON(F);
     json::Object &O = *V.getAsObject();
     O["file"] = displayPath(F.Loc.File, Root);
+    O["confirmed"] = runtimeJSON(F);
     for (json::Value &NV : *O.getArray("notes")) {
       json::Object &NO = *NV.getAsObject();
       NO["file"] = displayPath(*NO.getString("file"), Root);
@@ -244,10 +265,22 @@ void writeSARIF(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
     std::string Fingerprint = llvm::utohexstr(llvm::xxh3_64bits(
         F.Check + "\n" + displayPath(F.Loc.File, Root) + "\n" + F.Key));
     size_t RuleIndex = llvm::find(RuleIds, F.Check) - RuleIds.begin();
+    // What the tests proved ranks above what the analysis predicts.
+    Level Shown = F.Confirmed ? Level::Error : F.Severity;
+    json::Object Properties;
+    if (F.Confirmed) {
+      Properties["tenure/confirmed"] = true;
+      Properties["tenure/runtime"] = F.Confirmed->Summary;
+      Properties["tenure/runtimeCount"] = static_cast<int64_t>(
+          std::min<uint64_t>(F.Confirmed->Count, INT64_MAX));
+      if (F.RuntimeOnly)
+        Properties["tenure/runtimeOnly"] = true;
+    }
     Results.push_back(json::Object{
         {"ruleId", F.Check},
         {"ruleIndex", static_cast<int64_t>(RuleIndex)},
-        {"level", levelName(F.Severity)},
+        {"level", levelName(Shown)},
+        {"properties", std::move(Properties)},
         {"message", json::Object{{"text", F.Message}}},
         {"locations", json::Array{sarifLocation(F.Loc, Root)}},
         {"relatedLocations", std::move(Related)},
@@ -272,6 +305,51 @@ void writeSARIF(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
           {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
           {"version", "2.1.0"},
           {"runs", json::Array{std::move(Run)}}}));
+}
+
+void writeCycleGraph(llvm::raw_ostream &OS,
+                     const std::vector<Finding> &Findings) {
+  auto Quoted = [](llvm::StringRef S) {
+    std::string Out = "\"";
+    for (char C : S) {
+      if (C == '"' || C == '\\')
+        Out += '\\';
+      Out += C;
+    }
+    return Out + "\"";
+  };
+  OS << "// Reference cycles found by tenure-analyze. Render with:\n"
+     << "//   dot -Tsvg <this file> -o cycles.svg\n"
+     << "digraph tenure_cycles {\n"
+     << "  rankdir=LR;\n"
+     << "  node [shape=box, fontname=\"Helvetica\"];\n"
+     << "  edge [fontname=\"Helvetica\"];\n";
+  std::set<std::string> Nodes, Edges;
+  for (const Finding &F : Findings) {
+    if (F.Check != "tenure-ref-cycle" || F.Types.empty() ||
+        F.Types.size() != F.Fields.size())
+      continue;
+    std::string Color = F.Confirmed ? "red" : "black";
+    for (size_t I = 0; I < F.Types.size(); ++I) {
+      const std::string &From = F.Types[I];
+      const std::string &To = F.Types[(I + 1) % F.Types.size()];
+      if (Nodes.insert(From).second)
+        OS << "  " << Quoted(From) << ";\n";
+      std::string Label = F.Fields[I].empty() ? "?" : F.Fields[I];
+      // A static finding's first edge is its back edge, the one to weaken.
+      bool Back = I == 0 && !F.RuntimeOnly;
+      std::string Edge = llvm::formatv(
+          "  {0} -> {1} [label={2}, color={3}, fontcolor={3}{4}];\n",
+          Quoted(From), Quoted(To),
+          Quoted(Back && F.Confirmed
+                     ? Label + " (" + F.Confirmed->Summary + ")"
+                     : Label),
+          Color, Back ? ", penwidth=2.5, style=bold" : "");
+      if (Edges.insert(Edge).second)
+        OS << Edge;
+    }
+  }
+  OS << "}\n";
 }
 
 } // namespace tenure::analyzer

@@ -44,6 +44,11 @@ struct Finding {
   std::optional<Confirmation> Confirmed;
   /// A cycle the runtime saw that no static finding explains.
   bool RuntimeOnly = false;
+  /// Findings made from merged facts: the records a cycle passes through
+  /// (Fields[i] is the field of Types[i] that holds the next), or the
+  /// records a container holds. What runtime evidence is matched against.
+  std::vector<std::string> Types;
+  std::vector<std::string> Fields;
 };
 
 llvm::json::Value toJSON(const Finding &F);
@@ -58,6 +63,12 @@ void writeJSON(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
 /// SARIF 2.1.0 as GitHub code scanning reads it.
 void writeSARIF(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
                 llvm::StringRef Root);
+
+/// The tenure-ref-cycle findings as one Graphviz DOT graph: a node per
+/// record, an edge per field on a cycle; the edge to make weak is bold, and
+/// cycles the runtime confirmed are red.
+void writeCycleGraph(llvm::raw_ostream &OS,
+                     const std::vector<Finding> &Findings);
 
 /// Sorts by location and drops exact duplicates (a header's finding seen
 /// from several TUs).

@@ -13,6 +13,8 @@
 
 #include "analyzer/ContainerFacts.h"
 #include "analyzer/CycleFinder.h"
+#include "analyzer/Evidence.h"
+#include "analyzer/EvidenceMatch.h"
 #include "analyzer/Facts.h"
 #include "analyzer/FactsSink.h"
 #include "analyzer/Report.h"
@@ -96,6 +98,20 @@ cl::opt<std::string> EmitFacts(
     "emit-facts",
     cl::desc("Per-TU step: analyse the one source given and write its facts "
              "and findings to this file"),
+    cl::value_desc("file"), cl::cat(Category));
+cl::opt<std::string> EvidenceFile(
+    "evidence",
+    cl::desc("Runtime evidence written by tests in verification mode "
+             "(TENURE_EVIDENCE): mark the findings it confirms and report the "
+             "cycles it saw that no finding explains"),
+    cl::value_desc("file"), cl::cat(Category));
+cl::opt<bool> OnlyConfirmed(
+    "only-confirmed",
+    cl::desc("Report only findings the evidence confirmed (needs --evidence)"),
+    cl::cat(Category));
+cl::opt<std::string> CycleGraph(
+    "cycle-graph",
+    cl::desc("Write the reported reference cycles as a Graphviz DOT graph"),
     cl::value_desc("file"), cl::cat(Category));
 cl::opt<bool> MergeFacts(
     "merge-facts",
@@ -422,15 +438,21 @@ llvm::Expected<TUResult> readTUResult(llvm::StringRef Path) {
   return R;
 }
 
-/// Findings made from the merged facts, for one check: kept where the check
-/// is enabled for the file and no NOLINT comment suppresses it.
+/// Whether a finding the driver makes is reported: the check is enabled for
+/// the file and no NOLINT comment suppresses it.
+bool reportable(ClangTidyOptionsProvider &Provider, SourceCache &Cache,
+                llvm::StringRef Check, const Location &Loc) {
+  return checkEnabled(Provider, Loc.File, Check) &&
+         !isSuppressedByNoLint(Cache.text(Loc.File), Loc.Line, Check);
+}
+
+/// Findings made from the merged facts, for one check.
 template <typename Made>
 void addMergedFindings(llvm::StringRef Check, std::vector<Made> Items,
                        ClangTidyOptionsProvider &Provider, SourceCache &Cache,
                        std::vector<Finding> &Out) {
   for (Made &M : Items) {
-    if (!checkEnabled(Provider, M.Loc.File, Check) ||
-        isSuppressedByNoLint(Cache.text(M.Loc.File), M.Loc.Line, Check))
+    if (!reportable(Provider, Cache, Check, M.Loc))
       continue;
     Finding F;
     F.Check = Check.str();
@@ -440,11 +462,59 @@ void addMergedFindings(llvm::StringRef Check, std::vector<Made> Items,
     if constexpr (std::is_same_v<Made, CycleFinding>) {
       F.Fix = std::move(M.Fix);
       F.Key = M.BackEdge + " in " + llvm::join(M.Types, " -> ");
+      F.Types = std::move(M.Types);
+      F.Fields = std::move(M.Fields);
     } else {
       F.Key = std::move(M.Key);
+      F.Types = std::move(M.HeldTypes);
     }
     Out.push_back(std::move(F));
   }
+}
+
+/// Evidence read before the analysis starts, so a bad file costs no wait.
+std::optional<Evidence> LoadedEvidence;
+
+/// Marks what the evidence confirms, adds the runtime-only cycles and says
+/// on stderr what could not be matched.
+void applyEvidence(std::vector<Finding> &Findings, const Facts &Merged,
+                   ClangTidyOptionsProvider &Provider, SourceCache &Cache) {
+  MatchSummary Matched = matchEvidence(
+      Findings, *LoadedEvidence, Merged,
+      [&](llvm::StringRef File) { return Cache.text(File); });
+  for (Finding &R : Matched.RuntimeOnly)
+    if (reportable(Provider, Cache, R.Check, R.Loc))
+      Findings.push_back(std::move(R));
+  if (!Matched.UnknownCycles.empty())
+    llvm::errs() << llvm::formatv(
+        "tenure-analyze: note: {0}: {1} leaked cycle{2} through types the "
+        "analysed code does not declare, not reported (first: {3})\n",
+        EvidenceFile, Matched.UnknownCycles.size(),
+        Matched.UnknownCycles.size() == 1 ? "" : "s",
+        Matched.UnknownCycles.front());
+  if (!LoadedEvidence->empty() && Matched.RecordsUsed == 0)
+    llvm::errs() << "tenure-analyze: warning: " << EvidenceFile
+                 << ": nothing in the evidence matches the analysed code (is "
+                    "it from another project or an old build?); no finding "
+                    "is confirmed\n";
+}
+
+/// Where a finding stands when evidence was given: what the runtime proved
+/// first, cycles before caches before copies, the most often seen first.
+void orderByEvidence(std::vector<Finding> &Findings) {
+  auto Rank = [](const Finding &F) {
+    static constexpr llvm::StringLiteral Order[] = {
+        RefCycleCheck, UnboundedCacheCheck, "tenure-needless-copy"};
+    return llvm::find(Order, F.Check) - std::begin(Order);
+  };
+  auto Key = [&](const Finding &F) {
+    bool Seen = F.Confirmed.has_value();
+    return std::make_tuple(!Seen, Seen ? Rank(F) : 0,
+                           Seen ? ~F.Confirmed->Count : 0);
+  };
+  llvm::stable_sort(Findings, [&](const Finding &A, const Finding &B) {
+    return Key(A) < Key(B);
+  });
 }
 
 /// Applies non-overlapping fix-its, each file rewritten whole or not at all.
@@ -530,7 +600,15 @@ int report(std::vector<TUResult> Results, bool WorkerFailed) {
   addMergedFindings(UnboundedCacheCheck,
                     findUnboundedCaches(Merged, /*WholeProgram=*/true),
                     *Provider, Cache, Findings);
+  if (LoadedEvidence)
+    applyEvidence(Findings, Merged, *Provider, Cache);
   sortAndDeduplicate(Findings);
+  if (LoadedEvidence)
+    orderByEvidence(Findings);
+  if (OnlyConfirmed)
+    llvm::erase_if(Findings, [](const Finding &F) {
+      return !F.Confirmed && F.Severity == Level::Warning;
+    });
 
   llvm::SmallString<256> Root;
   llvm::sys::fs::current_path(Root);
@@ -551,16 +629,36 @@ int report(std::vector<TUResult> Results, bool WorkerFailed) {
       }))
     fatal(Path + ": cannot write the report: " + llvm::toString(std::move(Err)));
 
+  if (!CycleGraph.empty())
+    if (llvm::Error Err =
+            llvm::writeToOutput(CycleGraph, [&](llvm::raw_ostream &OS) {
+              writeCycleGraph(OS, Findings);
+              return llvm::Error::success();
+            }))
+      fatal(CycleGraph + ": cannot write the cycle graph: " +
+            llvm::toString(std::move(Err)));
+
   size_t Warnings = llvm::count_if(
       Findings, [](const Finding &F) { return F.Severity == Level::Warning; });
+  std::string Runtime;
+  if (LoadedEvidence) {
+    size_t RuntimeOnly = llvm::count_if(
+        Findings, [](const Finding &F) { return F.RuntimeOnly; });
+    size_t Confirmed = llvm::count_if(Findings, [](const Finding &F) {
+      return F.Confirmed && !F.RuntimeOnly;
+    });
+    Runtime = llvm::formatv(" ({0} confirmed at runtime, {1} runtime-only)",
+                            Confirmed, RuntimeOnly);
+  }
   llvm::errs() << llvm::formatv(
-      "tenure-analyze: {0} finding{1} in {2} translation unit{3}{4}\n",
+      "tenure-analyze: {0} finding{1}{5} in {2} translation unit{3}{4}\n",
       Warnings, Warnings == 1 ? "" : "s", Results.size(),
       Results.size() == 1 ? "" : "s",
       ParseErrors ? llvm::formatv(", {0} compiler error{1}", ParseErrors,
                                   ParseErrors == 1 ? "" : "s")
                             .str()
-                  : std::string());
+                  : std::string(),
+      Runtime);
   int Status = ParseErrors || WorkerFailed ? ExitError
                : Warnings                  ? ExitFindings
                                            : ExitClean;
@@ -681,6 +779,14 @@ int main(int argc, const char **argv) {
 
   if (!Checks.empty())
     checkCheckNames(Checks);
+  if (OnlyConfirmed && EvidenceFile.empty())
+    fatal("--only-confirmed needs --evidence=<file>");
+  if (!EvidenceFile.empty() && EmitFacts.empty()) {
+    llvm::Expected<Evidence> E = readEvidence(EvidenceFile);
+    if (!E)
+      fatal(llvm::toString(E.takeError()));
+    LoadedEvidence = std::move(*E);
+  }
   if (ListChecks) {
     auto Provider = makeOptionsProvider();
     ClangTidyOptions Options = Provider->getOptions(".");
