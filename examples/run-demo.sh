@@ -24,10 +24,22 @@ sources=(examples/collab/*.cpp examples/main.cpp examples/collab_test.cpp)
 step() { printf '\n==> %s\n' "$*"; }
 die() { echo "demo: error: $*" >&2; exit 1; }
 
+# Configures a preset, showing CMake's output only when it fails.
+configure() {
+  local log
+  log=$(mktemp)
+  if ! cmake --preset "$1" >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -f "$log"
+    die "cmake --preset $1 failed"
+  fi
+  rm -f "$log"
+}
+
 step "Building the example in verification mode (build/verify) and tenure-analyze (build/debug)"
-cmake --preset verify --log-level=WARNING
+configure verify
 cmake --build --preset verify --target collab-tests collab-editor
-cmake --preset debug --log-level=WARNING
+configure debug
 cmake --build --preset debug --target tenure-analyze
 
 step "Running the example's tests, recording evidence in $evidence"
@@ -41,14 +53,16 @@ if [[ $status -ne 0 && $status -ne 1 ]]; then
   die "$tests exited with status $status (not a test failure); see $out/tests.log"
 fi
 [[ -s $evidence ]] || die "$tests wrote no evidence to $evidence; see $out/tests.log"
-grep -E '^\[ *(PASSED|FAILED) *\] [0-9]+ test' "$out/tests.log" || true
+sed -n 's/^\[  FAILED  \] \([A-Za-z_]*\.[A-Za-z_]*\)$/  failed: \1/p' "$out/tests.log"
 # One failure as GoogleTest prints it: the cycle by type, field and site.
+echo "The first failure says why:"
 awk '/objects in reference cycles/ {show = 1} show && /^$/ {exit}
-     show {print "  " $0}' "$out/tests.log"
-python3 - "$evidence" <<'EOF'
+     show {print "  " $0}' "$out/tests.log" | sed "s|$PWD/||g"
+python3 - "$evidence" "$PWD/" <<'EOF'
 import json, sys
 from collections import Counter
 ev = json.load(open(sys.argv[1]))
+root = sys.argv[2]
 print("The evidence file holds:")
 for c in ev["cycles"]:
     path = "".join(f"{t} -{f}-> " for t, f in zip(c["types"], c["fields"]))
@@ -60,7 +74,8 @@ for g in ev["growth"]:
 for type_name, count in sorted(growth.items()):
     print(f"  growth  {type_name}: {count} objects outlived the test that made them")
 for c in sorted(ev["copies"], key=lambda c: -c["count"])[:3]:
-    print(f"  copies  {c['site'] or '(assignments)'}: {c['count']} Ref copies")
+    site = c["site"].removeprefix(root) or "(assignments)"
+    print(f"  copies  {site}: {c['count']} Ref copies")
 EOF
 
 step "Analysing the example with that evidence"
