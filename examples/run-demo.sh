@@ -45,7 +45,10 @@ cmake --build --preset debug --target tenure-analyze
 step "Running the example's tests, recording evidence in $evidence"
 echo "Some tests fail: they leak the Document/Section cycles planted in the example."
 mkdir -p "$out"
-rm -f "$evidence" "$evidence.lock"
+# Counts accumulate in an existing evidence file: start from none. Earlier
+# outputs go too, so a failed run leaves nothing that looks current.
+rm -f "$evidence" "$evidence.lock" "$out"/{tests.log,findings.txt,analyze.log} \
+  "$out"/{demo.sarif,sarif.log,cycles.dot,cycles.svg}
 status=0
 TENURE_EVIDENCE=$evidence "$tests" >"$out/tests.log" 2>&1 || status=$?
 # GoogleTest exits 1 when tests fail; anything else is a crash.
