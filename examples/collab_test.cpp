@@ -26,9 +26,9 @@ tenure::Ref<Document> design_notes() {
 
 TEST(DocumentTest, SectionsKnowTheirDocument) {
   tenure::Ref<Document> doc = design_notes();
-  ASSERT_EQ(doc->sections.size(), 3u);
-  EXPECT_EQ(doc->sections[1]->heading(), "Design notes > Plan");
-  EXPECT_EQ(doc->find("Risks"), doc->sections[2]);
+  ASSERT_EQ(doc->sections().size(), 3u);
+  EXPECT_EQ(doc->sections()[1]->heading(), "Design notes > Plan");
+  EXPECT_EQ(doc->find("Risks"), doc->sections()[2]);
   EXPECT_EQ(doc->find("Budget"), nullptr);
 }
 
@@ -43,7 +43,7 @@ TEST(DocumentTest, SearchMatchesWholeWords) {
   tenure::Ref<Document> doc = design_notes();
   std::vector<tenure::Ref<Section>> hits = doc->search("evidence");
   ASSERT_EQ(hits.size(), 1u);
-  EXPECT_EQ(hits[0]->title, "Plan");
+  EXPECT_EQ(hits[0]->title(), "Plan");
   EXPECT_TRUE(doc->search("evid").empty());
 }
 
@@ -57,9 +57,9 @@ TEST(SessionTest, EditsReachTheDocument) {
   session->deliver(Edit{"Goals", "prove them"});
   session->deliver(Edit{"Budget", "none yet"});
   EXPECT_EQ(session->edits_applied(), 2u);
-  EXPECT_EQ(doc->find("Goals")->text, "prove them");
-  ASSERT_EQ(doc->sections.size(), 4u);
-  EXPECT_EQ(doc->sections[3]->title, "Budget");
+  EXPECT_EQ(doc->find("Goals")->text(), "prove them");
+  ASSERT_EQ(doc->sections().size(), 4u);
+  EXPECT_EQ(doc->sections()[3]->title(), "Budget");
   EXPECT_EQ(session->word_count(), 12u);
 }
 
@@ -82,10 +82,10 @@ TEST(RendererTest, RendersEachTextOnce) {
   tenure::Ref<Document> doc = design_notes();
   Renderer& renderer = Renderer::shared();
   std::size_t before = renderer.renders();
-  tenure::Ref<RenderedSection> first = renderer.render(*doc->sections[0]);
+  tenure::Ref<RenderedSection> first = renderer.render(*doc->sections()[0]);
   EXPECT_EQ(first->html(),
             "<h2>Goals</h2>\n<p>find retention bugs and prove them</p>\n");
-  EXPECT_EQ(renderer.render(*doc->sections[0]), first);
+  EXPECT_EQ(renderer.render(*doc->sections()[0]), first);
   EXPECT_EQ(renderer.renders(), before + 1);
 }
 
@@ -103,8 +103,8 @@ TEST(RendererTest, FollowsEveryRevision) {
   Renderer& renderer = Renderer::shared();
   std::size_t before = renderer.renders();
   for (int revision = 1; revision <= 50; ++revision) {
-    plan->text = "revision " + std::to_string(revision);
-    EXPECT_NE(renderer.render(*plan)->html().find(plan->text),
+    plan->set_text("revision " + std::to_string(revision));
+    EXPECT_NE(renderer.render(*plan)->html().find(plan->text()),
               std::string::npos);
   }
   EXPECT_EQ(renderer.renders(), before + 50);

@@ -33,7 +33,7 @@ int main() {
 
   std::printf("%s (%zu words)\n%s", doc->name().c_str(), doc->word_count(),
               doc->outline().c_str());
-  for (const tenure::Ref<collab::Section>& section : doc->sections) {
+  for (const tenure::Ref<collab::Section>& section : doc->sections()) {
     std::fputs(collab::Renderer::shared().render(*section)->html().c_str(),
                stdout);
   }

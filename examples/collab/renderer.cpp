@@ -28,13 +28,13 @@ Renderer& Renderer::shared() {
 }
 
 tenure::Ref<RenderedSection> Renderer::render(const Section& section) {
-  std::string key = absl::StrCat(section.title, "\n", section.text);
+  std::string key = absl::StrCat(section.title(), "\n", section.text());
   tenure::Ref<RenderedSection>& slot = cache_[key];
   if (!slot) {
     ++renders_;
     slot = tenure::make<RenderedSection>(
-        absl::StrCat("<h2>", escape_html(section.title), "</h2>\n<p>",
-                     escape_html(section.text), "</p>\n"));
+        absl::StrCat("<h2>", escape_html(section.title()), "</h2>\n<p>",
+                     escape_html(section.text()), "</p>\n"));
   }
   return slot;
 }

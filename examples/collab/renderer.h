@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <string>
+#include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "collab/document.h"

@@ -5,26 +5,26 @@
 namespace collab {
 
 Session::Session(std::string user, tenure::Ref<Document> document)
-    : document(std::move(document)), user_(std::move(user)) {}
+    : user_(std::move(user)), document_(std::move(document)) {}
 
 void Session::start() {
   // The planted bug: the handle keeps the session alive while an edit is
   // applied, and, stored in the session's own member, forever after.
-  on_edit = [self = tenure::Ref<Session>::from_this(this)](const Edit& edit) {
+  on_edit_ = [self = tenure::Ref<Session>::from_this(this)](const Edit& edit) {
     self->apply(edit);
   };
 }
 
 void Session::deliver(const Edit& edit) {
-  if (on_edit) on_edit(edit);
+  if (on_edit_) on_edit_(edit);
 }
 
 void Session::apply(const Edit& edit) {
-  tenure::Ref<Section> section = document->find(edit.section);
-  if (!section) section = document->add_section(edit.section, "");
-  section->text = edit.text;
+  tenure::Ref<Section> section = document_->find(edit.section);
+  if (!section) section = document_->add_section(edit.section, "");
+  section->set_text(edit.text);
   ++edits_applied_;
-  word_count_ = document->word_count();
+  word_count_ = document_->word_count();
 }
 
 }  // namespace collab

@@ -38,15 +38,16 @@ class Session : public tenure::Object {
   // The document's word count after the last edit, as the status bar shows.
   std::size_t word_count() const { return word_count_; }
 
-  void trace(tenure::Tracer& t) override { t("document", document); }
+  const tenure::Ref<Document>& document() const { return document_; }
 
-  tenure::Ref<Document> document;
-  std::function<void(const Edit&)> on_edit;
+  void trace(tenure::Tracer& t) override { t("document", document_); }
 
  private:
   void apply(const Edit& edit);
 
   std::string user_;
+  tenure::Ref<Document> document_;
+  std::function<void(const Edit&)> on_edit_;
   std::size_t edits_applied_ = 0;
   std::size_t word_count_ = 0;
 };
