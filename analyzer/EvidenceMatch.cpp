@@ -26,14 +26,15 @@ void addTests(std::vector<std::string> &Into,
   Into.erase(std::unique(Into.begin(), Into.end()), Into.end());
 }
 
-/// Adds what the runtime saw to a finding's confirmation.
-void confirm(Finding &F, uint64_t Count, const std::vector<std::string> &Tests,
-             llvm::StringRef Summary) {
+/// Adds what the runtime saw to a finding's confirmation; the caller words
+/// the summary from the totals.
+Confirmation &confirm(Finding &F, uint64_t Count,
+                      const std::vector<std::string> &Tests) {
   if (!F.Confirmed)
     F.Confirmed.emplace();
   F.Confirmed->Count += Count;
   addTests(F.Confirmed->Tests, Tests);
-  F.Confirmed->Summary = Summary.str();
+  return *F.Confirmed;
 }
 
 /// trace() names are written by hand: `t("sections", sections_)`.
@@ -188,9 +189,8 @@ MatchSummary matchEvidence(std::vector<Finding> &Findings, const Evidence &E,
         break;
     }
     for (Finding *Item : Matches) {
-      confirm(*Item, C.Count, C.Tests, "");
-      Item->Confirmed->Summary =
-          cycleSummary(Item->Confirmed->Count, Item->Confirmed->Tests.size());
+      Confirmation &Seen = confirm(*Item, C.Count, C.Tests);
+      Seen.Summary = cycleSummary(Seen.Count, Seen.Tests.size());
     }
     if (!Matches.empty()) {
       ++Summary.RecordsUsed;
@@ -218,7 +218,8 @@ MatchSummary matchEvidence(std::vector<Finding> &Findings, const Evidence &E,
     R.Fields = C.Fields;
     R.Key = "runtime cycle " + Path;
     R.Context = Declared.front()->Name.substr(0, Declared.front()->Name.find('@'));
-    confirm(R, C.Count, C.Tests, cycleSummary(C.Count, C.Tests.size()));
+    confirm(R, C.Count, C.Tests).Summary =
+        cycleSummary(C.Count, C.Tests.size());
     R.Message = llvm::formatv(
         "strong reference cycle {0} leaked at runtime ({1}) but no statement "
         "the analysis read closes it; make one of its edges a weak handle",
@@ -255,26 +256,34 @@ MatchSummary matchEvidence(std::vector<Finding> &Findings, const Evidence &E,
     std::string Text = survivorSummary(ByType, Item.Types, Count, Tests,
                                        /*RequireAll=*/!Cache);
     if (!Text.empty())
-      confirm(Item, Count, Tests, Text);
+      confirm(Item, Count, Tests).Summary = Text;
   }
   Summary.RecordsUsed += llvm::count_if(
       ByType, [](const auto &Entry) { return Entry.getValue().Used; });
 
-  // Copies counted at a finding's statement.
+  // Copies counted at a finding's statement, or at the calls its notes
+  // point to (a by-value parameter is copied by its callers).
   for (Finding &Item : Findings) {
     if (Item.Check != NeedlessCopyCheck)
       continue;
-    auto [First, Last] = statementLines(Source(Item.Loc.File), Item.Loc.Line);
+    std::vector<Location> Places = {Item.Loc};
+    for (const Note &N : Item.Notes)
+      Places.push_back(N.Loc);
     uint64_t Count = 0;
     for (const EvidenceCopies &C : E.Copies) {
       auto [File, Line] = splitSite(C.Site);
-      if (Line >= First && Line <= Last && sameFile(File, Item.Loc.File)) {
+      bool Here = llvm::any_of(Places, [&, File = File, Line = Line](
+                                           const Location &At) {
+        auto [First, Last] = statementLines(Source(At.File), At.Line);
+        return Line >= First && Line <= Last && sameFile(File, At.File);
+      });
+      if (Here) {
         Count += C.Count;
         ++Summary.RecordsUsed;
       }
     }
     if (Count)
-      confirm(Item, Count, {}, counted(Count, "copy", "copies"));
+      confirm(Item, Count, {}).Summary = counted(Count, "copy", "copies");
   }
 
   Summary.Confirmed =

@@ -11,7 +11,8 @@
 // - a tenure-unbounded-cache finding by objects of a type it holds that
 //   outlived their test;
 // - a tenure-needless-copy finding by the copies counted at the lines of its
-//   statement (the one place where a site is the only name there is).
+//   statement or of the calls its notes point to (copies have no other name
+//   than their site).
 // Leaked cycles no finding explains become findings of their own, at the
 // declaration of the first type, when the analysed code declares the types.
 //

@@ -5,6 +5,7 @@
 
 #include "analyzer/HandleTypes.h"
 #include "clang-tidy/ClangTidyCheck.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 #include <vector>
 
@@ -49,6 +50,11 @@ private:
   };
   std::vector<Candidate> Candidates;
   llvm::DenseSet<const clang::FunctionDecl *> AddressTaken;
+  /// Direct calls by callee: where a by-value parameter's copies are made.
+  llvm::DenseMap<const clang::FunctionDecl *,
+                 std::vector<const clang::CallExpr *>>
+      Calls;
+  void noteCopyingCalls(const Candidate &C);
 
   const std::string StrongHandles;
   const std::string WeakHandles;
