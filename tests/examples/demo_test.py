@@ -19,8 +19,7 @@ import subprocess
 import sys
 import tempfile
 
-# (check, file, words of the message, confirmed?). None: either way. The
-# by-value parameter's copies are counted at its call, not at the parameter.
+# (check, file, words of the message, confirmed?).
 PLANTED = [
     ('tenure-ref-cycle', 'examples/collab/document.cpp',
      "'collab::Section::document_'", True),
@@ -31,7 +30,7 @@ PLANTED = [
     ('tenure-needless-copy', 'examples/collab/document.cpp',
      "loop variable 'section'", 'with copy counts'),
     ('tenure-needless-copy', 'examples/collab/document.cpp',
-     "parameter 'section'", None),
+     "parameter 'section'", 'with copy counts'),
     # std::shared_ptr objects are invisible to tenure's runtime.
     ('tenure-ref-cycle', 'examples/collab/change_feed.cpp',
      "'collab::Subscriber::feed_'", False),
@@ -95,7 +94,7 @@ def run(args, work):
         if confirmed == 'with copy counts':
             confirmed = counts_copies
         is_confirmed = match[0]['confirmed'] is not None
-        if confirmed is not None and is_confirmed != confirmed:
+        if is_confirmed != confirmed:
             fail('%s in %s (%s): confirmed should be %s'
                  % (check, path, words, confirmed), json.dumps(match[0], indent=2))
     if unexpected:
