@@ -38,9 +38,11 @@ configure() {
 
 step "Building the example in verification mode (build/verify) and tenure-analyze (build/debug)"
 configure verify
-cmake --build --preset verify --target collab-tests collab-editor
+cmake --build --preset verify --target collab-tests collab-editor ||
+  die "building the example (build/verify) failed"
 configure debug
-cmake --build --preset debug --target tenure-analyze
+cmake --build --preset debug --target tenure-analyze ||
+  die "building tenure-analyze (build/debug) failed"
 
 step "Running the example's tests, recording evidence in $evidence"
 echo "Some tests fail: they leak the Document/Section cycles planted in the example."
@@ -83,7 +85,7 @@ EOF
 
 step "Analysing the example with that evidence"
 status=0
-"$analyze" -p build/verify -j 2 --evidence="$evidence" \
+"$analyze" -p build/verify --evidence="$evidence" \
   --cycle-graph="$out/cycles.dot" "${sources[@]}" \
   >"$out/findings.txt" 2>"$out/analyze.log" || status=$?
 cat "$out/findings.txt"
@@ -94,13 +96,14 @@ grep -q '\[confirmed at runtime' "$out/findings.txt" ||
   die "no finding was confirmed at runtime by $evidence"
 
 status=0
-"$analyze" -p build/verify -j 2 --evidence="$evidence" --format=sarif \
+"$analyze" -p build/verify --evidence="$evidence" --format=sarif \
   --output="$out/demo.sarif" "${sources[@]}" 2>"$out/sarif.log" || status=$?
 [[ $status -eq 1 ]] || die "tenure-analyze --format=sarif exited with status $status; see $out/sarif.log"
 
 svg="(Graphviz not installed: \`make deps\` installs it, then \`dot -Tsvg\` draws it)"
 if command -v dot >/dev/null 2>&1; then
-  dot -Tsvg "$out/cycles.dot" -o "$out/cycles.svg"
+  dot -Tsvg "$out/cycles.dot" -o "$out/cycles.svg" ||
+    die "dot could not draw $out/cycles.dot"
   svg=$out/cycles.svg
 fi
 
