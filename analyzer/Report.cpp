@@ -60,14 +60,6 @@ const CheckInfo *checkInfo(llvm::StringRef Name) {
   return nullptr;
 }
 
-std::string displayPath(llvm::StringRef File, llvm::StringRef Root) {
-  llvm::StringRef Relative = File;
-  if (!Root.empty() && Relative.consume_front(Root) &&
-      (Relative.consume_front("/") || Root.ends_with("/")))
-    return Relative.str();
-  return File.str();
-}
-
 llvm::StringRef levelName(Level L) {
   return L == Level::Error ? "error" : "warning";
 }
@@ -87,6 +79,14 @@ json::Value sarifLocation(const Location &L, llvm::StringRef Root) {
 }
 
 } // namespace
+
+std::string displayPath(llvm::StringRef File, llvm::StringRef Root) {
+  llvm::StringRef Relative = File;
+  if (!Root.empty() && Relative.consume_front(Root) &&
+      (Relative.consume_front("/") || Root.ends_with("/")))
+    return Relative.str();
+  return File.str();
+}
 
 json::Value toJSON(const Finding &F) {
   json::Array Notes, Fix;
@@ -108,7 +108,8 @@ json::Value toJSON(const Finding &F) {
                       {"message", F.Message},
                       {"notes", std::move(Notes)},
                       {"fix", std::move(Fix)},
-                      {"key", F.Key}};
+                      {"key", F.Key},
+                      {"context", F.Context}};
 }
 
 namespace {
@@ -157,6 +158,8 @@ llvm::Expected<Finding> findingFromJSON(const json::Value &V,
       !Str(*O, "key", F.Key))
     return Malformed("missing check, level, file, line, column, message or key");
   F.Severity = LevelText == "error" ? Level::Error : Level::Warning;
+  // Optional: compiler diagnostics and findings at file scope have none.
+  Str(*O, "context", F.Context);
   if (const json::Array *Notes = O->getArray("notes"))
     for (const json::Value &NV : *Notes) {
       const json::Object *NO = NV.getAsObject();

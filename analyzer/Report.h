@@ -55,6 +55,9 @@ llvm::json::Value toJSON(const Finding &F);
 llvm::Expected<Finding> findingFromJSON(const llvm::json::Value &V,
                                         llvm::StringRef Origin);
 
+/// \p File relative to \p Root when it is under it, else unchanged.
+std::string displayPath(llvm::StringRef File, llvm::StringRef Root);
+
 /// Paths in reports are shown relative to \p Root when they are under it.
 void writeText(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
                llvm::StringRef Root);

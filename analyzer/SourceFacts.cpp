@@ -2,7 +2,9 @@
 
 #include "analyzer/SourceFacts.h"
 
+#include "clang/AST/ASTLambda.h"
 #include "clang/AST/Decl.h"
+#include "clang/AST/DeclCXX.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Index/USRGeneration.h"
 #include "llvm/ADT/SmallString.h"
@@ -28,6 +30,26 @@ std::string functionKey(const FunctionDecl *FD) {
   if (index::generateUSRForDecl(FD->getCanonicalDecl(), USR))
     return FD->getQualifiedNameAsString();
   return std::string(USR);
+}
+
+std::string enclosingDeclaration(const Decl &D) {
+  for (const Decl *At = &D; At;) {
+    if (const auto *Fn = dyn_cast<FunctionDecl>(At)) {
+      if (!isLambdaCallOperator(Fn))
+        return Fn->getQualifiedNameAsString();
+    } else if (const auto *Record = dyn_cast<RecordDecl>(At)) {
+      // Unnamed records print with their line and column: not a stable key.
+      if (!Record->isLambda() && Record->getIdentifier())
+        return Record->getQualifiedNameAsString();
+    } else if (const auto *Var = dyn_cast<VarDecl>(At)) {
+      if (!Var->isLocalVarDeclOrParm())
+        return Var->getQualifiedNameAsString();
+    }
+    const DeclContext *Parent = At->getDeclContext();
+    At = Parent && !Parent->isTranslationUnit() ? Decl::castFromDeclContext(Parent)
+                                                : nullptr;
+  }
+  return "";
 }
 
 } // namespace tenure::analyzer

@@ -8,6 +8,7 @@
 #include <string>
 
 namespace clang {
+class Decl;
 class FunctionDecl;
 class SourceManager;
 } // namespace clang
@@ -20,6 +21,13 @@ Location locationOf(const clang::SourceManager &SM, clang::SourceLocation L);
 
 /// A key for a function that is the same in every TU (its USR).
 std::string functionKey(const clang::FunctionDecl *FD);
+
+/// The qualified name of the declaration \p D is in, for reports: the
+/// function (a lambda counts as the function that holds it), else the named
+/// record, else the namespace-scope variable; "" at file scope. \p D itself
+/// counts when it is one of those. No line numbers and no parameter types,
+/// so the name survives edits that move or re-sign the code.
+std::string enclosingDeclaration(const clang::Decl &D);
 
 } // namespace tenure::analyzer
 

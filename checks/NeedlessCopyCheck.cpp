@@ -2,6 +2,8 @@
 
 #include "checks/NeedlessCopyCheck.h"
 
+#include "checks/SourceLocations.h"
+
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclTemplate.h"
 #include "clang/AST/ExprCXX.h"
@@ -394,6 +396,7 @@ void NeedlessCopyCheck::onEndOfTranslationUnit() {
     const ParmVarDecl *Param = C.Fn->getParamDecl(C.Param);
     ASTContext &Ctx = C.Fn->getASTContext();
     const SourceManager &SM = Ctx.getSourceManager();
+    reportDiagnosticContext(SM, Param->getLocation(), *C.Fn);
     if (C.MoveAt) {
       // Reported at the parameter, where a reader of the signature looks.
       diag(Param->getLocation(),
@@ -518,6 +521,7 @@ void NeedlessCopyCheck::checkRangeFor(const CXXForRangeStmt &Loop,
       Shown += (Shown.size() > 1 ? ", " : "") + Name->getName().str();
     Shown += "]";
   }
+  reportDiagnosticContext(Ctx.getSourceManager(), Var->getLocation(), *Var);
   DiagnosticBuilder Diag =
       diag(Var->getLocation(),
            "loop variable %0 copies a strong handle on every iteration but is "
@@ -676,6 +680,7 @@ void NeedlessCopyCheck::checkLocal(const VarDecl &Var, const Stmt &Scope,
   if (FromThis) {
     if (couldDropBetween(Var.getEndLoc(), Last, Scope, Handles, Ctx))
       return;
+    reportDiagnosticContext(SM, Var.getLocation(), Var);
     diag(Var.getLocation(), "%0 takes a strong handle to 'this' only to call "
                             "through it; use 'this' directly")
         << &Var;
@@ -713,6 +718,7 @@ void NeedlessCopyCheck::checkLocal(const VarDecl &Var, const Stmt &Scope,
       couldDropBetween(Var.getEndLoc(), Last, Scope, Handles, Ctx))
     return;
 
+  reportDiagnosticContext(SM, Var.getLocation(), Var);
   DiagnosticBuilder Diag =
       diag(Var.getLocation(),
            "local %0 copies a strong handle but is only read while nothing "
@@ -755,6 +761,7 @@ void NeedlessCopyCheck::checkLambda(const LambdaExpr &Lambda, ASTContext &Ctx) {
         OnlyRead = false;
     if (!OnlyRead)
       continue;
+    reportDiagnosticContext(Ctx.getSourceManager(), C.getLocation(), *Var);
     DiagnosticBuilder Diag =
         diag(C.getLocation(), "lambda captures the strong handle %0 by copy "
                               "but never escapes; capture it by reference")

@@ -12,6 +12,7 @@
 #include "checks/UntracedFieldCheck.h"
 
 #include "analyzer/HandleTypes.h"
+#include "checks/SourceLocations.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
@@ -291,6 +292,7 @@ void UntracedFieldCheck::check(const MatchFinder::MatchResult &Result) {
             ? std::string()
             : " " + analyzer::recordName(TracingBases.front()) + "::trace(t);";
     {
+      reportDiagnosticContext(SM, RD->getLocation(), *RD);
       auto Diag = diag(RD->getLocation(),
                        "'%0' holds traced handles (%1) but does not override "
                        "trace(); the collector cannot free cycles through them")
@@ -331,6 +333,7 @@ void UntracedFieldCheck::check(const MatchFinder::MatchResult &Result) {
                            CharSourceRange::getTokenRange(Arg->getSourceRange()),
                            SM, LO)
                            .str();
+    reportDiagnosticContext(SM, Arg->getBeginLoc(), *Definition);
     auto Diag = diag(Arg->getBeginLoc(),
                      "'%0::trace' visits '%1', which '%0' does not own; the "
                      "collector could free objects still in use")
@@ -374,6 +377,7 @@ void UntracedFieldCheck::check(const MatchFinder::MatchResult &Result) {
       Names += (Names.empty() ? "'" : ", '") +
                (Field->getParent()->getName() + "::" + Field->getName()).str() +
                "'";
+    reportDiagnosticContext(SM, Definition->getLocation(), *Definition);
     auto Diag = diag(Definition->getLocation(),
                      "'%0::trace' does not call '%1::trace', so %2 %3 not "
                      "visited; the collector cannot free cycles through them")
@@ -393,6 +397,7 @@ void UntracedFieldCheck::check(const MatchFinder::MatchResult &Result) {
   llvm::append_range(Missing, MissingInBases);
   for (const FieldDecl *Field : Missing) {
     {
+      reportDiagnosticContext(SM, Definition->getLocation(), *Definition);
       auto Diag = diag(Definition->getLocation(),
                        "'%0::trace' does not visit '%1'; the collector cannot "
                        "free cycles through it")

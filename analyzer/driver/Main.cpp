@@ -6,11 +6,12 @@
 // JSON or SARIF. The per-TU step is this same binary with --emit-facts, so a
 // build system can run it as its own action and merge with --merge-facts.
 //
-// Exit codes: 0 no findings, 1 findings, 2 usage, configuration or parse
-// error (or a worker that failed).
+// Exit codes: 0 nothing fails the gate, 1 findings that fail it (--fail-on),
+// 2 usage, configuration, parse or baseline error (or a worker that failed).
 //
 //===----------------------------------------------------------------------===//
 
+#include "analyzer/Baseline.h"
 #include "analyzer/ContainerFacts.h"
 #include "analyzer/CycleFinder.h"
 #include "analyzer/Evidence.h"
@@ -40,6 +41,7 @@
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/Threading.h"
 #include "llvm/Support/raw_ostream.h"
+#include <map>
 #include <mutex>
 
 using namespace clang;
@@ -117,6 +119,23 @@ cl::opt<bool> MergeFacts(
     "merge-facts",
     cl::desc("Merge step: the positional arguments are --emit-facts outputs"),
     cl::cat(Category));
+cl::opt<std::string> BaselineFile(
+    "baseline",
+    cl::desc("Report only findings not recorded in this baseline file"),
+    cl::value_desc("file"), cl::cat(Category));
+cl::opt<std::string> WriteBaselineFile(
+    "write-baseline",
+    cl::desc("Record this run's findings in this file and exit 0; with "
+             "--baseline, keep only the recorded findings still present"),
+    cl::value_desc("file"), cl::cat(Category));
+enum class FailOn { Warning, Confirmed };
+cl::opt<FailOn> FailOnLevel(
+    "fail-on", cl::desc("Which reported findings make the exit code 1"),
+    cl::values(clEnumValN(FailOn::Warning, "warning", "every finding"),
+               clEnumValN(FailOn::Confirmed, "confirmed",
+                          "findings confirmed at runtime, and runtime-only "
+                          "ones")),
+    cl::init(FailOn::Warning), cl::cat(Category));
 
 [[noreturn]] void fatal(const llvm::Twine &Message) {
   llvm::errs() << "tenure-analyze: error: " << Message << '\n';
@@ -341,7 +360,12 @@ private:
   llvm::StringMap<std::unique_ptr<llvm::MemoryBuffer>> Buffers;
 };
 
-Finding toFinding(const ClangTidyError &E, SourceCache &Sources) {
+/// The declarations the checks said their diagnostics are in, by where
+/// clang-tidy placed each diagnostic.
+using ContextMap = std::map<std::pair<std::string, unsigned>, std::string>;
+
+Finding toFinding(const ClangTidyError &E, SourceCache &Sources,
+                  const ContextMap &Contexts) {
   Finding F;
   F.Check = E.DiagnosticName;
   F.Severity = E.DiagLevel == ClangTidyError::Error ? Level::Error
@@ -361,6 +385,9 @@ Finding toFinding(const ClangTidyError &E, SourceCache &Sources) {
       F.Fix.push_back({R.getFilePath().str(), R.getOffset(), R.getLength(),
                        R.getReplacementText().str()});
   F.Key = Sources.normalisedLine(F.Loc);
+  auto Context = Contexts.find({E.Message.FilePath, E.Message.FileOffset});
+  if (Context != Contexts.end())
+    F.Context = Context->second;
   return F;
 }
 
@@ -368,13 +395,19 @@ Finding toFinding(const ClangTidyError &E, SourceCache &Sources) {
 int emitFacts(const tooling::CompilationDatabase &Compilations,
               const std::string &File, llvm::StringRef OutputPath) {
   std::vector<Facts> Collected;
+  ContextMap Contexts;
   setFactsSink([&](Facts F) { Collected.push_back(std::move(F)); });
+  setContextSink([&](DiagnosticContext C) {
+    Contexts.try_emplace({std::move(C.File), C.Offset},
+                         std::move(C.Declaration));
+  });
   ClangTidyContext Context(makeOptionsProvider());
   auto FS = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(
       llvm::vfs::getRealFileSystem());
   std::vector<ClangTidyError> Errors =
       runClangTidy(Context, Compilations, {File}, FS, /*ApplyAnyFix=*/false);
   setFactsSink(nullptr);
+  setContextSink(nullptr);
 
   SourceCache Cache;
   llvm::json::Array Findings;
@@ -382,7 +415,7 @@ int emitFacts(const tooling::CompilationDatabase &Compilations,
   for (const ClangTidyError &E : Errors) {
     if (E.DiagLevel == ClangTidyError::Error)
       ++ParseErrors;
-    Findings.push_back(toJSON(toFinding(E, Cache)));
+    Findings.push_back(toJSON(toFinding(E, Cache, Contexts)));
   }
   llvm::json::Object Result{{"version", FactsVersion},
                             {"file", File},
@@ -459,12 +492,15 @@ void addMergedFindings(llvm::StringRef Check, std::vector<Made> Items,
     F.Loc = M.Loc;
     F.Message = std::move(M.Message);
     F.Notes = std::move(M.Notes);
+    // What names a merged finding is its back edge or its container.
     if constexpr (std::is_same_v<Made, CycleFinding>) {
       F.Fix = std::move(M.Fix);
       F.Key = M.BackEdge + " in " + llvm::join(M.Types, " -> ");
+      F.Context = std::move(M.BackEdge);
       F.Types = std::move(M.Types);
       F.Fields = std::move(M.Fields);
     } else {
+      F.Context = M.Key;
       F.Key = std::move(M.Key);
       F.Types = std::move(M.HeldTypes);
     }
@@ -583,7 +619,76 @@ int applyFixes(const std::vector<Finding> &Findings) {
   return Status;
 }
 
-int report(std::vector<TUResult> Results, bool WorkerFailed) {
+//===-- The gate ----------------------------------------------------------===//
+
+std::string currentDirectory() {
+  llvm::SmallString<256> Dir;
+  if (std::error_code EC = llvm::sys::fs::current_path(Dir))
+    fatal("cannot read the current directory: " + EC.message());
+  return std::string(Dir);
+}
+
+/// Read before any analysis: a bad baseline should not cost a whole run.
+std::optional<Baseline> loadBaseline() {
+  if (BaselineFile.empty())
+    return std::nullopt;
+  auto Text = llvm::MemoryBuffer::getFile(BaselineFile);
+  if (!Text)
+    fatal(BaselineFile + ": cannot read the baseline: " +
+          Text.getError().message());
+  llvm::Expected<Baseline> B =
+      parseBaseline((*Text)->getBuffer(), BaselineFile);
+  if (!B)
+    fatal(llvm::toString(B.takeError()));
+  if (llvm::Error Stale = checkNotStale(*B, currentDirectory(), BaselineFile))
+    fatal(llvm::toString(std::move(Stale)));
+  return std::move(*B);
+}
+
+/// Compiler errors are not findings: they make the run exit 2 on their own.
+bool isCompilerError(const Finding &F) {
+  return F.Severity == Level::Error &&
+         llvm::StringRef(F.Check).starts_with("clang-diagnostic-");
+}
+
+bool failsGate(const Finding &F) {
+  if (isCompilerError(F))
+    return false;
+  return FailOnLevel == FailOn::Warning || F.Confirmed || F.RuntimeOnly;
+}
+
+void noteBaselineMatch(const BaselineMatch &Match) {
+  size_t Accepted = Match.Baselined.size();
+  llvm::errs() << llvm::formatv(
+      "tenure-analyze: {0} finding{1} accepted by the baseline {2}", Accepted,
+      Accepted == 1 ? "" : "s", BaselineFile);
+  if (Match.Unmatched)
+    llvm::errs() << llvm::formatv(
+        "; {0} baseline entr{1} no longer match{2} (fixed or changed: "
+        "rewrite it with --write-baseline to drop them)",
+        Match.Unmatched, Match.Unmatched == 1 ? "y" : "ies",
+        Match.Unmatched == 1 ? "es" : "");
+  llvm::errs() << '\n';
+}
+
+void writeBaselineFile(llvm::ArrayRef<Finding> Findings, llvm::StringRef Root) {
+  Baseline B = makeBaseline(Findings, Root);
+  if (llvm::Error Err =
+          llvm::writeToOutput(WriteBaselineFile, [&](llvm::raw_ostream &OS) {
+            writeBaseline(OS, B);
+            return llvm::Error::success();
+          }))
+    fatal(WriteBaselineFile + ": cannot write the baseline: " +
+          llvm::toString(std::move(Err)));
+  llvm::errs() << llvm::formatv("tenure-analyze: recorded {0} finding{1} in "
+                                "{2}\n",
+                                B.Entries.size(),
+                                B.Entries.size() == 1 ? "" : "s",
+                                WriteBaselineFile);
+}
+
+int report(std::vector<TUResult> Results, bool WorkerFailed,
+           const std::optional<Baseline> &Accepted) {
   auto Provider = makeOptionsProvider();
   SourceCache Cache;
   std::vector<Facts> AllFacts;
@@ -610,8 +715,15 @@ int report(std::vector<TUResult> Results, bool WorkerFailed) {
       return !F.Confirmed && F.Severity == Level::Warning;
     });
 
-  llvm::SmallString<256> Root;
-  llvm::sys::fs::current_path(Root);
+  std::string Root = currentDirectory();
+  // What the baseline accepted is not reported; with --write-baseline too,
+  // it is what the rewritten baseline keeps (fixed findings drop out, new
+  // ones are not accepted behind the user's back).
+  std::optional<BaselineMatch> Match;
+  if (Accepted) {
+    Match = matchBaseline(std::move(Findings), *Accepted, Root);
+    Findings = std::move(Match->New);
+  }
   std::string Path = Output.empty() ? "-" : Output.getValue();
   if (llvm::Error Err = llvm::writeToOutput(Path, [&](llvm::raw_ostream &OS) {
         switch (OutputFormat) {
@@ -638,6 +750,19 @@ int report(std::vector<TUResult> Results, bool WorkerFailed) {
       fatal(CycleGraph + ": cannot write the cycle graph: " +
             llvm::toString(std::move(Err)));
 
+  bool Complete = !ParseErrors && !WorkerFailed;
+  if (Match)
+    noteBaselineMatch(*Match);
+  if (!WriteBaselineFile.empty()) {
+    // A run that did not see every TU would record a baseline without their
+    // findings, and the next run would report them all as new.
+    if (Complete)
+      writeBaselineFile(Match ? Match->Baselined : Findings, Root);
+    else
+      error("not writing the baseline " + WriteBaselineFile +
+            ": the run had compiler errors or failed translation units");
+  }
+
   size_t Warnings = llvm::count_if(
       Findings, [](const Finding &F) { return F.Severity == Level::Warning; });
   std::string Runtime;
@@ -659,9 +784,13 @@ int report(std::vector<TUResult> Results, bool WorkerFailed) {
                             .str()
                   : std::string(),
       Runtime);
-  int Status = ParseErrors || WorkerFailed ? ExitError
-               : Warnings                  ? ExitFindings
-                                           : ExitClean;
+  int Status = !Complete                          ? ExitError
+               : llvm::any_of(Findings, failsGate) ? ExitFindings
+                                                   : ExitClean;
+  // Recording a baseline accepts what it records: nothing is left to fail.
+  // With --baseline the new findings were not recorded, and still fail.
+  if (!WriteBaselineFile.empty() && !Accepted && Complete)
+    Status = ExitClean;
   // As clang-tidy does: code that does not compile is not rewritten.
   if (ApplyFixes && ParseErrors)
     llvm::errs() << "tenure-analyze: not applying fixes: the code has "
@@ -773,7 +902,11 @@ int main(int argc, const char **argv) {
           "Finds reference-count retention bugs (tenure checks) in C++.\n\n"
           "  tenure-analyze -p build                  every file of a compile database\n"
           "  tenure-analyze a.cpp b.cpp -- -std=c++20  files with explicit flags\n\n"
-          "Exit codes: 0 no findings, 1 findings, 2 usage/configuration/parse error.\n",
+          "  tenure-analyze -p build --baseline=tenure-baseline.json\n"
+          "                                           only findings not in the baseline\n\n"
+          "Exit codes: 0 nothing fails the gate, 1 findings that fail it "
+          "(--fail-on),\n"
+          "            2 usage/configuration/parse/baseline error.\n",
           &llvm::errs()))
     return ExitError;
 
@@ -781,6 +914,11 @@ int main(int argc, const char **argv) {
     checkCheckNames(Checks);
   if (OnlyConfirmed && EvidenceFile.empty())
     fatal("--only-confirmed needs --evidence=<file>");
+  if (FailOnLevel == FailOn::Confirmed && EvidenceFile.empty() &&
+      EmitFacts.empty())
+    llvm::errs() << "tenure-analyze: warning: --fail-on=confirmed without "
+                    "--evidence: no finding can be confirmed, so none fails "
+                    "the gate\n";
   if (!EvidenceFile.empty() && EmitFacts.empty()) {
     llvm::Expected<Evidence> E = readEvidence(EvidenceFile);
     if (!E)
@@ -795,6 +933,7 @@ int main(int argc, const char **argv) {
     return ExitClean;
   }
 
+  std::optional<Baseline> Accepted = loadBaseline();
   if (MergeFacts) {
     if (Sources.empty())
       fatal("--merge-facts needs the files written by --emit-facts");
@@ -805,7 +944,7 @@ int main(int argc, const char **argv) {
         fatal(llvm::toString(R.takeError()));
       Results.push_back(std::move(*R));
     }
-    return report(std::move(Results), /*WorkerFailed=*/false);
+    return report(std::move(Results), /*WorkerFailed=*/false, Accepted);
   }
 
   std::unique_ptr<tooling::CompilationDatabase> Compilations =
@@ -838,5 +977,5 @@ int main(int argc, const char **argv) {
   bool Failed = false;
   std::vector<TUResult> Results =
       runWorkers(Files, FixedFlags, HaveFixedFlags, argv[0], Failed);
-  return report(std::move(Results), Failed);
+  return report(std::move(Results), Failed, Accepted);
 }

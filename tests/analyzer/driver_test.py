@@ -271,6 +271,236 @@ def case_own_tree(c):
                    'findings only in tests, benchmarks and the demo', line)
 
 
+SCENE = '''#include <map>
+#include <memory>
+#include <string>
+struct Node { int weight = 0; };
+class Scene {
+public:
+  int weigh(std::shared_ptr<Node> node) const { return node->weight; }
+  std::shared_ptr<Node> named(const std::string &name) {
+    auto node = std::make_shared<Node>();
+    by_name_[name] = node;
+    return node;
+  }
+private:
+  std::map<std::string, std::shared_ptr<Node>> by_name_;
+};
+'''
+NEW_COPY = '''int total(std::shared_ptr<Node> a) { return a->weight; }
+'''
+
+
+def baseline_project(c):
+    leak = c.write('src/leak.cpp', LEAK)
+    scene = c.write('src/scene.cpp', SCENE)
+    return leak, scene, c.compile_db([leak, scene])
+
+
+def case_findings_carry_their_declaration(c):
+    leak, scene, build = baseline_project(c)
+    code, out, err = c.run('--format=json', '-p', build)
+    contexts = sorted((f['check'], f['context']) for f in json.loads(out)['findings'])
+    expect(contexts == [('tenure-needless-copy', 'Scene::weigh'),
+                        ('tenure-ref-cycle', 'Item::owner'),
+                        ('tenure-unbounded-cache', 'Scene::by_name_')],
+           'each finding names its enclosing declaration', contexts, err)
+
+    include = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'include')
+    traced = c.write('src/node.cpp', """#include <tenure/tenure.h>
+namespace app {
+class Node : public tenure::Object {
+ public:
+  tenure::Ref<Node> next;
+  tenure::Ref<Node> prev;
+  void trace(tenure::Tracer &t) override { t(next); }
+};
+}  // namespace app
+""")
+    code, out, err = c.run('--format=json', '--checks=-*,tenure-untraced-field', traced,
+                           '--', '-std=c++20', '-I' + include)
+    contexts = [(f['check'], f['context']) for f in json.loads(out)['findings']]
+    expect(contexts == [('tenure-untraced-field', 'app::Node::trace')],
+           'an untraced field is reported in the trace() it is missing from', contexts, err)
+
+
+def case_baseline_accepts_findings_that_moved(c):
+    leak, scene, build = baseline_project(c)
+    code, out, err = c.run('-p', build, '--write-baseline=tenure-baseline.json')
+    expect(code == 0, '--write-baseline exits 0 with findings', out, err)
+    expect('recorded 3 findings in tenure-baseline.json' in err, 'says what it recorded', err)
+    baseline = json.load(open(os.path.join(c.work, 'tenure-baseline.json')))
+    expect(baseline['tenure_baseline'] == 1 and len(baseline['findings']) == 3
+           and all(f['file'].startswith('src/') for f in baseline['findings'])
+           and not any('line' in f for f in baseline['findings']),
+           'versioned, relative paths, no line numbers', baseline)
+
+    # Code added above every finding: the lines move, nothing is new.
+    c.write('src/leak.cpp', '// a header comment\n#include <string>\n\n' + LEAK)
+    c.write('src/scene.cpp', '#include <vector>\n' + SCENE.replace(
+        'class Scene {', 'int unrelated() { return 1; }\n\nclass Scene {'))
+    code, out, err = c.run('-p', build, '--baseline=tenure-baseline.json')
+    expect(code == 0 and out == '', 'moved findings stay accepted', out, err)
+    expect('3 findings accepted by the baseline tenure-baseline.json' in err, 'a note', err)
+
+
+def case_baseline_reports_only_new_findings(c):
+    leak, scene, build = baseline_project(c)
+    c.run('-p', build, '--write-baseline=tenure-baseline.json')
+    c.write('src/scene.cpp', SCENE + NEW_COPY)
+    code, out, err = c.run('-p', build, '--baseline=tenure-baseline.json')
+    expect(code == 1, 'a new finding fails the gate', out, err)
+    expect(out.count('warning:') == 1 and "parameter 'a'" in out, 'only the new one', out)
+    expect('1 finding in 2 translation units' in err, 'the summary counts new findings', err)
+
+    # One more identical copy in the same function is new too: the baseline
+    # accepted one copy there, not every copy there may ever be.
+    block = '  { std::shared_ptr<Node> copy = n; sum += copy->weight; }\n'
+    twice = ('int twice(const std::shared_ptr<Node> &n) {\n  int sum = 0;\n%s'
+             '  return sum;\n}\n')
+    c.write('src/scene.cpp', SCENE + twice % block)
+    c.run('-p', build, '--write-baseline=tenure-baseline.json')
+    c.write('src/scene.cpp', SCENE + twice % (block * 2))
+    code, out, err = c.run('-p', build, '--baseline=tenure-baseline.json')
+    expect(code == 1 and out.count("local 'copy'") == 1, 'a second identical finding is new',
+           out, err)
+
+
+def case_baseline_drops_fixed_findings(c):
+    leak, scene, build = baseline_project(c)
+    path = os.path.join(c.work, 'tenure-baseline.json')
+    c.run('-p', build, '--write-baseline=' + path)
+    fixed = SCENE.replace('int weigh(std::shared_ptr<Node> node)',
+                          'int weigh(const std::shared_ptr<Node> &node)')
+    c.write('src/scene.cpp', fixed + NEW_COPY)
+    code, out, err = c.run('-p', build, '--baseline=' + path)
+    expect(code == 1 and '2 findings accepted by the baseline' in err
+           and '1 baseline entry no longer matches' in err, 'a fixed finding is noted', out, err)
+
+    # Both flags: the fixed entry drops out, the new finding is not accepted,
+    # and the run still gates on it.
+    code, out, err = c.run('-p', build, '--baseline=' + path, '--write-baseline=' + path)
+    expect(code == 1 and "parameter 'a'" in out, 'updating still reports the new one', out, err)
+    entries = json.load(open(path))['findings']
+    expect(sorted(e['check'] for e in entries) ==
+           ['tenure-ref-cycle', 'tenure-unbounded-cache'], 'fixed dropped, new not added', entries)
+
+    # --write-baseline alone accepts everything there is now.
+    code, out, err = c.run('-p', build, '--write-baseline=' + path)
+    entries = json.load(open(path))['findings']
+    expect(code == 0 and len(entries) == 3 and
+           any(e['context'] == 'total' for e in entries), 'rewrite records the new one', entries)
+    code, out, err = c.run('-p', build, '--baseline=' + path)
+    expect(code == 0 and out == '', 'clean against the rewritten baseline', out, err)
+
+
+def case_bad_baseline(c):
+    leak, scene, build = baseline_project(c)
+    report = c.write('report.txt', 'previous report\n')
+
+    def rejected(name, text, message):
+        path = c.write(name, text)
+        code, out, err = c.run('-p', build, '--baseline=' + path,
+                               '--write-baseline=' + path, '--output=' + report)
+        expect(code == 2, name + ': exit 2', out, err)
+        expect(err.count('\n') == 1 and message in err, name + ': one line naming it', err)
+        expect(open(path).read() == text, name + ': the baseline is left alone')
+        expect(open(report).read() == 'previous report\n', name + ': no report written')
+
+    rejected('truncated.json', '{"tenure_baseline": 1, "findings": [',
+             'truncated.json: malformed baseline: ')
+    rejected('entry.json', '{"tenure_baseline": 1, "findings": [{"check": "c"}]}',
+             'entry.json: malformed baseline: missing value at findings[0].file')
+    rejected('newer.json', '{"tenure_baseline": 7, "findings": []}',
+             'newer.json: baseline version 7 is newer than this tenure-analyze reads (1)')
+    rejected('other.json', '{"version": 1, "findings": []}',
+             'other.json: not a tenure baseline')
+    rejected('stale.json', json.dumps({'tenure_baseline': 1, 'findings': [
+        {'check': 'tenure-ref-cycle', 'file': 'lib/gone.cpp', 'context': 'A::b', 'key': 'k'}]}),
+             'stale.json: stale baseline: none of the 1 file it names exists under ')
+    code, out, err = c.run('-p', build, '--baseline=' + os.path.join(c.work, 'missing.json'))
+    expect(code == 2 and 'missing.json: cannot read the baseline' in err, 'missing baseline', err)
+
+    code, out, err = c.run('-p', build, '--write-baseline=' + os.path.join(c.work, 'no/dir/b.json'))
+    expect(code == 2 and 'no/dir/b.json: cannot write the baseline' in err, 'unwritable', err)
+
+    # A run that could not analyse every file records nothing.
+    c.write('src/scene.cpp', SCENE + 'int broken() { return undefined_name; }\n')
+    path = os.path.join(c.work, 'fresh.json')
+    code, out, err = c.run('-p', build, '--write-baseline=' + path)
+    expect(code == 2 and not os.path.exists(path) and 'not writing the baseline' in err,
+           'no baseline from a run with compiler errors', out, err)
+
+
+def case_fail_on(c):
+    leak = c.write('leak.cpp', LEAK)
+    code, out, err = c.run('--fail-on=confirmed', leak, '--', '-std=c++20')
+    expect(code == 0 and 'strong reference cycle' in out,
+           'nothing confirmed (no evidence): findings printed, exit 0', out, err)
+    expect('--fail-on=confirmed without --evidence' in err, 'says the gate cannot fail', err)
+    code, out, err = c.run('--fail-on=warning', leak, '--', '-std=c++20')
+    expect(code == 1, '--fail-on=warning is the default gate', out, err)
+
+    def evidence_of(*cycles):
+        return c.write('ev.json', json.dumps({
+            'tenure_evidence': 1, 'growth': [], 'copies': [],
+            'cycles': [{'types': types, 'fields': fields, 'count': 2, 'sites': [],
+                        'tests': ['Suite.Test']} for types, fields in cycles]}))
+    confirms = evidence_of((['Item', 'Owner'], ['owner', 'items']))
+    code, out, err = c.run('--fail-on=confirmed', '--evidence=' + confirms, leak,
+                           '--', '-std=c++20')
+    expect(code == 1 and '[confirmed at runtime: 2 cycles in 1 test]' in out,
+           'a confirmed finding fails the gate', out, err)
+    elsewhere = evidence_of((['other::A', 'other::B'], ['b', 'a']))
+    code, out, err = c.run('--fail-on=confirmed', '--evidence=' + elsewhere, leak,
+                           '--', '-std=c++20')
+    expect(code == 0 and 'strong reference cycle' in out,
+           'unconfirmed findings are shown but pass', out, err)
+    ring = c.write('ring.cpp', LEAK + 'struct Ring { std::shared_ptr<Ring> next; };\n')
+    runtime_only = evidence_of((['Ring'], ['next']))
+    code, out, err = c.run('--fail-on=confirmed', '--evidence=' + runtime_only, ring,
+                           '--', '-std=c++20')
+    expect(code == 1 and '[runtime-only]' in out, 'a runtime-only cycle fails the gate',
+           out, err)
+    code, out, err = c.run('--fail-on=everything', leak, '--', '-std=c++20')
+    expect(code == 2 and 'everything' in err, 'a bad --fail-on is a usage error', err)
+    broken = c.write('broken.cpp', 'int main() { return undefined_name; }\n')
+    code, out, err = c.run('--fail-on=confirmed', broken, '--', '-std=c++20')
+    expect(code == 2, 'compiler errors still exit 2', out, err)
+
+
+def case_ci_examples(c):
+    # docs/ci: the GitLab conversion turns real SARIF into a Code Quality
+    # report, and the workflow files are valid YAML with the gate in them.
+    docs = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'docs', 'ci')
+    leak, scene, build = baseline_project(c)
+    sarif = os.path.join(c.work, 'tenure.sarif')
+    code, out, err = c.run('-p', build, '--format=sarif', '--output=' + sarif)
+    expect(code == 1, 'findings', out, err)
+    report = os.path.join(c.work, 'gl-code-quality-report.json')
+    converted = subprocess.run([sys.executable, os.path.join(docs, 'sarif_to_codequality.py'),
+                                sarif, report], capture_output=True, text=True)
+    expect(converted.returncode == 0, 'the converter runs', converted.stderr)
+    issues = json.load(open(report))
+    expect(len(issues) == 3, 'an issue per finding', issues)
+    cycle = [i for i in issues if i['check_name'] == 'tenure-ref-cycle'][0]
+    expect(cycle['location'] == {'path': 'src/leak.cpp', 'lines': {'begin': 7}}
+           and cycle['severity'] == 'major' and len(cycle['fingerprint']) > 8,
+           'GitLab fields', cycle)
+    try:
+        import yaml
+    except ImportError:
+        return  # PyYAML is optional here; the converter was checked above.
+    github = yaml.safe_load(open(os.path.join(docs, 'github-actions.yml')))
+    steps = github['jobs']['gate']['steps']
+    expect(any('--baseline=tenure-baseline.json' in s.get('run', '') for s in steps)
+           and any(s.get('uses', '').startswith('github/codeql-action/upload-sarif')
+                   for s in steps), 'the workflow gates and uploads', steps)
+    gitlab = yaml.safe_load(open(os.path.join(docs, 'gitlab-ci.yml')))
+    expect(gitlab['tenure']['artifacts']['reports']['codequality'] ==
+           'gl-code-quality-report.json', 'the GitLab job keeps its reports', gitlab)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--analyzer', required=True)

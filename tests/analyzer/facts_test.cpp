@@ -2,7 +2,9 @@
 // wrappers and configuration, and how stores and calls are classified.
 #include "analyzer/FactCollector.h"
 #include "analyzer/HandleTypes.h"
+#include "analyzer/SourceFacts.h"
 
+#include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Frontend/ASTUnit.h"
 #include "clang/Tooling/Tooling.h"
 #include "gtest/gtest.h"
@@ -231,6 +233,55 @@ struct B : tenure::Object { tenure::Ref<A> a; };
       Distinct.insert({S.Loc.File, S.Loc.Line, S.Loc.Column, S.Field});
   EXPECT_EQ(All.Stores.size(), Distinct.size());
   EXPECT_GT(All.Stores.size(), One.Stores.size());
+}
+
+} // namespace
+} // namespace tenure::analyzer
+
+namespace tenure::analyzer {
+namespace {
+
+// The names findings carry as Finding::Context (and baselines match on).
+std::string contextOfVariable(llvm::StringRef Code, llvm::StringRef Name) {
+  using namespace clang::ast_matchers;
+  std::unique_ptr<clang::ASTUnit> AST = clang::tooling::buildASTFromCodeWithArgs(
+      Code, {"-std=c++20", "-resource-dir=" TENURE_CLANG_RESOURCE_DIR},
+      "input.cpp");
+  EXPECT_TRUE(AST);
+  // A lambda's parameter appears in its call operator and in the function
+  // its conversion to a function pointer returns: all must agree.
+  std::set<std::string> Names;
+  for (const BoundNodes &Found :
+       match(namedDecl(hasName(Name)).bind("d"), AST->getASTContext()))
+    Names.insert(enclosingDeclaration(*Found.getNodeAs<clang::Decl>("d")));
+  EXPECT_EQ(Names.size(), 1u) << Name.str();
+  return Names.empty() ? "(not found)" : *Names.begin();
+}
+
+TEST(EnclosingDeclaration, NamesFunctionsRecordsAndVariablesWithoutLines) {
+  const char *Code = R"cpp(
+    namespace app {
+    struct Scene {
+      int weigh(int param) const {
+        auto f = [](int inLambda) { return inLambda; };
+        return f(param);
+      }
+      int field;
+      struct { int inUnnamed; } unnamed;
+    };
+    int global;
+    namespace { int hidden(int local) { return local; } }
+    }
+    int (*atFileScope)(int);
+  )cpp";
+  EXPECT_EQ(contextOfVariable(Code, "param"), "app::Scene::weigh");
+  EXPECT_EQ(contextOfVariable(Code, "inLambda"), "app::Scene::weigh");
+  EXPECT_EQ(contextOfVariable(Code, "field"), "app::Scene");
+  EXPECT_EQ(contextOfVariable(Code, "inUnnamed"), "app::Scene");
+  EXPECT_EQ(contextOfVariable(Code, "global"), "app::global");
+  EXPECT_EQ(contextOfVariable(Code, "local"), "app::(anonymous namespace)::hidden");
+  EXPECT_EQ(contextOfVariable(Code, "app::Scene"), "app::Scene");
+  EXPECT_EQ(contextOfVariable(Code, "atFileScope"), "atFileScope");
 }
 
 } // namespace
