@@ -1,5 +1,5 @@
 # The commands a newcomer needs. Each one first installs what is missing.
-#   make demo   build and run the bundled example
+#   make demo   find the example's planted leaks and confirm them at runtime
 #   make test   the whole test suite through ctest
 #   make bench  benchmarks (release build)
 #   make deps   install the Debian packages alone
@@ -9,9 +9,7 @@ deps:
 	@./tools/install-deps.sh
 
 demo: deps
-	cmake --preset debug
-	cmake --build --preset debug --target tenure-demo
-	./build/debug/examples/tenure-demo
+	./examples/run-demo.sh
 
 test: deps
 	cmake --workflow --preset debug

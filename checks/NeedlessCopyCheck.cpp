@@ -20,6 +20,18 @@ using namespace tenure::analyzer;
 namespace tenure::checks {
 namespace {
 
+/// What a one-argument construction copies or moves from, or null. Later
+/// arguments may be defaults: in verification mode tenure::Ref's copy
+/// constructor takes its call site as a defaulted std::source_location.
+const Expr *soleArgument(const CXXConstructExpr *Construct) {
+  if (!Construct || Construct->getNumArgs() == 0)
+    return nullptr;
+  for (const Expr *Arg : llvm::drop_begin(Construct->arguments()))
+    if (!isa<CXXDefaultArgExpr>(Arg))
+      return nullptr;
+  return Construct->getArg(0);
+}
+
 /// What one mention of a handle variable does with it.
 enum class Use {
   Read,     ///< Read in place: dereferenced, compared, passed by const&.
@@ -431,13 +443,12 @@ void NeedlessCopyCheck::noteCopyingCalls(const Candidate &C) {
   for (const CallExpr *Call : Calls.lookup(C.Fn->getCanonicalDecl())) {
     if (C.Param >= Call->getNumArgs() || Call->getBeginLoc().isMacroID())
       continue;
-    const auto *Construct = dyn_cast<CXXConstructExpr>(
-        Call->getArg(C.Param)->IgnoreImplicitAsWritten());
+    const Expr *Source = soleArgument(dyn_cast<CXXConstructExpr>(
+        Call->getArg(C.Param)->IgnoreImplicitAsWritten()));
     // A copy is made from an lvalue; a temporary or std::move is a move.
-    if (!Construct || Construct->getNumArgs() != 1 ||
-        !Construct->getArg(0)->IgnoreImplicit()->isLValue())
+    if (!Source || !Source->IgnoreImplicit()->isLValue())
       continue;
-    diag(Construct->getArg(0)->getBeginLoc(), "the handle is copied here",
+    diag(Source->getBeginLoc(), "the handle is copied here",
          DiagnosticIDs::Note);
     if (++Noted == MaxNotes)
       break;
@@ -636,11 +647,11 @@ void NeedlessCopyCheck::checkLocal(const VarDecl &Var, const Stmt &Scope,
   const Expr *Source = nullptr;
   if (!FromThis) {
     const auto *Construct = dyn_cast<CXXConstructExpr>(Init);
-    if (!Construct || Construct->getNumArgs() != 1 ||
-        Construct->getConstructor()->isMoveConstructor() ||
-        !Construct->getArg(0)->isGLValue())
+    const Expr *Arg = soleArgument(Construct);
+    if (!Arg || Construct->getConstructor()->isMoveConstructor() ||
+        !Arg->isGLValue())
       return;
-    Source = Construct->getArg(0)->IgnoreImplicit();
+    Source = Arg->IgnoreImplicit();
   }
 
   // How the copy is used.

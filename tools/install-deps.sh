@@ -19,6 +19,8 @@ packages=(
 )
 # Benchmark peers of the pooled allocator (`make bench`).
 packages+=(libmimalloc-dev libjemalloc-dev libgoogle-perftools-dev)
+# `make demo` draws the cycle graph as SVG with Graphviz's dot.
+packages+=(graphviz)
 
 missing=()
 for pkg in "${packages[@]}"; do
