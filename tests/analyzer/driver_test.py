@@ -7,10 +7,10 @@ Each case is a function; ctest runs one per entry:
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
+
+from case_runner import expect, run_case
 
 LEAK = '''#include <memory>
 #include <vector>
@@ -50,14 +50,6 @@ class Case:
                    for f in files]
         self.write('build/compile_commands.json', json.dumps(entries))
         return os.path.join(self.work, 'build')
-
-
-def expect(condition, message, *context):
-    if not condition:
-        sys.stderr.write('FAILED: %s\n' % message)
-        for c in context:
-            sys.stderr.write('--- context ---\n%s\n' % c)
-        sys.exit(1)
 
 
 def case_exit_codes(c):
@@ -509,11 +501,7 @@ def main():
     parser.add_argument('--build-dir')
     parser.add_argument('case')
     args = parser.parse_args()
-    work = tempfile.mkdtemp(prefix='tenure-driver-')
-    try:
-        globals()['case_' + args.case](Case(args, work))
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    run_case(globals(), args.case, lambda work: Case(args, work), 'tenure-driver-')
 
 
 if __name__ == '__main__':

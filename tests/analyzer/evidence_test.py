@@ -9,8 +9,8 @@ import json
 import os
 import shutil
 import subprocess
-import sys
-import tempfile
+
+from case_runner import expect, run_case
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 INCLUDE = os.path.join(os.path.dirname(os.path.dirname(HERE)), 'include')
@@ -99,14 +99,6 @@ class Case:
 
     def analyze_source(self, *argv):
         return self.analyze('doc.cpp', *argv, '--', '-std=c++20', '-I' + INCLUDE)
-
-
-def expect(condition, message, *context):
-    if not condition:
-        sys.stderr.write('FAILED: %s\n' % message)
-        for c in context:
-            sys.stderr.write('--- context ---\n%s\n' % c)
-        sys.exit(1)
 
 
 def full_evidence(c):
@@ -270,11 +262,7 @@ def main():
     parser.add_argument('--build-dir')
     parser.add_argument('case')
     args = parser.parse_args()
-    work = tempfile.mkdtemp(prefix='tenure-evidence-')
-    try:
-        globals()['case_' + args.case](Case(args, work))
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    run_case(globals(), args.case, lambda work: Case(args, work), 'tenure-evidence-')
 
 
 if __name__ == '__main__':
