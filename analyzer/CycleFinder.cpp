@@ -298,6 +298,7 @@ void OwnershipGraph::report(const StoreFact &At, std::vector<Step> Cycle) {
     Path += " -" + S.Via->Field + "-> " + shown(S.To);
     Finding.Types.push_back(shown(S.From));
     Finding.Fields.push_back(S.Via->Field);
+    Finding.UntracedEdge |= S.Via->Kind == FieldKind::Callback;
   }
   Finding.BackEdge = fieldKey(shown(Back.Owner), Back.Field);
   std::string Advice =

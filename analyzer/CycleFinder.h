@@ -32,6 +32,7 @@ struct CycleFinding {
   std::string BackEdge; ///< "Owner::field" of the edge to make weak.
   std::vector<std::string> Types; ///< The records on the cycle, in order.
   std::vector<std::string> Fields; ///< Fields[i]: Types[i]'s field to the next.
+  bool UntracedEdge = false; ///< An edge is a lambda in a callback member.
 };
 
 /// Findings ordered by location.

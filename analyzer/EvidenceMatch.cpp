@@ -5,18 +5,21 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FormatVariadic.h"
 
 namespace tenure::analyzer {
 
 namespace {
 
-constexpr llvm::StringLiteral RefCycleCheck = "tenure-ref-cycle";
-constexpr llvm::StringLiteral UnboundedCacheCheck = "tenure-unbounded-cache";
-constexpr llvm::StringLiteral NeedlessCopyCheck = "tenure-needless-copy";
-
 std::string counted(uint64_t N, llvm::StringRef One, llvm::StringRef Many) {
   return llvm::formatv("{0} {1}", N, N == 1 ? One : Many).str();
+}
+
+/// A record's name as messages show it: without the file tag of a record
+/// in an anonymous namespace.
+llvm::StringRef shownName(llvm::StringRef Record) {
+  return Record.take_until([](char C) { return C == '@'; });
 }
 
 void addTests(std::vector<std::string> &Into,
@@ -43,28 +46,83 @@ std::string comparableField(llvm::StringRef Field) {
   return Field.rtrim('_').str();
 }
 
+/// The analysed code's records, by the names the runtime can spell.
+class Records {
+public:
+  explicit Records(const Facts &F) : F(F) {
+    for (const RecordFact &R : F.Records)
+      ByName.try_emplace(comparableTypeName(R.Name), &R);
+  }
+
+  const RecordFact *find(llvm::StringRef Type) const {
+    return ByName.lookup(comparableTypeName(Type));
+  }
+
+  /// Whether an object of the runtime's type \p Runtime can be where the
+  /// analysis saw \p Static: the same record or a subclass of it (the
+  /// runtime records the most derived type).
+  bool isA(llvm::StringRef Runtime, llvm::StringRef Static) const {
+    std::string Wanted = comparableTypeName(Static);
+    std::vector<std::string> Work = {comparableTypeName(Runtime)};
+    llvm::StringSet<> Seen;
+    while (!Work.empty()) {
+      std::string Type = Work.back();
+      Work.pop_back();
+      if (Type == Wanted)
+        return true;
+      if (!Seen.insert(Type).second)
+        continue;
+      if (const RecordFact *R = ByName.lookup(Type))
+        for (const std::string &Base : R->Bases)
+          Work.push_back(comparableTypeName(Base));
+    }
+    return false;
+  }
+
+  /// The field of \p Owner (or of one of its bases) that trace() names
+  /// \p Name, if the analysis knows one.
+  const FieldFact *field(llvm::StringRef Owner, llvm::StringRef Name) const {
+    if (Name.empty())
+      return nullptr;
+    std::string Wanted = comparableField(Name);
+    for (const FieldFact &Field : F.Fields)
+      if (comparableField(Field.Field) == Wanted && isA(Owner, Field.Owner))
+        return &Field;
+    return nullptr;
+  }
+
+private:
+  const Facts &F;
+  llvm::StringMap<const RecordFact *> ByName;
+};
+
 enum class CycleMatch { None, Types, TypesAndFields };
 
-/// Whether \p F's cycle is \p C's, in any rotation.
-CycleMatch matchCycle(const Finding &F, const EvidenceCycle &C) {
+/// Whether \p F's cycle is \p C's, in any rotation. Types alone match only
+/// where the runtime's field names are not fields the analysis knows (trace
+/// labels of their own): otherwise it is another cycle through the types.
+CycleMatch matchCycle(const Finding &F, const EvidenceCycle &C,
+                      const Records &Known) {
   size_t N = C.Types.size();
   if (F.Types.size() != N || F.Fields.size() != N)
     return CycleMatch::None;
-  CycleMatch Best = CycleMatch::None;
+  bool TypesOnly = false;
   for (size_t Start = 0; Start < N; ++Start) {
-    bool Types = true, Fields = true;
+    bool Types = true, Fields = true, Labels = true;
     for (size_t I = 0; I < N && Types; ++I) {
       size_t J = (Start + I) % N;
-      Types = comparableTypeName(F.Types[J]) == comparableTypeName(C.Types[I]);
-      Fields &= C.Fields[I].empty() ||
-                comparableField(F.Fields[J]) == comparableField(C.Fields[I]);
+      Types = Known.isA(C.Types[I], F.Types[J]);
+      if (C.Fields[I].empty() ||
+          comparableField(F.Fields[J]) == comparableField(C.Fields[I]))
+        continue;
+      Fields = false;
+      Labels &= !Known.field(C.Types[I], C.Fields[I]);
     }
     if (Types && Fields)
       return CycleMatch::TypesAndFields;
-    if (Types)
-      Best = CycleMatch::Types;
+    TypesOnly |= Types && Labels;
   }
-  return Best;
+  return TypesOnly ? CycleMatch::Types : CycleMatch::None;
 }
 
 std::string cyclePath(const std::vector<std::string> &Types,
@@ -81,64 +139,96 @@ std::string cycleSummary(uint64_t Count, size_t Tests) {
          counted(Tests, "test", "tests");
 }
 
-/// Objects of one type that outlived the test that made them.
-struct Survivors {
-  uint64_t Count = 0;
-  std::vector<std::string> Tests;
-  bool Used = false;
+/// The objects that outlived their tests, matched against the types of a
+/// finding. \p Together asks for tests in which every type had survivors
+/// (a cycle leaks all its objects at once); otherwise any type will do.
+class Survivors {
+public:
+  explicit Survivors(const std::vector<EvidenceGrowth> &Growth)
+      : Growth(Growth), Used(Growth.size()) {}
+
+  /// "3 'Session' objects outlived 2 tests", or "" when none qualify.
+  std::string match(const std::vector<std::string> &Types, bool Together,
+                    const Records &Known, Finding &Item) {
+    llvm::StringMap<std::vector<size_t>> ByTest;
+    for (size_t I = 0; I < Growth.size(); ++I)
+      if (Growth[I].Count &&
+          llvm::any_of(Types, [&](const std::string &T) {
+            return Known.isA(Growth[I].Type, T);
+          }))
+        ByTest[Growth[I].Test].push_back(I);
+    uint64_t Count = 0;
+    std::vector<std::string> Tests, Names;
+    for (const auto &[Test, Entries] : ByTest) {
+      bool Complete = llvm::all_of(Types, [&](const std::string &T) {
+        return llvm::any_of(Entries, [&](size_t I) {
+          return Known.isA(Growth[I].Type, T);
+        });
+      });
+      if (Together && !Complete)
+        continue;
+      Tests.push_back(Test.str());
+      for (size_t I : Entries) {
+        Used[I] = true;
+        Count += Growth[I].Count;
+        std::string Name = "'" + shownName(Growth[I].Type).str() + "'";
+        if (!llvm::is_contained(Names, Name))
+          Names.push_back(Name);
+      }
+    }
+    if (!Count)
+      return "";
+    llvm::sort(Names);
+    confirm(Item, Count, Tests);
+    return llvm::formatv("{0} {1} {2} outlived {3}", Item.Confirmed->Count,
+                         llvm::join(Names, ", "),
+                         Item.Confirmed->Count == 1 ? "object" : "objects",
+                         counted(Item.Confirmed->Tests.size(), "test", "tests"))
+        .str();
+  }
+
+  size_t used() const { return llvm::count(Used, true); }
+
+private:
+  const std::vector<EvidenceGrowth> &Growth;
+  std::vector<bool> Used;
 };
 
-/// "3 'Session' objects outlived 2 tests" for the types \p Types, or "" when
-/// one of them left no survivors.
-std::string survivorSummary(llvm::StringMap<Survivors> &ByType,
-                            const std::vector<std::string> &Types,
-                            uint64_t &Count, std::vector<std::string> &Tests,
-                            bool RequireAll) {
-  std::vector<std::string> Names;
-  std::vector<Survivors *> Found;
-  for (const std::string &Type : Types) {
-    auto It = ByType.find(comparableTypeName(Type));
-    if (It == ByType.end()) {
-      if (RequireAll)
-        return "";
-      continue;
-    }
-    if (!llvm::is_contained(Found, &It->second)) {
-      Found.push_back(&It->second);
-      Names.push_back("'" + Type + "'");
-    }
-  }
-  if (Found.empty())
-    return "";
-  Count = 0;
-  Tests.clear();
-  for (Survivors *S : Found) {
-    S->Used = true;
-    Count += S->Count;
-    addTests(Tests, S->Tests);
-  }
-  return llvm::formatv("{0} {1} {2} outlived {3}", Count,
-                       llvm::join(Names, ", "),
-                       Count == 1 ? "object" : "objects",
-                       counted(Tests.size(), "test", "tests"))
-      .str();
-}
+/// The lines of a file, split once however many findings ask.
+class Lines {
+public:
+  explicit Lines(SourceText Source) : Source(Source) {}
 
-/// The lines of the statement that starts at \p Line: up to the first line
-/// with a ';' or '{', at most five. Compilers put the site of a copy on
-/// different lines of a statement that spans several.
-std::pair<unsigned, unsigned> statementLines(llvm::StringRef Text,
-                                             unsigned Line) {
-  llvm::SmallVector<llvm::StringRef, 0> Lines;
-  Text.split(Lines, '\n');
-  unsigned Last = Line;
-  for (unsigned L = Line; L >= 1 && L <= Lines.size() && L < Line + 5; ++L) {
-    Last = L;
-    if (Lines[L - 1].find_first_of(";{") != llvm::StringRef::npos)
-      break;
+  /// The lines of the statement that starts at \p Line: up to where its
+  /// parentheses close, or the first ';' or '{' outside them; at most five.
+  /// Compilers put the site of a copy on different lines of a statement
+  /// that spans several (g++ the range of a range-for, clang its variable).
+  std::pair<unsigned, unsigned> statement(llvm::StringRef File,
+                                          unsigned Line) {
+    auto [It, Inserted] = Split.try_emplace(File);
+    if (Inserted)
+      Source(File).split(It->second, '\n');
+    const auto &Text = It->second;
+    int Depth = 0;
+    bool Opened = false;
+    for (unsigned L = Line; L >= 1 && L <= Text.size() && L < Line + 5; ++L)
+      for (char C : Text[L - 1]) {
+        if (C == '(') {
+          ++Depth;
+          Opened = true;
+        } else if (C == ')') {
+          --Depth;
+        }
+        if (Depth <= 0 && ((Opened && C == ')') || C == ';' || C == '{'))
+          return {Line, L};
+      }
+    return {Line, Line};
   }
-  return {Line, Last};
-}
+
+private:
+  SourceText Source;
+  llvm::StringMap<llvm::SmallVector<llvm::StringRef, 0>> Split;
+};
 
 /// Splits "file:line"; Line is 0 when the site has none.
 std::pair<llvm::StringRef, unsigned> splitSite(llvm::StringRef Site) {
@@ -149,10 +239,44 @@ std::pair<llvm::StringRef, unsigned> splitSite(llvm::StringRef Site) {
   return {File, Line};
 }
 
+/// A leaked cycle no finding explains, at the declaration of its first type;
+/// nullopt when the analysed code does not declare its types.
+std::optional<Finding> runtimeOnlyFinding(const EvidenceCycle &C,
+                                          const Records &Known) {
+  std::vector<const RecordFact *> Declared;
+  for (const std::string &Type : C.Types)
+    Declared.push_back(Known.find(Type));
+  if (llvm::is_contained(Declared, nullptr) || !Declared.front()->Loc.valid())
+    return std::nullopt;
+  std::string Path = cyclePath(C.Types, C.Fields);
+  Finding R;
+  R.Check = RefCycleCheckName.str();
+  R.Loc = Declared.front()->Loc;
+  R.RuntimeOnly = true;
+  R.Types = C.Types;
+  R.Fields = C.Fields;
+  R.Key = "runtime cycle " + Path;
+  R.Context = shownName(Declared.front()->Name).str();
+  confirm(R, C.Count, C.Tests).Summary = cycleSummary(C.Count, C.Tests.size());
+  R.Message = llvm::formatv(
+      "strong reference cycle {0} leaked at runtime ({1}) but no statement "
+      "the analysis read closes it; make one of its edges a weak handle",
+      Path, R.Confirmed->Summary);
+  for (size_t I = 0; I < C.Types.size(); ++I)
+    if (const FieldFact *Field = Known.field(C.Types[I], C.Fields[I]);
+        Field && Field->Loc.valid())
+      R.Notes.push_back(
+          {Field->Loc,
+           llvm::formatv("'{0}::{1}' holds the next object, a '{2}'",
+                         shownName(Field->Owner), Field->Field,
+                         C.Types[(I + 1) % C.Types.size()])});
+  return R;
+}
+
 } // namespace
 
 std::string comparableTypeName(llvm::StringRef Name) {
-  Name = Name.take_until([](char C) { return C == '@'; });
+  Name = shownName(Name);
   std::string Out;
   while (!Name.empty()) {
     if (Name.consume_front("(anonymous namespace)::") ||
@@ -177,13 +301,15 @@ bool sameFile(llvm::StringRef A, llvm::StringRef B) {
 MatchSummary matchEvidence(std::vector<Finding> &Findings, const Evidence &E,
                            const Facts &F, SourceText Source) {
   MatchSummary Summary;
+  Records Known(F);
 
   // Leaked cycles: the findings that predicted them, or findings of their own.
   for (const EvidenceCycle &C : E.Cycles) {
     std::vector<Finding *> Matches;
     for (CycleMatch Wanted : {CycleMatch::TypesAndFields, CycleMatch::Types}) {
       for (Finding &Item : Findings)
-        if (Item.Check == RefCycleCheck && matchCycle(Item, C) == Wanted)
+        if (Item.Check == RefCycleCheckName &&
+            matchCycle(Item, C, Known) == Wanted)
           Matches.push_back(&Item);
       if (!Matches.empty())
         break;
@@ -194,90 +320,55 @@ MatchSummary matchEvidence(std::vector<Finding> &Findings, const Evidence &E,
     }
     if (!Matches.empty()) {
       ++Summary.RecordsUsed;
-      continue;
+    } else if (std::optional<Finding> R = runtimeOnlyFinding(C, Known)) {
+      ++Summary.RecordsUsed;
+      Summary.RuntimeOnly.push_back(std::move(*R));
+    } else {
+      Summary.UnknownCycles.push_back(cyclePath(C.Types, C.Fields));
     }
-    std::vector<const RecordFact *> Declared;
-    for (const std::string &Type : C.Types) {
-      std::string Wanted = comparableTypeName(Type);
-      auto It = llvm::find_if(F.Records, [&](const RecordFact &R) {
-        return comparableTypeName(R.Name) == Wanted;
-      });
-      Declared.push_back(It == F.Records.end() ? nullptr : &*It);
-    }
-    std::string Path = cyclePath(C.Types, C.Fields);
-    if (llvm::is_contained(Declared, nullptr) || !Declared.front()->Loc.valid()) {
-      Summary.UnknownCycles.push_back(Path);
-      continue;
-    }
-    ++Summary.RecordsUsed;
-    Finding R;
-    R.Check = RefCycleCheck.str();
-    R.Loc = Declared.front()->Loc;
-    R.RuntimeOnly = true;
-    R.Types = C.Types;
-    R.Fields = C.Fields;
-    R.Key = "runtime cycle " + Path;
-    R.Context = Declared.front()->Name.substr(0, Declared.front()->Name.find('@'));
-    confirm(R, C.Count, C.Tests).Summary =
-        cycleSummary(C.Count, C.Tests.size());
-    R.Message = llvm::formatv(
-        "strong reference cycle {0} leaked at runtime ({1}) but no statement "
-        "the analysis read closes it; make one of its edges a weak handle",
-        Path, R.Confirmed->Summary);
-    for (size_t I = 0; I < C.Types.size(); ++I) {
-      auto Field = llvm::find_if(F.Fields, [&](const FieldFact &FF) {
-        return FF.Owner == Declared[I]->Name && !C.Fields[I].empty() &&
-               comparableField(FF.Field) == comparableField(C.Fields[I]);
-      });
-      if (Field != F.Fields.end() && Field->Loc.valid())
-        R.Notes.push_back(
-            {Field->Loc, llvm::formatv("'{0}::{1}' holds the next object, a "
-                                       "'{2}'",
-                                       C.Types[I], Field->Field,
-                                       C.Types[(I + 1) % C.Types.size()])});
-    }
-    Summary.RuntimeOnly.push_back(std::move(R));
   }
 
-  // Objects that outlived their test: growing caches, and cycles the
-  // collector could not see (an edge no trace() visits).
-  llvm::StringMap<Survivors> ByType;
-  for (const EvidenceGrowth &G : E.Growth) {
-    Survivors &S = ByType[comparableTypeName(G.Type)];
-    S.Count += G.Count;
-    addTests(S.Tests, {G.Test});
-  }
+  // Objects that outlived their tests: what a growing cache holds, and the
+  // objects of a cycle the collector cannot see (an edge no trace() visits),
+  // all of them in the same test.
+  Survivors Survived(E.Growth);
   for (Finding &Item : Findings) {
-    bool Cache = Item.Check == UnboundedCacheCheck;
-    if (!Cache && (Item.Check != RefCycleCheck || Item.Confirmed))
+    bool Cache = Item.Check == UnboundedCacheCheckName;
+    bool Untraced = Item.Check == RefCycleCheckName && Item.UntracedEdge &&
+                    !Item.Confirmed;
+    if (!Cache && !Untraced)
       continue;
-    uint64_t Count = 0;
-    std::vector<std::string> Tests;
-    std::string Text = survivorSummary(ByType, Item.Types, Count, Tests,
-                                       /*RequireAll=*/!Cache);
+    std::string Text =
+        Survived.match(Item.Types, /*Together=*/Untraced, Known, Item);
     if (!Text.empty())
-      confirm(Item, Count, Tests).Summary = Text;
+      Item.Confirmed->Summary = Text;
   }
-  Summary.RecordsUsed += llvm::count_if(
-      ByType, [](const auto &Entry) { return Entry.getValue().Used; });
+  Summary.RecordsUsed += Survived.used();
 
   // Copies counted at a finding's statement, or at the calls its notes
   // point to (a by-value parameter is copied by its callers).
+  Lines Text(Source);
   for (Finding &Item : Findings) {
-    if (Item.Check != NeedlessCopyCheck)
+    if (Item.Check != NeedlessCopyCheckName)
       continue;
-    std::vector<Location> Places = {Item.Loc};
+    struct Place {
+      llvm::StringRef File;
+      unsigned First, Last;
+    };
+    std::vector<Place> Places;
+    auto AddPlace = [&](const Location &At) {
+      auto [First, Last] = Text.statement(At.File, At.Line);
+      Places.push_back({At.File, First, Last});
+    };
+    AddPlace(Item.Loc);
     for (const Note &N : Item.Notes)
-      Places.push_back(N.Loc);
+      AddPlace(N.Loc);
     uint64_t Count = 0;
     for (const EvidenceCopies &C : E.Copies) {
       auto [File, Line] = splitSite(C.Site);
-      bool Here = llvm::any_of(Places, [&, File = File, Line = Line](
-                                           const Location &At) {
-        auto [First, Last] = statementLines(Source(At.File), At.Line);
-        return Line >= First && Line <= Last && sameFile(File, At.File);
-      });
-      if (Here) {
+      if (llvm::any_of(Places, [&, File = File, Line = Line](const Place &P) {
+            return Line >= P.First && Line <= P.Last && sameFile(File, P.File);
+          })) {
         Count += C.Count;
         ++Summary.RecordsUsed;
       }
@@ -285,11 +376,6 @@ MatchSummary matchEvidence(std::vector<Finding> &Findings, const Evidence &E,
     if (Count)
       confirm(Item, Count, {}).Summary = counted(Count, "copy", "copies");
   }
-
-  Summary.Confirmed =
-      llvm::count_if(Findings, [](const Finding &Item) {
-        return Item.Confirmed.has_value();
-      });
   return Summary;
 }
 

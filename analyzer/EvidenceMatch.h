@@ -31,7 +31,6 @@
 namespace tenure::analyzer {
 
 struct MatchSummary {
-  size_t Confirmed = 0;
   /// Runtime cycles made into findings.
   std::vector<Finding> RuntimeOnly;
   /// Runtime cycles through types the analysed code does not declare.

@@ -188,11 +188,20 @@ void sortAndDeduplicate(std::vector<Finding> &Findings) {
   llvm::stable_sort(Findings, [&](const Finding &A, const Finding &B) {
     return Key(A) < Key(B);
   });
-  Findings.erase(std::unique(Findings.begin(), Findings.end(),
-                             [&](const Finding &A, const Finding &B) {
-                               return Key(A) == Key(B);
-                             }),
-                 Findings.end());
+  // Each TU may add notes of its own (a by-value parameter's callers).
+  std::vector<Finding> Unique;
+  for (Finding &F : Findings) {
+    if (Unique.empty() || Key(Unique.back()) != Key(F)) {
+      Unique.push_back(std::move(F));
+      continue;
+    }
+    for (Note &N : F.Notes)
+      if (!llvm::any_of(Unique.back().Notes, [&](const Note &Kept) {
+            return Kept.Loc == N.Loc && Kept.Message == N.Message;
+          }))
+        Unique.back().Notes.push_back(std::move(N));
+  }
+  Findings = std::move(Unique);
 }
 
 void writeText(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
@@ -329,7 +338,7 @@ void writeCycleGraph(llvm::raw_ostream &OS,
      << "  edge [fontname=\"Helvetica\"];\n";
   std::set<std::string> Nodes, Edges;
   for (const Finding &F : Findings) {
-    if (F.Check != "tenure-ref-cycle" || F.Types.empty() ||
+    if (F.Check != RefCycleCheckName || F.Types.empty() ||
         F.Types.size() != F.Fields.size())
       continue;
     std::string Color = F.Confirmed ? "red" : "black";

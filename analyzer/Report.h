@@ -14,6 +14,12 @@
 
 namespace tenure::analyzer {
 
+inline constexpr llvm::StringLiteral RefCycleCheckName = "tenure-ref-cycle";
+inline constexpr llvm::StringLiteral UnboundedCacheCheckName =
+    "tenure-unbounded-cache";
+inline constexpr llvm::StringLiteral NeedlessCopyCheckName =
+    "tenure-needless-copy";
+
 enum class Level { Warning, Error };
 
 /// What the test runs recorded of a finding (tenure-analyze --evidence).
@@ -49,6 +55,10 @@ struct Finding {
   /// records a container holds. What runtime evidence is matched against.
   std::vector<std::string> Types;
   std::vector<std::string> Fields;
+  /// A cycle with an edge trace() cannot visit (a lambda in a callback
+  /// member): the collector never sees it as a cycle, only its objects
+  /// outliving their tests.
+  bool UntracedEdge = false;
 };
 
 llvm::json::Value toJSON(const Finding &F);
@@ -73,8 +83,8 @@ void writeSARIF(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
 void writeCycleGraph(llvm::raw_ostream &OS,
                      const std::vector<Finding> &Findings);
 
-/// Sorts by location and drops exact duplicates (a header's finding seen
-/// from several TUs).
+/// Sorts by location and joins duplicates (a header's finding seen from
+/// several TUs) into one that keeps the notes of each.
 void sortAndDeduplicate(std::vector<Finding> &Findings);
 
 } // namespace tenure::analyzer

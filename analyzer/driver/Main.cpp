@@ -55,8 +55,6 @@ constexpr int ExitClean = 0;
 constexpr int ExitFindings = 1;
 constexpr int ExitError = 2;
 constexpr llvm::StringLiteral DefaultChecks = "-*,tenure-*";
-constexpr llvm::StringLiteral RefCycleCheck = "tenure-ref-cycle";
-constexpr llvm::StringLiteral UnboundedCacheCheck = "tenure-unbounded-cache";
 
 cl::OptionCategory Category("tenure-analyze options");
 
@@ -479,14 +477,14 @@ bool reportable(ClangTidyOptionsProvider &Provider, SourceCache &Cache,
          !isSuppressedByNoLint(Cache.text(Loc.File), Loc.Line, Check);
 }
 
-/// Findings made from the merged facts, for one check.
+/// Findings made from the merged facts, for one check. Those disabled or
+/// suppressed go to \p Suppressed: runtime evidence of them is theirs too.
 template <typename Made>
 void addMergedFindings(llvm::StringRef Check, std::vector<Made> Items,
                        ClangTidyOptionsProvider &Provider, SourceCache &Cache,
-                       std::vector<Finding> &Out) {
+                       std::vector<Finding> &Out,
+                       std::vector<Finding> &Suppressed) {
   for (Made &M : Items) {
-    if (!reportable(Provider, Cache, Check, M.Loc))
-      continue;
     Finding F;
     F.Check = Check.str();
     F.Loc = M.Loc;
@@ -499,12 +497,14 @@ void addMergedFindings(llvm::StringRef Check, std::vector<Made> Items,
       F.Context = std::move(M.BackEdge);
       F.Types = std::move(M.Types);
       F.Fields = std::move(M.Fields);
+      F.UntracedEdge = M.UntracedEdge;
     } else {
       F.Context = M.Key;
       F.Key = std::move(M.Key);
       F.Types = std::move(M.HeldTypes);
     }
-    Out.push_back(std::move(F));
+    (reportable(Provider, Cache, Check, F.Loc) ? Out : Suppressed)
+        .push_back(std::move(F));
   }
 }
 
@@ -512,12 +512,17 @@ void addMergedFindings(llvm::StringRef Check, std::vector<Made> Items,
 std::optional<Evidence> LoadedEvidence;
 
 /// Marks what the evidence confirms, adds the runtime-only cycles and says
-/// on stderr what could not be matched.
-void applyEvidence(std::vector<Finding> &Findings, const Facts &Merged,
+/// on stderr what could not be matched. A suppressed finding still explains
+/// the cycles it predicted: they must not come back as runtime-only.
+void applyEvidence(std::vector<Finding> &Findings,
+                   std::vector<Finding> Suppressed, const Facts &Merged,
                    ClangTidyOptionsProvider &Provider, SourceCache &Cache) {
+  size_t Reported = Findings.size();
+  llvm::append_range(Findings, std::move(Suppressed));
   MatchSummary Matched = matchEvidence(
       Findings, *LoadedEvidence, Merged,
       [&](llvm::StringRef File) { return Cache.text(File); });
+  Findings.resize(Reported);
   for (Finding &R : Matched.RuntimeOnly)
     if (reportable(Provider, Cache, R.Check, R.Loc))
       Findings.push_back(std::move(R));
@@ -540,7 +545,7 @@ void applyEvidence(std::vector<Finding> &Findings, const Facts &Merged,
 void orderByEvidence(std::vector<Finding> &Findings) {
   auto Rank = [](const Finding &F) {
     static constexpr llvm::StringLiteral Order[] = {
-        RefCycleCheck, UnboundedCacheCheck, "tenure-needless-copy"};
+        RefCycleCheckName, UnboundedCacheCheckName, NeedlessCopyCheckName};
     return llvm::find(Order, F.Check) - std::begin(Order);
   };
   auto Key = [&](const Finding &F) {
@@ -700,30 +705,38 @@ int report(std::vector<TUResult> Results, bool WorkerFailed,
     ParseErrors += R.ParseErrors;
   }
   Facts Merged = mergeFacts(std::move(AllFacts));
-  addMergedFindings(RefCycleCheck, findCycles(Merged), *Provider, Cache,
-                    Findings);
-  addMergedFindings(UnboundedCacheCheck,
+  std::vector<Finding> Suppressed;
+  addMergedFindings(RefCycleCheckName, findCycles(Merged), *Provider, Cache,
+                    Findings, Suppressed);
+  addMergedFindings(UnboundedCacheCheckName,
                     findUnboundedCaches(Merged, /*WholeProgram=*/true),
-                    *Provider, Cache, Findings);
-  if (LoadedEvidence)
-    applyEvidence(Findings, Merged, *Provider, Cache);
+                    *Provider, Cache, Findings, Suppressed);
+  // A header's finding seen from several TUs is one finding (with the notes
+  // of all) before the runtime's counts are added to it.
   sortAndDeduplicate(Findings);
-  if (LoadedEvidence)
+  if (LoadedEvidence) {
+    applyEvidence(Findings, std::move(Suppressed), Merged, *Provider, Cache);
+    sortAndDeduplicate(Findings);
     orderByEvidence(Findings);
-  if (OnlyConfirmed)
-    llvm::erase_if(Findings, [](const Finding &F) {
-      return !F.Confirmed && F.Severity == Level::Warning;
-    });
+  }
 
   std::string Root = currentDirectory();
   // What the baseline accepted is not reported; with --write-baseline too,
   // it is what the rewritten baseline keeps (fixed findings drop out, new
-  // ones are not accepted behind the user's back).
+  // ones are not accepted behind the user's back). The baseline always
+  // sees every finding: --only-confirmed narrows the report alone.
   std::optional<BaselineMatch> Match;
   if (Accepted) {
     Match = matchBaseline(std::move(Findings), *Accepted, Root);
     Findings = std::move(Match->New);
   }
+  std::vector<Finding> Recorded;
+  if (!WriteBaselineFile.empty())
+    Recorded = Match ? Match->Baselined : Findings;
+  if (OnlyConfirmed)
+    llvm::erase_if(Findings, [](const Finding &F) {
+      return !F.Confirmed && F.Severity == Level::Warning;
+    });
   std::string Path = Output.empty() ? "-" : Output.getValue();
   if (llvm::Error Err = llvm::writeToOutput(Path, [&](llvm::raw_ostream &OS) {
         switch (OutputFormat) {
@@ -757,7 +770,7 @@ int report(std::vector<TUResult> Results, bool WorkerFailed,
     // A run that did not see every TU would record a baseline without their
     // findings, and the next run would report them all as new.
     if (Complete)
-      writeBaselineFile(Match ? Match->Baselined : Findings, Root);
+      writeBaselineFile(Recorded, Root);
     else
       error("not writing the baseline " + WriteBaselineFile +
             ": the run had compiler errors or failed translation units");
@@ -914,6 +927,17 @@ int main(int argc, const char **argv) {
     checkCheckNames(Checks);
   if (OnlyConfirmed && EvidenceFile.empty())
     fatal("--only-confirmed needs --evidence=<file>");
+  if (!EmitFacts.empty())
+    for (const cl::Option *Report :
+         std::initializer_list<const cl::Option *>{
+             &EvidenceFile, &OnlyConfirmed, &CycleGraph, &BaselineFile,
+             &WriteBaselineFile, &Output, &ApplyFixes})
+      if (Report->getNumOccurrences())
+        fatal("--emit-facts writes one TU's facts; --" + Report->ArgStr +
+              " belongs to the run that reports (--merge-facts)");
+  if (ApplyFixes && !WriteBaselineFile.empty())
+    fatal("--fix and --write-baseline cannot be used together: the baseline "
+          "would record the findings the fixes remove");
   if (FailOnLevel == FailOn::Confirmed && EvidenceFile.empty() &&
       EmitFacts.empty())
     llvm::errs() << "tenure-analyze: warning: --fail-on=confirmed without "

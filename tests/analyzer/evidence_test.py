@@ -232,6 +232,65 @@ def case_evidence_from_another_project(c):
            and '(0 confirmed at runtime, 0 runtime-only)' in err, 'a warning says so', err)
 
 
+def case_suppressed_cycle_stays_suppressed(c):
+    # NOLINT on the closing statement hides the finding; its leaked cycles
+    # are still explained by it, not reported as runtime-only.
+    c.write('doc.cpp', SOURCE.replace(
+        's->document = tenure::Ref<Document>::from_this(this);',
+        's->document = tenure::Ref<Document>::from_this(this);  // NOLINT(tenure-ref-cycle)'))
+    ev = c.write('ev.json', evidence(None, cycles=[
+        {'types': ['app::Document', 'app::Section'], 'fields': ['sections', 'document'],
+         'count': 2, 'sites': [], 'tests': ['DocTest.A']}]))
+    code, out, err = c.analyze_source('--evidence=' + ev)
+    expect('strong reference cycle' not in out and '0 runtime-only' in err,
+           'no runtime-only finding for a suppressed cycle', out, err)
+
+
+def case_baseline_sees_every_finding(c):
+    # --only-confirmed narrows the report, not what the baseline matches or
+    # keeps: an unconfirmed finding recorded in it is not "fixed".
+    ev = full_evidence(c)
+    c.write('ev2.json', open(ev).read().replace('"count": 4000', '"count": 0'))
+    code, out, err = c.analyze_source('--evidence=ev2.json', '--write-baseline=base.json')
+    expect(code == 0, 'baseline written', err)
+    recorded = len(json.load(open(os.path.join(c.work, 'base.json')))['findings'])
+    code, out, err = c.analyze_source('--evidence=ev2.json', '--only-confirmed',
+                                      '--baseline=base.json', '--write-baseline=base.json')
+    expect(code == 0 and 'no longer match' not in err, 'nothing pruned', out, err)
+    kept = len(json.load(open(os.path.join(c.work, 'base.json')))['findings'])
+    expect(kept == recorded == 6, 'every entry kept (%d of %d)' % (kept, recorded), err)
+    code, out, err = c.analyze_source('--evidence=ev2.json', '--baseline=base.json')
+    expect(code == 0 and out == '', 'the next run is clean', out, err)
+
+
+def case_header_copies_add_up_across_units(c):
+    # One finding in a header, its copies counted at calls in two TUs.
+    c.write('w.h', '#include <tenure/tenure.h>\n'
+            'struct W : tenure::Object { void trace(tenure::Tracer&) override {} };\n'
+            'inline int use(tenure::Ref<W> w) { return w ? 1 : 0; }\n')
+    c.write('a.cpp', '#include "w.h"\nint a(const tenure::Ref<W>& w) { return use(w); }\n')
+    c.write('b.cpp', '#include "w.h"\nint b(const tenure::Ref<W>& w) { return use(w); }\n')
+    c.write('ev.json', evidence(None, copies=[{'site': 'a.cpp:2', 'count': 10},
+                                              {'site': 'b.cpp:2', 'count': 5000}]))
+    code, out, err = c.analyze('a.cpp', 'b.cpp', '--evidence=ev.json', '--',
+                               '-std=c++20', '-I' + INCLUDE)
+    expect(out.count(': warning: ') == 1 and '[confirmed at runtime: 5010 copies]' in out
+           and 'a.cpp:2:' in out and 'b.cpp:2:' in out,
+           'one finding, the notes and copies of both units', out, err)
+
+
+def case_report_options_need_the_reporting_run(c):
+    c.write('doc.cpp', SOURCE)
+    for option in ('--evidence=ev.json', '--cycle-graph=g.dot', '--write-baseline=b.json',
+                   '--output=r.txt'):
+        code, out, err = c.analyze_source('--emit-facts=facts.json', option)
+        expect(code == 2 and 'belongs to the run that reports' in err,
+               option + ' with --emit-facts is a usage error', err)
+    code, out, err = c.analyze_source('--fix', '--write-baseline=b.json')
+    expect(code == 2 and '--fix and --write-baseline cannot be used together' in err,
+           '--fix with --write-baseline', err)
+
+
 def case_real_test_run(c):
     # The whole loop: a GoogleTest program on the tenure runtime writes the
     # evidence, and the analysis of its source reads it back.
