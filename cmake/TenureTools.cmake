@@ -87,7 +87,11 @@
 #                  merge under a lock). A ctest fixture removes the file at
 #                  the start of each ctest run that runs one of these tests,
 #                  because the counts in it add up across runs.
-#   PROPERTIES     More ctest properties for the discovered tests.
+#   PROPERTIES     More ctest properties for the discovered tests. An
+#                  ENVIRONMENT of their own keeps TENURE_EVIDENCE; a
+#                  FIXTURES_REQUIRED of their own replaces tenure's reset
+#                  fixture (gtest_discover_tests passes no lists), so the
+#                  evidence then accumulates across runs.
 #   DISCOVER_ARGS  More arguments for gtest_discover_tests(), e.g.
 #                  `TEST_PREFIX doc. DISCOVERY_TIMEOUT 30`.
 #
@@ -460,9 +464,11 @@ function(tenure_verify_tests test)
   # discovery script in the including scope, which after add_subdirectory
   # is not the caller's.
   include(GoogleTest)
+  # ENVIRONMENT_MODIFICATION applies after ENVIRONMENT, so a test's own
+  # ENVIRONMENT in PROPERTIES cannot drop the evidence path.
   gtest_discover_tests(${test} ${arg_DISCOVER_ARGS}
     PROPERTIES
-      ENVIRONMENT "TENURE_EVIDENCE=${evidence}"
+      ENVIRONMENT_MODIFICATION "TENURE_EVIDENCE=set:${evidence}"
       FIXTURES_REQUIRED ${fixture}
       ${arg_PROPERTIES})
 endfunction()
