@@ -386,7 +386,7 @@ std::vector<CacheFinding> findUnboundedCaches(const Facts &F,
     llvm::sort(Growth, [](const ContainerUseFact *A, const ContainerUseFact *B) {
       return A->Loc < B->Loc;
     });
-    std::string Shown = C.Key.substr(0, C.Key.find('@'));
+    std::string Shown = shownName(C.Key).str();
     CacheFinding Finding;
     Finding.Loc = Growth.front()->Loc;
     Finding.Key = Shown;

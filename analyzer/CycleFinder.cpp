@@ -254,18 +254,13 @@ std::string OwnershipGraph::cycleKey(const std::vector<Step> &Cycle) {
   return llvm::join(Parts, "|");
 }
 
-// Records in anonymous namespaces carry their file after '@' so that two
-// TUs' records stay apart; messages show the name the user wrote.
-std::string shown(llvm::StringRef Record) {
-  return Record.take_until([](char C) { return C == '@'; }).str();
-}
-
 std::string describeEdge(const Step &S) {
   const Edge &E = *S.Via;
-  std::string Field = "'" + fieldKey(shown(E.Owner), E.Field) + "'";
-  std::string Target = shown(E.Target);
+  std::string Field = "'" + fieldKey(shownName(E.Owner), E.Field) + "'";
+  std::string Target = shownName(E.Target).str();
   std::string Landing =
-      S.To != E.Target ? " (here a '" + shown(S.To) + "')" : std::string();
+      S.To != E.Target ? " (here a '" + shownName(S.To).str() + "')"
+                       : std::string();
   switch (E.Kind) {
   case FieldKind::Strong:
     if (E.Decl && E.Decl->InContainer)
@@ -293,14 +288,14 @@ void OwnershipGraph::report(const StoreFact &At, std::vector<Step> Cycle) {
   bool Ring = Cycle.size() == 1 && At.Value != ValueKind::SelfHandle;
 
   CycleFinding Finding;
-  std::string Path = shown(Cycle.front().From);
+  std::string Path = shownName(Cycle.front().From).str();
   for (const Step &S : Cycle) {
-    Path += " -" + S.Via->Field + "-> " + shown(S.To);
-    Finding.Types.push_back(shown(S.From));
+    Path += " -" + S.Via->Field + "-> " + shownName(S.To).str();
+    Finding.Types.push_back(shownName(S.From).str());
     Finding.Fields.push_back(S.Via->Field);
     Finding.UntracedEdge |= S.Via->Kind == FieldKind::Callback;
   }
-  Finding.BackEdge = fieldKey(shown(Back.Owner), Back.Field);
+  Finding.BackEdge = fieldKey(shownName(Back.Owner), Back.Field);
   std::string Advice =
       Back.Kind == FieldKind::Callback
           ? "capture a weak handle in the lambda stored in '" +

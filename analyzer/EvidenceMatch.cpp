@@ -16,12 +16,6 @@ std::string counted(uint64_t N, llvm::StringRef One, llvm::StringRef Many) {
   return llvm::formatv("{0} {1}", N, N == 1 ? One : Many).str();
 }
 
-/// A record's name as messages show it: without the file tag of a record
-/// in an anonymous namespace.
-llvm::StringRef shownName(llvm::StringRef Record) {
-  return Record.take_until([](char C) { return C == '@'; });
-}
-
 void addTests(std::vector<std::string> &Into,
               const std::vector<std::string> &From) {
   llvm::append_range(Into, From);

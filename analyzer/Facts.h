@@ -40,6 +40,13 @@ struct Replacement {
   friend bool operator==(const Replacement &, const Replacement &) = default;
 };
 
+/// Records in anonymous namespaces and local classes carry their file after
+/// '@' so that two TUs' records stay apart (the same goes for container keys
+/// of such variables); messages show the name the user wrote.
+inline llvm::StringRef shownName(llvm::StringRef Key) {
+  return Key.take_until([](char C) { return C == '@'; });
+}
+
 struct RecordFact {
   std::string Name;
   Location Loc;
