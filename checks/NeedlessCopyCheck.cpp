@@ -47,7 +47,7 @@ const llvm::StringSet<> &storingMethods() {
   static const llvm::StringSet<> Names = {
       "push_back", "push_front", "emplace_back", "emplace_front", "emplace",
       "emplace_hint", "insert", "try_emplace", "insert_or_assign", "push",
-      "assign"};
+      "assign", "append", "prepend"};
   return Names;
 }
 
@@ -122,9 +122,45 @@ bool lambdaEscapes(ASTContext &Ctx, const LambdaExpr *Lambda) {
   return true;
 }
 
+/// Whether every constructor of the element a container call \p Call
+/// (`emplace_back(p, ...)`) makes takes argument \p Index by const reference
+/// or as a weak handle: then moving that argument gains nothing.
+bool elementTakesItByConstReference(const CXXMemberCallExpr *Call,
+                                    unsigned Index,
+                                    const HandleTypes &Handles) {
+  const CXXRecordDecl *Container = Call->getRecordDecl();
+  const auto *Spec =
+      dyn_cast_or_null<ClassTemplateSpecializationDecl>(Container);
+  if (!Spec || Spec->getTemplateArgs().size() == 0 ||
+      Spec->getTemplateArgs()[0].getKind() != TemplateArgument::Type)
+    return false;
+  QualType Element = Spec->getTemplateArgs()[0].getAsType();
+  if (Handles.isWeak(Element))
+    return true;
+  const CXXRecordDecl *Record = Element->getAsCXXRecordDecl();
+  if (!Record || !Record->hasDefinition() || isLibraryRecord(Record))
+    return false;
+  bool Any = false;
+  for (const CXXConstructorDecl *Ctor : Record->ctors()) {
+    if (Ctor->isCopyOrMoveConstructor() || Index >= Ctor->getNumParams() ||
+        Call->getNumArgs() < Ctor->getMinRequiredArguments() ||
+        Call->getNumArgs() > Ctor->getNumParams())
+      continue;
+    QualType Param = Ctor->getParamDecl(Index)->getType();
+    bool ConstRef = Param->isLValueReferenceType() &&
+                    Param->getPointeeType().isConstQualified();
+    if (!ConstRef && !Handles.isWeak(Param))
+      return false;
+    Any = true;
+  }
+  return Any;
+}
+
 /// What the mention \p Ref of a variable does with it; \p Scope bounds the
-/// walk up the tree.
-Use classifyUse(ASTContext &Ctx, const DeclRefExpr *Ref, const Stmt *Scope) {
+/// walk up the tree. Handing a strong handle to a weak one is a read: the
+/// weak handle is made from a const reference, so a move would gain nothing.
+Use classifyUse(ASTContext &Ctx, const DeclRefExpr *Ref, const Stmt *Scope,
+                const HandleTypes &Handles) {
   // A mention inside a lambda body reads the lambda's capture; the capture
   // itself is judged where the lambda is.
   for (const Stmt *S = Ref; S && S != Scope; S = parentStmt(Ctx, S))
@@ -154,11 +190,14 @@ Use classifyUse(ASTContext &Ctx, const DeclRefExpr *Ref, const Stmt *Scope) {
       return Use::Returned;
     if (Construct->getConstructor()->isMoveConstructor())
       return Use::Moved;
+    if (Handles.isWeak(Construct->getType()))
+      return Use::Read;
     return Use::Store;
   }
   if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(P)) {
     if (Op->isAssignmentOp() && Op->getNumArgs() == 2 && Op->getArg(1) == E)
-      return Use::Store;
+      return Handles.isWeak(Op->getArg(0)->getType()) ? Use::Read
+                                                        : Use::Store;
     return Use::Read;
   }
   if (const auto *Call = dyn_cast<CallExpr>(P)) {
@@ -167,11 +206,228 @@ Use classifyUse(ASTContext &Ctx, const DeclRefExpr *Ref, const Stmt *Scope) {
         isStdFunction(Callee, "exchange") || isStdFunction(Callee, "swap"))
       return Use::Moved;
     if (Callee && Callee->getDeclName().isIdentifier() &&
-        storingMethods().contains(Callee->getName()) &&
-        llvm::is_contained(Call->arguments(), E))
-      return Use::Store;
+        storingMethods().contains(Callee->getName())) {
+      for (unsigned I = 0; I < Call->getNumArgs(); ++I) {
+        if (Call->getArg(I) != E)
+          continue;
+        const auto *Member = dyn_cast<CXXMemberCallExpr>(Call);
+        if (Member && elementTakesItByConstReference(Member, I, Handles))
+          return Use::Read;
+        return Use::Store;
+      }
+    }
   }
   return Use::Read;
+}
+
+/// Whether the call \p CE of \p Method dispatches dynamically.
+bool isVirtualDispatch(const CallExpr *CE, const CXXMethodDecl *Method) {
+  if (!Method->isVirtual() || Method->hasAttr<FinalAttr>() ||
+      Method->getParent()->hasAttr<FinalAttr>())
+    return false;
+  const auto *Member =
+      dyn_cast<MemberExpr>(CE->getCallee()->IgnoreParenImpCasts());
+  return !Member || !Member->hasQualifier();
+}
+
+/// True when the call cannot end the life of any object: a const member of
+/// a handle or of a library class, or a function whose visible body calls
+/// nothing, deletes nothing and constructs nothing user-defined.
+bool isHarmlessCall(const Expr *Call, const HandleTypes &Handles,
+                    ASTContext &Ctx) {
+  const auto *CE = dyn_cast<CallExpr>(Call);
+  if (!CE)
+    return false; // A delete expression.
+  const FunctionDecl *Callee = CE->getDirectCallee();
+  if (!Callee)
+    return false;
+  if (const auto *Method = dyn_cast<CXXMethodDecl>(Callee)) {
+    // A virtual call runs whatever override the object has: the body seen
+    // here (often an empty default) proves nothing.
+    if (isVirtualDispatch(CE, Method))
+      return false;
+    const CXXRecordDecl *Record = Method->getParent();
+    QualType RecordType = Ctx.getRecordType(Record);
+    // A const call operator still runs arbitrary code (std::function).
+    if (Method->isConst() && Method->getOverloadedOperator() != OO_Call &&
+        (Handles.isStrongHandle(RecordType) || Handles.isWeak(RecordType) ||
+         isLibraryRecord(Record)))
+      return true;
+  }
+  const FunctionDecl *Definition = nullptr;
+  if (!Callee->hasBody(Definition) || !Definition->getBody())
+    return false;
+  auto Effects = match(
+      findAll(expr(anyOf(callExpr(), cxxDeleteExpr(),
+                         cxxConstructExpr(hasDeclaration(
+                             cxxConstructorDecl(isUserProvided())))))
+                  .bind("effect")),
+      *Definition->getBody(), Ctx);
+  return Effects.empty();
+}
+
+
+//===-- Keep-alive parameters -------------------------------------------------===//
+
+/// Whether \p Source is a handle the calling frame owns outright: one of its
+/// by-value locals or parameters. Nothing a callee does can drop that one.
+bool isFrameOwned(const Expr *Source) {
+  const auto *Ref = dyn_cast<DeclRefExpr>(Source->IgnoreParenImpCasts());
+  const auto *Var = Ref ? dyn_cast<VarDecl>(Ref->getDecl()) : nullptr;
+  return Var && Var->hasLocalStorage() && !Var->getType()->isReferenceType();
+}
+
+/// Whether \p E names a by-value variable of \p Fn's own frame.
+bool isLocalOf(const Expr *E, const FunctionDecl *Fn) {
+  const auto *Ref = dyn_cast<DeclRefExpr>(E->IgnoreParenImpCasts());
+  const auto *Var = Ref ? dyn_cast<VarDecl>(Ref->getDecl()) : nullptr;
+  return Var && Var->hasLocalStorage() && !Var->getType()->isReferenceType() &&
+         Var->getParentFunctionOrMethod() == Fn;
+}
+
+/// The class a strong handle type points to, or null.
+const CXXRecordDecl *handleTarget(QualType Handle) {
+  const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
+      Handle.getNonReferenceType()->getAsCXXRecordDecl());
+  if (!Spec || Spec->getTemplateArgs().size() == 0 ||
+      Spec->getTemplateArgs()[0].getKind() != TemplateArgument::Type)
+    return nullptr;
+  return Spec->getTemplateArgs()[0].getAsType()->getAsCXXRecordDecl();
+}
+
+/// Whether handles of types \p A and \p B may point to the same object.
+bool mayAlias(QualType A, QualType B) {
+  const CXXRecordDecl *RA = handleTarget(A), *RB = handleTarget(B);
+  if (!RA || !RB || !RA->hasDefinition() || !RB->hasDefinition())
+    return A.getCanonicalType().getUnqualifiedType() ==
+               B.getCanonicalType().getUnqualifiedType() ||
+           !RA || !RB;
+  RA = RA->getCanonicalDecl();
+  RB = RB->getCanonicalDecl();
+  return RA == RB || RA->isDerivedFrom(RB) || RB->isDerivedFrom(RA);
+}
+
+/// Whether an object of type \p T (a handle, a container of them, a struct
+/// with such fields) may hold a handle to what \p Handle points to.
+bool mayHold(QualType T, QualType Handle, const HandleTypes &Handles,
+             unsigned Depth) {
+  T = T.getNonReferenceType();
+  if (T->isPointerType())
+    T = T->getPointeeType();
+  if (Handles.isStrongHandle(T))
+    return mayAlias(T, Handle);
+  const CXXRecordDecl *Record = T->getAsCXXRecordDecl();
+  if (!Record || Depth == 0 || !Record->hasDefinition())
+    return false;
+  if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(Record))
+    for (const TemplateArgument &Arg : Spec->getTemplateArgs().asArray())
+      if (Arg.getKind() == TemplateArgument::Type &&
+          mayHold(Arg.getAsType(), Handle, Handles, Depth - 1))
+        return true;
+  if (!isLibraryRecord(Record))
+    for (const FieldDecl *Field : Record->fields())
+      if (mayHold(Field->getType(), Handle, Handles, Depth - 1))
+        return true;
+  return false;
+}
+
+/// The statements of \p Fn that run when it is called: its body and, for a
+/// constructor, its member and base initializers.
+llvm::SmallVector<const Stmt *, 4> runningCode(const FunctionDecl &Fn) {
+  llvm::SmallVector<const Stmt *, 4> Code;
+  const FunctionDecl *Definition = nullptr;
+  if (!Fn.hasBody(Definition) || !Definition->getBody())
+    return Code;
+  Code.push_back(Definition->getBody());
+  if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(Definition))
+    for (const CXXCtorInitializer *Init : Ctor->inits())
+      if (Init->getInit())
+        Code.push_back(Init->getInit());
+  return Code;
+}
+
+/// Whether \p Fn, or a function it calls whose body is visible (\p Depth
+/// levels), erases, resets or overwrites something outside its own frame
+/// that may hold a handle of type \p Handle, or deletes anything. Adding to
+/// a container drops nothing, and neither does storing \p Param itself: its
+/// object is then held by the target.
+bool dropsHandle(const FunctionDecl &Fn, const ParmVarDecl *Param,
+                 QualType Handle, const HandleTypes &Handles, ASTContext &Ctx,
+                 unsigned Depth,
+                 llvm::SmallPtrSetImpl<const FunctionDecl *> &Seen) {
+  auto IsParam = [Param](const Expr *E) {
+    const auto *Ref = dyn_cast<DeclRefExpr>(E->IgnoreImplicit());
+    return Param && Ref && Ref->getDecl() == Param;
+  };
+  if (!Seen.insert(Fn.getCanonicalDecl()).second)
+    return false;
+  for (const Stmt *Code : runningCode(Fn)) {
+    for (const BoundNodes &Node :
+         match(findAll(expr(anyOf(callExpr(), cxxDeleteExpr())).bind("e")),
+               *Code, Ctx)) {
+      const auto *E = Node.getNodeAs<Expr>("e");
+      if (isa<CXXDeleteExpr>(E))
+        return true;
+      const auto *Call = cast<CallExpr>(E);
+      const Expr *Target = nullptr;
+      QualType TargetType;
+      if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(Call)) {
+        if (Op->isAssignmentOp() && Op->getNumArgs() == 2 &&
+            !IsParam(Op->getArg(1))) {
+          Target = Op->getArg(0);
+          TargetType = Target->getType();
+        }
+      } else if (const auto *Member = dyn_cast<CXXMemberCallExpr>(Call)) {
+        // A non-const member whose body is visible is judged by its body
+        // (below); a library one, an unseen one or a virtual one by what
+        // its object may hold.
+        const CXXMethodDecl *Method = Member->getMethodDecl();
+        bool SeenThrough = Method && Depth > 0 && Method->hasBody() &&
+                           !isVirtualDispatch(Call, Method) &&
+                           !isLibraryRecord(Method->getParent());
+        bool Adds = Method && Method->getDeclName().isIdentifier() &&
+                    storingMethods().contains(Method->getName()) &&
+                    !Method->getName().contains("assign");
+        if (Method && !Method->isConst() && !Method->isStatic() &&
+            !SeenThrough && !Adds) {
+          Target = Member->getImplicitObjectArgument();
+          TargetType = Member->getObjectType();
+        }
+      }
+      if (Target && !isLocalOf(Target, &Fn) &&
+          mayHold(TargetType, Handle, Handles, 3))
+        return true;
+      // Library and handle members are judged above by their object; a
+      // library body says nothing about the caller's handles.
+      const FunctionDecl *Callee = Call->getDirectCallee();
+      const auto *Method = dyn_cast_or_null<CXXMethodDecl>(Callee);
+      bool Library =
+          Callee && (Callee->isInStdNamespace() ||
+                     (Method && (isLibraryRecord(Method->getParent()) ||
+                                 Handles.isStrongHandle(Ctx.getRecordType(
+                                     Method->getParent())) ||
+                                 Handles.isWeak(Ctx.getRecordType(
+                                     Method->getParent())))));
+      if (Callee && Depth > 0 && !Library &&
+          !(Method && isVirtualDispatch(Call, Method)) &&
+          dropsHandle(*Callee, nullptr, Handle, Handles, Ctx, Depth - 1, Seen))
+        return true;
+    }
+  }
+  return false;
+}
+
+/// Whether anything \p Fn runs could release an object: a call that is not
+/// known harmless, or a delete.
+bool canRelease(const FunctionDecl &Fn, const HandleTypes &Handles,
+                ASTContext &Ctx) {
+  for (const Stmt *Code : runningCode(Fn))
+    for (const BoundNodes &Node : match(
+             findAll(expr(anyOf(callExpr(), cxxDeleteExpr())).bind("e")),
+             *Code, Ctx))
+      if (!isHarmlessCall(Node.getNodeAs<Expr>("e"), Handles, Ctx))
+        return true;
+  return false;
 }
 
 std::vector<const DeclRefExpr *> mentions(ASTContext &Ctx, const Decl *D,
@@ -184,15 +440,47 @@ std::vector<const DeclRefExpr *> mentions(ASTContext &Ctx, const Decl *D,
   return Out;
 }
 
-/// Whether any mention of \p D in \p Scope may change it. In a template,
-/// `handle->member` is a dependent member access the analyzer cannot see
-/// through; a handle's operator-> is const, so it is a read.
-bool isMutated(ASTContext &Ctx, const ValueDecl *D, const Stmt &Scope) {
+/// Whether the mention \p Ref only reaches the handle's object: `h->f()`,
+/// `*h`, `h.get()`, `h.ptr()`. Intrusive handles often have a non-const
+/// `operator->` beside the const one (RefPtr style); calling through it
+/// leaves the handle as it was. In a template, `h->member` is a dependent
+/// member access the analyzer cannot see through.
+bool reachesObjectOnly(ASTContext &Ctx, const DeclRefExpr *Ref) {
+  const Expr *E = climbCasts(Ctx, Ref);
+  const Stmt *P = parentStmt(Ctx, E);
+  if (const auto *Member = dyn_cast_or_null<CXXDependentScopeMemberExpr>(P))
+    return Member->isArrow() && Member->getBase() == E;
+  if (const auto *Op = dyn_cast_or_null<CXXOperatorCallExpr>(P))
+    return (Op->getOperator() == OO_Arrow || Op->getOperator() == OO_Star) &&
+           Op->getNumArgs() == 1 && Op->getArg(0) == E;
+  if (const auto *Member = dyn_cast_or_null<MemberExpr>(P)) {
+    const auto *Call =
+        dyn_cast_or_null<CXXMemberCallExpr>(parentStmt(Ctx, Member));
+    const CXXMethodDecl *Method = Call ? Call->getMethodDecl() : nullptr;
+    return Method && Method->getDeclName().isIdentifier() &&
+           (Method->getName() == "get" || Method->getName() == "ptr") &&
+           Call->getNumArgs() == 0;
+  }
+  return false;
+}
+
+/// Whether \p Ref is returned as it is (`return h;`, moved from implicitly).
+bool isReturnedValue(ASTContext &Ctx, const DeclRefExpr *Ref) {
+  const Stmt *P = parentStmt(Ctx, climbCasts(Ctx, Ref));
+  if (isa_and_nonnull<CXXConstructExpr>(P))
+    P = parentStmt(Ctx, climbWrappers(Ctx, P));
+  return isa_and_nonnull<ReturnStmt>(P);
+}
+
+/// Whether any mention of \p D in \p Scope may change it. With
+/// \p ReturnIsRead, the implicit move of `return h;` does not count: for a
+/// loop variable bound by const reference instead, the return copies.
+bool isMutated(ASTContext &Ctx, const ValueDecl *D, const Stmt &Scope,
+               bool ReturnIsRead = false) {
   ExprMutationAnalyzer Analyzer(Scope, Ctx);
   for (const DeclRefExpr *Ref : mentions(Ctx, D, Scope)) {
-    const auto *Member =
-        dyn_cast_or_null<CXXDependentScopeMemberExpr>(parentStmt(Ctx, Ref));
-    if (Member && Member->isArrow() && Member->getBase() == Ref)
+    if (reachesObjectOnly(Ctx, Ref) ||
+        (ReturnIsRead && isReturnedValue(Ctx, Ref)))
       continue;
     if (Analyzer.findMutation(Ref))
       return true;
@@ -228,6 +516,19 @@ bool isInLoop(ASTContext &Ctx, const Stmt *S, const Stmt *Stop) {
        S = P, P = parentStmt(Ctx, P)) {
     if (isa<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt>(P))
       return true;
+  }
+  return false;
+}
+
+/// Whether \p Record, or a class it is nested in, has a base that depends on
+/// a template parameter.
+bool hasDependentBase(const CXXRecordDecl *Record) {
+  for (; Record; Record = dyn_cast<CXXRecordDecl>(Record->getDeclContext())) {
+    if (!Record->hasDefinition())
+      continue;
+    for (const CXXBaseSpecifier &Base : Record->bases())
+      if (Base.getType()->isDependentType())
+        return true;
   }
   return false;
 }
@@ -283,6 +584,8 @@ void NeedlessCopyCheck::registerMatchers(MatchFinder *Finder) {
       this);
   Finder->addMatcher(
       lambdaExpr(unless(isInTemplateInstantiation())).bind("lambda"), this);
+  Finder->addMatcher(
+      compoundStmt(unless(isInTemplateInstantiation())).bind("block"), this);
   // Where parameters are copied: the calls (operators aside, whose first
   // argument may be the object).
   Finder->addMatcher(callExpr(unless(cxxOperatorCallExpr())).bind("call"),
@@ -316,6 +619,8 @@ void NeedlessCopyCheck::check(const MatchFinder::MatchResult &Result) {
     return checkLocal(*Var, *Result.Nodes.getNodeAs<Stmt>("scope"), Ctx);
   if (const auto *Lambda = Result.Nodes.getNodeAs<LambdaExpr>("lambda"))
     return checkLambda(*Lambda, Ctx);
+  if (const auto *Block = Result.Nodes.getNodeAs<CompoundStmt>("block"))
+    return checkBlock(*Block, Ctx);
 }
 
 //===-- By-value parameters -------------------------------------------------===//
@@ -325,10 +630,16 @@ void NeedlessCopyCheck::checkParameters(const FunctionDecl &Fn,
   if (Fn.getLocation().isMacroID() || Fn.isDeleted() || Fn.isDefaulted() ||
       Fn.isExternC() || Fn.isMain() || isCoroutine(&Fn))
     return;
-  // The signature of a virtual function belongs to its whole hierarchy.
-  if (const auto *Method = dyn_cast<CXXMethodDecl>(&Fn))
+  // The signature of a virtual function belongs to its whole hierarchy. A
+  // member of a template with a dependent base may override a virtual of
+  // that base without saying so (C++03 code has no `override`).
+  if (const auto *Method = dyn_cast<CXXMethodDecl>(&Fn)) {
     if (Method->isVirtual() || Method->getParent()->isLambda())
       return;
+    if (!Method->isStatic() && !isa<CXXConstructorDecl>(Method) &&
+        hasDependentBase(Method->getParent()))
+      return;
+  }
 
   // The body and, for a constructor, what initialises members and bases.
   llvm::SmallVector<const Stmt *, 4> Scopes = {Fn.getBody()};
@@ -350,7 +661,7 @@ void NeedlessCopyCheck::checkParameters(const FunctionDecl &Fn,
       if (isMutated(Ctx, Param, *Scope))
         Mutated = true;
       for (const DeclRefExpr *Ref : mentions(Ctx, Param, *Scope))
-        Uses.emplace_back(Ref, classifyUse(Ctx, Ref, Scope));
+        Uses.emplace_back(Ref, classifyUse(Ctx, Ref, Scope, Handles));
       if (std::optional<Use> Captured =
               captureUse(Ctx, {Param}, *Scope, LastCapture))
         if (*Captured != Use::Read)
@@ -382,8 +693,10 @@ void NeedlessCopyCheck::checkParameters(const FunctionDecl &Fn,
                  SM.isBeforeInTranslationUnit(U.first->getBeginLoc(),
                                               Stored->getBeginLoc());
         });
+    // std::move of a const parameter still copies: a const reference is the
+    // advice then.
     if (StoreIsLast && !isInLoop(Ctx, Stored, Fn.getBody()) &&
-        !Stored->getBeginLoc().isMacroID())
+        !Stored->getBeginLoc().isMacroID() && !Type.isConstQualified())
       C.MoveAt = Stored;
     Candidates.push_back(C);
   }
@@ -392,6 +705,10 @@ void NeedlessCopyCheck::checkParameters(const FunctionDecl &Fn,
 void NeedlessCopyCheck::onEndOfTranslationUnit() {
   for (const Candidate &C : Candidates) {
     if (AddressTaken.contains(C.Fn->getCanonicalDecl()))
+      continue;
+    // A const reference would dangle where the copy is a keep-alive; a move
+    // keeps the parameter by value and is always safe.
+    if (!C.MoveAt && isKeepAlive(C))
       continue;
     const ParmVarDecl *Param = C.Fn->getParamDecl(C.Param);
     ASTContext &Ctx = C.Fn->getASTContext();
@@ -432,6 +749,35 @@ void NeedlessCopyCheck::onEndOfTranslationUnit() {
   Candidates.clear();
   AddressTaken.clear();
   Calls.clear();
+}
+
+/// The keep-alive rule for a by-value parameter: the copy is what keeps the
+/// object alive when the callee can drop the caller's handle to it. That is
+/// so when the callee (or a function it calls whose body is visible) erases,
+/// resets or overwrites something outside its own frame that may hold a
+/// handle of the parameter's type, whoever the callers are; and when a call
+/// in this TU passes a handle its caller does not own outright (a member, a
+/// container element, a global, what a reference or pointer leads to) and
+/// the callee runs anything that could release an object (a call with no
+/// visible body, a virtual call, a non-const library call, a delete).
+bool NeedlessCopyCheck::isKeepAlive(const Candidate &C) {
+  ASTContext &Ctx = C.Fn->getASTContext();
+  QualType Handle = C.Fn->getParamDecl(C.Param)->getType();
+  llvm::SmallPtrSet<const FunctionDecl *, 8> Seen;
+  if (dropsHandle(*C.Fn, C.Fn->getParamDecl(C.Param), Handle, Handles, Ctx, 3,
+                  Seen))
+    return true;
+  if (!canRelease(*C.Fn, Handles, Ctx))
+    return false;
+  for (const CallExpr *Call : Calls.lookup(C.Fn->getCanonicalDecl())) {
+    if (C.Param >= Call->getNumArgs())
+      continue;
+    const Expr *Source = soleArgument(dyn_cast<CXXConstructExpr>(
+        Call->getArg(C.Param)->IgnoreImplicitAsWritten()));
+    if (Source && Source->IgnoreImplicit()->isLValue() && !isFrameOwned(Source))
+      return true;
+  }
+  return false;
 }
 
 // The copies happen at the callers: pointing at them shows where the cost is
@@ -497,15 +843,30 @@ void NeedlessCopyCheck::checkRangeFor(const CXXForRangeStmt &Loop,
   else
     Names.push_back(Var);
 
+  // Returned on one path or stored again, the copy is still made for every
+  // element: bound by const reference, the return or the store makes the
+  // one copy it needs. Unless the function returns a reference, which would
+  // then refer into the range.
+  const auto *Fn =
+      dyn_cast_or_null<FunctionDecl>(Var->getParentFunctionOrMethod());
+  bool ReturnsReference = true;
+  if (Fn) {
+    QualType Declared = Fn->getDeclaredReturnType();
+    const AutoType *Auto = Declared->getContainedAutoType();
+    ReturnsReference = Declared->isReferenceType() ||
+                       (Auto && Auto->isDecltypeAuto());
+  }
   const Stmt &Body = *Loop.getBody();
-  ExprMutationAnalyzer Mutations(Body, Ctx);
   SourceLocation LastCapture;
   for (const ValueDecl *Name : Names) {
-    if (Mutations.isMutated(Name))
+    if (isMutated(Ctx, Name, Body, /*ReturnIsRead=*/true))
       return;
     for (const DeclRefExpr *Ref : mentions(Ctx, Name, Body)) {
-      Use Kind = classifyUse(Ctx, Ref, &Body);
-      if (Kind != Use::Read && Kind != Use::Ignored)
+      Use Kind = classifyUse(Ctx, Ref, &Body, Handles);
+      if (Kind == Use::Returned && ReturnsReference)
+        return;
+      if (Kind != Use::Read && Kind != Use::Ignored && Kind != Use::Store &&
+          Kind != Use::Returned)
         return;
     }
   }
@@ -535,38 +896,6 @@ void NeedlessCopyCheck::checkRangeFor(const CXXForRangeStmt &Loop,
 //===-- Copy-initialised locals ---------------------------------------------===//
 
 namespace {
-
-/// True when the call cannot end the life of any object: a const member of
-/// a handle or of a library class, or a function whose visible body calls
-/// nothing, deletes nothing and constructs nothing user-defined.
-bool isHarmlessCall(const Expr *Call, const HandleTypes &Handles,
-                    ASTContext &Ctx) {
-  const auto *CE = dyn_cast<CallExpr>(Call);
-  if (!CE)
-    return false; // A delete expression.
-  const FunctionDecl *Callee = CE->getDirectCallee();
-  if (!Callee)
-    return false;
-  if (const auto *Method = dyn_cast<CXXMethodDecl>(Callee)) {
-    const CXXRecordDecl *Record = Method->getParent();
-    QualType RecordType = Ctx.getRecordType(Record);
-    // A const call operator still runs arbitrary code (std::function).
-    if (Method->isConst() && Method->getOverloadedOperator() != OO_Call &&
-        (Handles.isStrongHandle(RecordType) || Handles.isWeak(RecordType) ||
-         isLibraryRecord(Record)))
-      return true;
-  }
-  const FunctionDecl *Definition = nullptr;
-  if (!Callee->hasBody(Definition) || !Definition->getBody())
-    return false;
-  auto Effects = match(
-      findAll(expr(anyOf(callExpr(), cxxDeleteExpr(),
-                         cxxConstructExpr(hasDeclaration(
-                             cxxConstructorDecl(isUserProvided())))))
-                  .bind("effect")),
-      *Definition->getBody(), Ctx);
-  return Effects.empty();
-}
 
 /// Whether anything from just after \p From up to the end of the statement
 /// of \p Scope that holds \p To could drop a handle the program holds.
@@ -642,6 +971,9 @@ void NeedlessCopyCheck::checkLocal(const VarDecl &Var, const Stmt &Scope,
     if (isCoroutine(Fn))
       return;
 
+  if (checkMoveAtLastUse(Var, Scope, Ctx))
+    return;
+
   const Expr *Init = Var.getInit()->IgnoreImplicit();
   bool FromThis = isFromThis(Init);
   const Expr *Source = nullptr;
@@ -655,13 +987,12 @@ void NeedlessCopyCheck::checkLocal(const VarDecl &Var, const Stmt &Scope,
   }
 
   // How the copy is used.
-  ExprMutationAnalyzer Mutations(Scope, Ctx);
-  if (Mutations.isMutated(&Var))
+  if (isMutated(Ctx, &Var, Scope))
     return;
   const SourceManager &SM = Ctx.getSourceManager();
   SourceLocation Last;
   for (const DeclRefExpr *Ref : mentions(Ctx, &Var, Scope)) {
-    Use Kind = classifyUse(Ctx, Ref, &Scope);
+    Use Kind = classifyUse(Ctx, Ref, &Scope, Handles);
     if (Kind == Use::Ignored)
       continue;
     if (Kind != Use::Read || (FromThis && !onlyCallsThrough(Ctx, Ref)))
@@ -693,10 +1024,10 @@ void NeedlessCopyCheck::checkLocal(const VarDecl &Var, const Stmt &Scope,
     const auto *Original = dyn_cast<VarDecl>(Ref->getDecl());
     if (!Original)
       return;
-    if (Mutations.isMutated(Original))
+    if (isMutated(Ctx, Original, Scope))
       return;
     for (const DeclRefExpr *Mention : mentions(Ctx, Original, Scope)) {
-      Use Kind = classifyUse(Ctx, Mention, &Scope);
+      Use Kind = classifyUse(Ctx, Mention, &Scope, Handles);
       if (Kind == Use::Moved || Kind == Use::Escapes)
         return;
     }
@@ -734,6 +1065,292 @@ void NeedlessCopyCheck::checkLocal(const VarDecl &Var, const Stmt &Scope,
                       getLangOpts());
 }
 
+/// A local copied into storage at its last use dies right after: moving it
+/// there costs nothing. Not for a const local (a move would copy), nor when
+/// a reference, a pointer or a lambda could still reach it, nor inside a
+/// loop the local lives outside of.
+bool NeedlessCopyCheck::checkMoveAtLastUse(const VarDecl &Var,
+                                           const Stmt &Scope, ASTContext &Ctx) {
+  if (Var.getType().isConstQualified() || isa<DecompositionDecl>(Var))
+    return false;
+  const SourceManager &SM = Ctx.getSourceManager();
+  std::vector<const DeclRefExpr *> Refs = mentions(Ctx, &Var, Scope);
+  const DeclRefExpr *Stored = nullptr;
+  for (const DeclRefExpr *Ref : Refs) {
+    Use Kind = classifyUse(Ctx, Ref, &Scope, Handles);
+    if (Kind == Use::Store && !Stored) {
+      Stored = Ref;
+      continue;
+    }
+    if (Kind != Use::Read)
+      return false;
+    // A reference bound to it could be used after the move.
+    auto Parents = Ctx.getParents(*climbCasts(Ctx, Ref));
+    if (!Parents.empty() && Parents[0].get<VarDecl>())
+      return false;
+  }
+  if (!Stored || Stored->getBeginLoc().isMacroID() ||
+      isInLoop(Ctx, Stored, &Scope))
+    return false;
+  for (const DeclRefExpr *Ref : Refs)
+    if (Ref != Stored &&
+        !SM.isBeforeInTranslationUnit(Ref->getEndLoc(), Stored->getBeginLoc()))
+      return false;
+  SourceLocation LastCapture;
+  if (captureUse(Ctx, {&Var}, Scope, LastCapture))
+    return false;
+
+  reportDiagnosticContext(SM, Stored->getLocation(), Var);
+  diag(Stored->getLocation(), "local %0 is copied into storage at its last "
+                              "use; move it instead of copying the strong "
+                              "handle")
+      << &Var << FixItHint::CreateInsertion(Stored->getBeginLoc(), "std::move(")
+      << FixItHint::CreateInsertion(
+             Lexer::getLocForEndOfToken(Stored->getEndLoc(), 0, SM,
+                                        getLangOpts()),
+             ")");
+  return true;
+}
+
+//===-- Copies right before the source dies ---------------------------------===//
+
+namespace {
+
+const Decl *enclosingDecl(ASTContext &Ctx, const Stmt &S) {
+  DynTypedNodeList Parents = Ctx.getParents(S);
+  while (!Parents.empty()) {
+    if (const auto *D = Parents[0].get<Decl>())
+      return D;
+    Parents = Ctx.getParents(Parents[0]);
+  }
+  return nullptr;
+}
+
+bool sameExpr(const Expr *A, const Expr *B, ASTContext &Ctx) {
+  llvm::FoldingSetNodeID IA, IB;
+  A->IgnoreParenImpCasts()->Profile(IA, Ctx, /*Canonical=*/true);
+  B->IgnoreParenImpCasts()->Profile(IB, Ctx, /*Canonical=*/true);
+  return IA == IB;
+}
+
+/// The variable or field an lvalue expression starts from
+/// (`queue_.front()`, `table[k]`, `it->second`: queue_, table, it).
+const Decl *rootOf(const Expr *E) {
+  while (E) {
+    E = E->IgnoreParenImpCasts();
+    if (const auto *Ref = dyn_cast<DeclRefExpr>(E))
+      return Ref->getDecl();
+    if (const auto *Member = dyn_cast<MemberExpr>(E)) {
+      if (isa<CXXThisExpr>(Member->getBase()->IgnoreParenImpCasts()))
+        return Member->getMemberDecl();
+      E = Member->getBase();
+    } else if (const auto *Call = dyn_cast<CXXMemberCallExpr>(E)) {
+      E = Call->getImplicitObjectArgument();
+    } else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E)) {
+      E = Op->getNumArgs() > 0 ? Op->getArg(0) : nullptr;
+    } else if (const auto *Subscript = dyn_cast<ArraySubscriptExpr>(E)) {
+      E = Subscript->getBase();
+    } else if (const auto *Unary = dyn_cast<UnaryOperator>(E)) {
+      E = Unary->getSubExpr();
+    } else {
+      return nullptr;
+    }
+  }
+  return nullptr;
+}
+
+llvm::StringRef methodName(const CXXMemberCallExpr *Call) {
+  const CXXMethodDecl *Method = Call ? Call->getMethodDecl() : nullptr;
+  return Method && Method->getDeclName().isIdentifier() ? Method->getName()
+                                                        : "";
+}
+
+/// The iterator variable \p Source reads an element through: `*it`,
+/// `it->second`.
+const VarDecl *iteratorOf(const Expr *Source) {
+  const Expr *E = Source->IgnoreParenImpCasts();
+  if (const auto *Member = dyn_cast<MemberExpr>(E))
+    E = Member->getBase()->IgnoreParenImpCasts();
+  const Expr *Iterator = nullptr;
+  if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E)) {
+    if ((Op->getOperator() == OO_Arrow || Op->getOperator() == OO_Star) &&
+        Op->getNumArgs() == 1)
+      Iterator = Op->getArg(0);
+  } else if (const auto *Unary = dyn_cast<UnaryOperator>(E)) {
+    if (Unary->getOpcode() == UO_Deref)
+      Iterator = Unary->getSubExpr();
+  }
+  const auto *Ref =
+      Iterator ? dyn_cast<DeclRefExpr>(Iterator->IgnoreParenImpCasts()) : nullptr;
+  return Ref ? dyn_cast<VarDecl>(Ref->getDecl()) : nullptr;
+}
+
+/// Whether statement \p Next destroys the handle \p Source denotes: pops the
+/// element `front()`/`back()`/`top()` read, erases the element an iterator
+/// reads, or resets or clears the slot itself.
+bool destroys(const Stmt *Next, const Expr *Source, ASTContext &Ctx) {
+  const auto *E = dyn_cast<Expr>(Next);
+  if (!E)
+    return false;
+  E = E->IgnoreImplicit();
+  if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E)) {
+    if (Op->getOperator() != OO_Equal || Op->getNumArgs() != 2 ||
+        !sameExpr(Op->getArg(0), Source, Ctx))
+      return false;
+    const Expr *Value = Op->getArg(1)->IgnoreImplicit();
+    if (const auto *Construct = dyn_cast<CXXConstructExpr>(Value))
+      return Construct->getNumArgs() == 0 ||
+             isa<CXXNullPtrLiteralExpr>(Construct->getArg(0)->IgnoreImplicit());
+    return isa<CXXNullPtrLiteralExpr, InitListExpr>(Value);
+  }
+  const auto *Call = dyn_cast<CXXMemberCallExpr>(E);
+  if (!Call)
+    return false;
+  llvm::StringRef Name = methodName(Call);
+  const Expr *Object = Call->getImplicitObjectArgument();
+  if (!Object)
+    return false;
+  if ((Name == "reset" || Name == "clear") && Call->getNumArgs() == 0)
+    return sameExpr(Object, Source, Ctx);
+  const auto *Read = dyn_cast<CXXMemberCallExpr>(Source->IgnoreParenImpCasts());
+  llvm::StringRef Reader = methodName(Read);
+  if (Read && Call->getNumArgs() == 0 &&
+      ((Reader == "front" && (Name == "pop_front" || Name == "pop")) ||
+       (Reader == "back" && Name == "pop_back") ||
+       (Reader == "top" && Name == "pop")))
+    return sameExpr(Object, Read->getImplicitObjectArgument(), Ctx);
+  if (Name == "erase" && Call->getNumArgs() == 1)
+    if (const VarDecl *Iterator = iteratorOf(Source)) {
+      const auto *Ref =
+          dyn_cast<DeclRefExpr>(Call->getArg(0)->IgnoreImplicit()->IgnoreParenImpCasts());
+      if (const auto *Construct =
+              dyn_cast<CXXConstructExpr>(Call->getArg(0)->IgnoreImplicit()))
+        if (Construct->getNumArgs() == 1)
+          Ref = dyn_cast<DeclRefExpr>(Construct->getArg(0)->IgnoreParenImpCasts());
+      return Ref && Ref->getDecl() == Iterator;
+    }
+  return false;
+}
+
+} // namespace
+
+/// What statement \p S copies a strong handle from, as written: the right
+/// side of a copy assignment, the argument a container stores, the
+/// initializer of a copied local; or null.
+const Expr *NeedlessCopyCheck::copiedFrom(const Stmt *S) const {
+  if (const auto *Decls = dyn_cast<DeclStmt>(S)) {
+    const auto *Var = Decls->isSingleDecl()
+                          ? dyn_cast<VarDecl>(Decls->getSingleDecl())
+                          : nullptr;
+    if (!Var || !Var->getInit() || Var->getType()->isReferenceType() ||
+        !Handles.isStrongHandle(Var->getType()))
+      return nullptr;
+    const auto *Construct =
+        dyn_cast<CXXConstructExpr>(Var->getInit()->IgnoreImplicit());
+    const Expr *Arg = soleArgument(Construct);
+    return Arg && Construct->getConstructor()->isCopyConstructor() ? Arg
+                                                                    : nullptr;
+  }
+  const auto *E = dyn_cast<Expr>(S);
+  if (!E)
+    return nullptr;
+  E = E->IgnoreImplicit();
+  if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E)) {
+    const auto *Method = dyn_cast_or_null<CXXMethodDecl>(Op->getDirectCallee());
+    if (Op->getOperator() == OO_Equal && Op->getNumArgs() == 2 && Method &&
+        Method->isCopyAssignmentOperator() &&
+        Handles.isStrongHandle(Op->getArg(0)->getType()))
+      return Op->getArg(1)->IgnoreImplicit();
+    return nullptr;
+  }
+  const auto *Call = dyn_cast<CXXMemberCallExpr>(E);
+  if (!Call || Call->getNumArgs() != 1 ||
+      !storingMethods().contains(methodName(Call)) ||
+      elementTakesItByConstReference(Call, 0, Handles))
+    return nullptr;
+  const Expr *Arg = Call->getArg(0)->IgnoreImplicit();
+  if (const auto *Construct = dyn_cast<CXXConstructExpr>(Arg)) {
+    if (!Construct->getConstructor()->isCopyConstructor())
+      return nullptr;
+    Arg = soleArgument(Construct)->IgnoreImplicit();
+  }
+  if (!Arg->isLValue() || !Handles.isStrongHandle(Arg->getType()))
+    return nullptr;
+  // Moving an element into its own container breaks the library's
+  // assumption that an rvalue argument is not one of its elements.
+  if (rootOf(Arg) && rootOf(Arg) == rootOf(Call->getImplicitObjectArgument()))
+    return nullptr;
+  return Arg;
+}
+
+void NeedlessCopyCheck::checkBlock(const CompoundStmt &Block, ASTContext &Ctx) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  const Stmt *const *Body = Block.body_begin();
+  for (unsigned I = 0; I + 1 < Block.size(); ++I) {
+    const Stmt *Copy = Body[I], *Next = Body[I + 1];
+    if (Copy->getBeginLoc().isMacroID() || Next->getBeginLoc().isMacroID())
+      continue;
+    const Expr *From = copiedFrom(Copy);
+    if (!From || !From->isLValue() || From->getBeginLoc().isMacroID())
+      continue;
+    const Expr *Source = From->IgnoreParenImpCasts();
+    // Through a reference bound to the element: the element is what dies.
+    const VarDecl *Alias = nullptr;
+    if (const auto *Ref = dyn_cast<DeclRefExpr>(Source)) {
+      Alias = dyn_cast<VarDecl>(Ref->getDecl());
+      if (!Alias || !Alias->getType()->isLValueReferenceType() ||
+          !Alias->getInit() || !Alias->hasLocalStorage())
+        continue;
+      Source = Alias->getInit()->IgnoreParenImpCasts();
+    }
+    // A move from a const element would copy.
+    if (Source->getType().isConstQualified() ||
+        (Alias && Alias->getType()->getPointeeType().isConstQualified()) ||
+        !destroys(Next, Source, Ctx))
+      continue;
+    if (Alias) {
+      // The reference must not be used again, and nothing between its
+      // binding and the copy may touch what it was bound from (the element
+      // the next statement destroys must still be the one it names).
+      const auto *Fn =
+          dyn_cast_or_null<FunctionDecl>(Alias->getParentFunctionOrMethod());
+      if (!Fn || !Fn->getBody())
+        continue;
+      bool Reused = false;
+      for (const DeclRefExpr *Mention : mentions(Ctx, Alias, *Fn->getBody()))
+        if (SM.isBeforeInTranslationUnit(From->getEndLoc(),
+                                         Mention->getBeginLoc()))
+          Reused = true;
+      const Decl *Root = rootOf(Source);
+      if (!Root || Reused)
+        continue;
+      for (const BoundNodes &Node : match(
+               findAll(expr(anyOf(declRefExpr(to(decl(equalsNode(Root)))),
+                                  memberExpr(member(equalsNode(Root)))))
+                           .bind("touch")),
+               *Fn->getBody(), Ctx)) {
+        SourceLocation At = Node.getNodeAs<Expr>("touch")->getBeginLoc();
+        if (SM.isBeforeInTranslationUnit(Alias->getEndLoc(), At) &&
+            SM.isBeforeInTranslationUnit(At, Copy->getEndLoc()))
+          Reused = true;
+      }
+      if (Reused)
+        continue;
+    }
+    if (const Decl *In = enclosingDecl(Ctx, Block))
+      reportDiagnosticContext(SM, From->getBeginLoc(), *In);
+    diag(From->getBeginLoc(), "the strong handle is copied from %0 that the "
+                              "next statement destroys; move it instead")
+        << (Alias || !isa<MemberExpr, DeclRefExpr>(Source) ? "an element"
+                                                           : "a handle")
+        << FixItHint::CreateInsertion(From->getBeginLoc(), "std::move(")
+        << FixItHint::CreateInsertion(
+               Lexer::getLocForEndOfToken(From->getEndLoc(), 0, SM,
+                                          getLangOpts()),
+               ")");
+  }
+}
+
 //===-- Lambdas that never escape -------------------------------------------===//
 
 void NeedlessCopyCheck::checkLambda(const LambdaExpr &Lambda, ASTContext &Ctx) {
@@ -751,7 +1368,7 @@ void NeedlessCopyCheck::checkLambda(const LambdaExpr &Lambda, ASTContext &Ctx) {
       continue;
     bool OnlyRead = true;
     for (const DeclRefExpr *Ref : mentions(Ctx, Var, Body)) {
-      Use Kind = classifyUse(Ctx, Ref, &Body);
+      Use Kind = classifyUse(Ctx, Ref, &Body, Handles);
       if (Kind != Use::Read && Kind != Use::Ignored)
         OnlyRead = false;
     }

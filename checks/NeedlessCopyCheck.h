@@ -40,6 +40,10 @@ private:
   void checkLocal(const clang::VarDecl &Var, const clang::Stmt &Scope,
                   clang::ASTContext &Ctx);
   void checkLambda(const clang::LambdaExpr &Lambda, clang::ASTContext &Ctx);
+  void checkBlock(const clang::CompoundStmt &Block, clang::ASTContext &Ctx);
+  bool checkMoveAtLastUse(const clang::VarDecl &Var, const clang::Stmt &Scope,
+                          clang::ASTContext &Ctx);
+  const clang::Expr *copiedFrom(const clang::Stmt *S) const;
 
   /// A by-value parameter to report once the whole TU is seen: only then is
   /// it known whether the function's address is taken.
@@ -55,6 +59,7 @@ private:
                  std::vector<const clang::CallExpr *>>
       Calls;
   void noteCopyingCalls(const Candidate &C);
+  bool isKeepAlive(const Candidate &C);
 
   const std::string StrongHandles;
   const std::string WeakHandles;

@@ -35,7 +35,7 @@ struct Element {
 using ElementRef = web::RefPtr<Element>;
 
 void widen(ElementRef e) {
-  // CHECK-MESSAGES: :[[@LINE-1]]:22: warning: parameter 'e' copies a strong handle on every call but is only read; take it by const reference [tenure-needless-copy]
+  // CHECK-MESSAGES: :[[@LINE-1]]:23: warning: parameter 'e' copies a strong handle on every call but is only read; take it by const reference [tenure-needless-copy]
   e->grow();
   (*e).grow();
   e.ptr()->grow();

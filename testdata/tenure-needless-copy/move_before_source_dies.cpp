@@ -61,7 +61,8 @@ public:
 
   // Not reported: the element is read after the copy, the copy is not
   // right before the destruction, the element is const, another
-  // container's element is destroyed, or the alias is used again.
+  // container's element is destroyed, or the element goes back into its own
+  // container.
   int still_read() {
     slot_ = queue_.front();
     int cost = queue_.front()->cost;
@@ -77,11 +78,9 @@ public:
     slot_ = head;
     queue_.pop_front();
   }
-  int alias_used_after() {
-    auto &head = queue_.front();
-    slot_ = head;
+  void rotate() {
+    queue_.push_back(queue_.front());
     queue_.pop_front();
-    return slot_->cost;
   }
   void kept_in_both() {
     slot_ = queue_.front();

@@ -23,6 +23,8 @@ public:
       current = current->next;
     }
     PagePtr end = current;
+    // CHECK-MESSAGES: :[[@LINE-1]]:19: warning: local 'current' is copied {{.*}}
+    // CHECK-FIXES: {{^}}    PagePtr end = std::move(current);
     last_ = end;
     // CHECK-MESSAGES: :[[@LINE-1]]:13: warning: local 'end' is copied {{.*}}
     // CHECK-FIXES: {{^}}    last_ = std::move(end);

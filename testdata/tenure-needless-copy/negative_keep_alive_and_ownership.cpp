@@ -1,6 +1,7 @@
 // Local copies that are not needless: the keep-alive idiom (a call between
 // the copy and its last use could drop the original) and copies that pass
-// ownership on. Nothing is reported.
+// ownership on. A const reference is never offered here; where the copy is
+// the original's last use, a move is.
 #include <functional>
 #include <memory>
 #include <utility>
@@ -36,6 +37,8 @@ public:
   }
   void cleared() {
     auto keep = root_;
+    // CHECK-MESSAGES: :[[@LINE-1]]:17: warning: the strong handle is copied from a handle that the next statement destroys; move it instead [tenure-needless-copy]
+    // CHECK-FIXES: {{^}}    auto keep = std::move(root_);
     root_.reset();
     (void)keep->weight;
   }
@@ -50,6 +53,8 @@ public:
   void stored() {
     NodeRef copy = root_;
     all_.push_back(copy);
+    // CHECK-MESSAGES: :[[@LINE-1]]:20: warning: local 'copy' is copied into storage at its last use; move it instead of copying the strong handle [tenure-needless-copy]
+    // CHECK-FIXES: {{^}}    all_.push_back(std::move(copy));
   }
   void moved() {
     NodeRef copy = root_;
