@@ -464,6 +464,48 @@ bool reachesObjectOnly(ASTContext &Ctx, const DeclRefExpr *Ref) {
   return false;
 }
 
+/// Whether every mention of \p D in \p Scope would still compile with \p D a
+/// const reference. A handle whose non-const `operator->`, `operator*` or
+/// `ptr()` gives a mutable object and whose const one a const object (the
+/// RefPtr style) compiles only where the object is not changed through it.
+bool constReferenceCompiles(ASTContext &Ctx, const ValueDecl *D,
+                            const Stmt &Scope) {
+  ExprMutationAnalyzer Analyzer(Scope, Ctx);
+  for (const DeclRefExpr *Ref : mentions(Ctx, D, Scope)) {
+    if (!reachesObjectOnly(Ctx, Ref))
+      continue;
+    const Stmt *P = parentStmt(Ctx, climbCasts(Ctx, Ref));
+    const Expr *Access = nullptr;
+    const CXXMethodDecl *Method = nullptr;
+    if (const auto *Op = dyn_cast_or_null<CXXOperatorCallExpr>(P)) {
+      Access = Op;
+      Method = dyn_cast_or_null<CXXMethodDecl>(Op->getDirectCallee());
+    } else if (const auto *Member = dyn_cast_or_null<MemberExpr>(P)) {
+      Access = dyn_cast_or_null<Expr>(parentStmt(Ctx, Member));
+      Method = dyn_cast_or_null<CXXMethodDecl>(Member->getMemberDecl());
+    }
+    if (!Access || !Method || Method->isConst())
+      continue;
+    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(Access);
+        Op && Op->getOperator() == OO_Arrow) {
+      const auto *Member = dyn_cast_or_null<MemberExpr>(parentStmt(Ctx, Op));
+      if (!Member)
+        return false;
+      if (const auto *Called = dyn_cast<CXXMethodDecl>(Member->getMemberDecl())) {
+        if (!Called->isConst() && !Called->isStatic())
+          return false;
+      } else if (Analyzer.isMutated(Member)) {
+        return false;
+      }
+      continue;
+    }
+    if (Access->getType()->isPointerType() ? Analyzer.isPointeeMutated(Access)
+                                           : Analyzer.isMutated(Access))
+      return false;
+  }
+  return true;
+}
+
 /// Whether \p Ref is returned as it is (`return h;`, moved from implicitly).
 bool isReturnedValue(ASTContext &Ctx, const DeclRefExpr *Ref) {
   const Stmt *P = parentStmt(Ctx, climbCasts(Ctx, Ref));
@@ -648,10 +690,11 @@ void NeedlessCopyCheck::checkParameters(const FunctionDecl &Fn,
     std::vector<std::pair<const DeclRefExpr *, Use>> Uses;
     SourceLocation LastCapture;
     for (const Stmt *Scope : Scopes) {
-      if (isMutated(Ctx, Param, *Scope))
+      if (isMutated(Ctx, Param, *Scope) ||
+          !constReferenceCompiles(Ctx, Param, *Scope))
         Mutated = true;
       for (const DeclRefExpr *Ref : mentions(Ctx, Param, *Scope))
-        Uses.emplace_back(Ref, classifyUse(Ctx, Ref, Scope, Handles));
+        Uses.emplace_back(Ref, classifyUse(Ctx, Ref, Scope, handles()));
       if (std::optional<Use> Captured =
               captureUse(Ctx, {Param}, *Scope, LastCapture))
         if (*Captured != Use::Read)
@@ -753,10 +796,10 @@ bool NeedlessCopyCheck::isKeepAlive(const Candidate &C) {
   ASTContext &Ctx = C.Fn->getASTContext();
   QualType Handle = C.Fn->getParamDecl(C.Param)->getType();
   llvm::SmallPtrSet<const FunctionDecl *, 8> Seen;
-  if (dropsHandle(*C.Fn, C.Fn->getParamDecl(C.Param), Handle, Handles, Ctx, 3,
+  if (dropsHandle(*C.Fn, C.Fn->getParamDecl(C.Param), Handle, handles(), Ctx, 3,
                   Seen))
     return true;
-  if (!canRelease(*C.Fn, Handles, Ctx))
+  if (!canRelease(*C.Fn, handles(), Ctx))
     return false;
   for (const CallExpr *Call : Calls.lookup(C.Fn->getCanonicalDecl())) {
     if (C.Param >= Call->getNumArgs())
@@ -848,10 +891,11 @@ void NeedlessCopyCheck::checkRangeFor(const CXXForRangeStmt &Loop,
   const Stmt &Body = *Loop.getBody();
   SourceLocation LastCapture;
   for (const ValueDecl *Name : Names) {
-    if (isMutated(Ctx, Name, Body, /*ReturnIsRead=*/true))
+    if (isMutated(Ctx, Name, Body, /*ReturnIsRead=*/true) ||
+        !constReferenceCompiles(Ctx, Name, Body))
       return;
     for (const DeclRefExpr *Ref : mentions(Ctx, Name, Body)) {
-      Use Kind = classifyUse(Ctx, Ref, &Body, Handles);
+      Use Kind = classifyUse(Ctx, Ref, &Body, handles());
       if (Kind == Use::Returned && ReturnsReference)
         return;
       if (Kind != Use::Read && Kind != Use::Ignored && Kind != Use::Store &&
@@ -975,12 +1019,12 @@ void NeedlessCopyCheck::checkLocal(const VarDecl &Var, const Stmt &Scope,
   }
 
   // How the copy is used.
-  if (isMutated(Ctx, &Var, Scope))
+  if (isMutated(Ctx, &Var, Scope) || !constReferenceCompiles(Ctx, &Var, Scope))
     return;
   const SourceManager &SM = Ctx.getSourceManager();
   SourceLocation Last;
   for (const DeclRefExpr *Ref : mentions(Ctx, &Var, Scope)) {
-    Use Kind = classifyUse(Ctx, Ref, &Scope, Handles);
+    Use Kind = classifyUse(Ctx, Ref, &Scope, handles());
     if (Kind == Use::Ignored)
       continue;
     if (Kind != Use::Read || (FromThis && !onlyCallsThrough(Ctx, Ref)))
@@ -1014,7 +1058,7 @@ void NeedlessCopyCheck::checkLocal(const VarDecl &Var, const Stmt &Scope,
     if (isMutated(Ctx, Original, Scope))
       return;
     for (const DeclRefExpr *Mention : mentions(Ctx, Original, Scope)) {
-      Use Kind = classifyUse(Ctx, Mention, &Scope, Handles);
+      Use Kind = classifyUse(Ctx, Mention, &Scope, handles());
       if (Kind == Use::Moved || Kind == Use::Escapes)
         return;
     }
@@ -1063,7 +1107,7 @@ bool NeedlessCopyCheck::checkMoveAtLastUse(const VarDecl &Var,
   std::vector<const DeclRefExpr *> Refs = mentions(Ctx, &Var, Scope);
   const DeclRefExpr *Stored = nullptr;
   for (const DeclRefExpr *Ref : Refs) {
-    Use Kind = classifyUse(Ctx, Ref, &Scope, Handles);
+    Use Kind = classifyUse(Ctx, Ref, &Scope, handles());
     if (Kind == Use::Store && !Stored) {
       Stored = Ref;
       continue;
@@ -1086,10 +1130,9 @@ bool NeedlessCopyCheck::checkMoveAtLastUse(const VarDecl &Var,
   if (captureUse(Ctx, {&Var}, Scope, LastCapture))
     return false;
 
-  reportDiagnosticContext(SM, Stored->getLocation(), Var);
-  diag(Stored->getLocation(), "local %0 is copied into storage at its last "
-                              "use; move it instead of copying the strong "
-                              "handle")
+  diagIn(Var, Stored->getLocation(),
+         "local %0 is copied into storage at its last use; move it instead "
+         "of copying the strong handle")
       << &Var << FixItHint::CreateInsertion(Stored->getBeginLoc(), "std::move(")
       << FixItHint::CreateInsertion(
              Lexer::getLocForEndOfToken(Stored->getEndLoc(), 0, SM,
@@ -1229,7 +1272,7 @@ const Expr *NeedlessCopyCheck::copiedFrom(const Stmt *S) const {
                           ? dyn_cast<VarDecl>(Decls->getSingleDecl())
                           : nullptr;
     if (!Var || !Var->getInit() || Var->getType()->isReferenceType() ||
-        !Handles.isStrongHandle(Var->getType()))
+        !handles().isStrongHandle(Var->getType()))
       return nullptr;
     const auto *Construct =
         dyn_cast<CXXConstructExpr>(Var->getInit()->IgnoreImplicit());
@@ -1245,14 +1288,14 @@ const Expr *NeedlessCopyCheck::copiedFrom(const Stmt *S) const {
     const auto *Method = dyn_cast_or_null<CXXMethodDecl>(Op->getDirectCallee());
     if (Op->getOperator() == OO_Equal && Op->getNumArgs() == 2 && Method &&
         Method->isCopyAssignmentOperator() &&
-        Handles.isStrongHandle(Op->getArg(0)->getType()))
+        handles().isStrongHandle(Op->getArg(0)->getType()))
       return Op->getArg(1)->IgnoreImplicit();
     return nullptr;
   }
   const auto *Call = dyn_cast<CXXMemberCallExpr>(E);
   if (!Call || Call->getNumArgs() != 1 ||
       !storingMethods().contains(methodName(Call)) ||
-      elementTakesItByConstReference(Call, 0, Handles))
+      elementTakesItByConstReference(Call, 0, handles()))
     return nullptr;
   const Expr *Arg = Call->getArg(0)->IgnoreImplicit();
   if (const auto *Construct = dyn_cast<CXXConstructExpr>(Arg)) {
@@ -1260,7 +1303,7 @@ const Expr *NeedlessCopyCheck::copiedFrom(const Stmt *S) const {
       return nullptr;
     Arg = soleArgument(Construct)->IgnoreImplicit();
   }
-  if (!Arg->isLValue() || !Handles.isStrongHandle(Arg->getType()))
+  if (!Arg->isLValue() || !handles().isStrongHandle(Arg->getType()))
     return nullptr;
   // Moving an element into its own container breaks the library's
   // assumption that an rvalue argument is not one of its elements.
@@ -1323,10 +1366,12 @@ void NeedlessCopyCheck::checkBlock(const CompoundStmt &Block, ASTContext &Ctx) {
       if (Reused)
         continue;
     }
-    if (const Decl *In = enclosingDecl(Ctx, Block))
-      reportDiagnosticContext(SM, From->getBeginLoc(), *In);
-    diag(From->getBeginLoc(), "the strong handle is copied from %0 that the "
-                              "next statement destroys; move it instead")
+    const Decl *In = enclosingDecl(Ctx, Block);
+    if (!In)
+      continue;
+    diagIn(*In, From->getBeginLoc(),
+           "the strong handle is copied from %0 that the next statement "
+           "destroys; move it instead")
         << (Alias || !isa<MemberExpr, DeclRefExpr>(Source) ? "an element"
                                                            : "a handle")
         << FixItHint::CreateInsertion(From->getBeginLoc(), "std::move(")
@@ -1354,7 +1399,7 @@ void NeedlessCopyCheck::checkLambda(const LambdaExpr &Lambda, ASTContext &Ctx) {
       continue;
     bool OnlyRead = true;
     for (const DeclRefExpr *Ref : mentions(Ctx, Var, Body)) {
-      Use Kind = classifyUse(Ctx, Ref, &Body, Handles);
+      Use Kind = classifyUse(Ctx, Ref, &Body, handles());
       if (Kind != Use::Read && Kind != Use::Ignored)
         OnlyRead = false;
     }
