@@ -13,6 +13,11 @@ Directives, each on its own comment line:
                 every .cpp part is a translation unit. Only tenure-analyze
                 sees all TUs at once, so such cases run with --front-end
                 analyze only.
+  // RUN-FIXED: asan
+                the case is a whole program (standard library only): its
+                fixed file is compiled, linked with AddressSanitizer and run,
+                and must exit 0 with no sanitizer report. That is how a
+                fix-it is shown not to dangle.
 
 Usage: check_testdata.py --front-end plugin|analyze --tools-dir DIR
          --plugin LIB --analyzer EXE --include DIR CASE.cpp
@@ -36,6 +41,24 @@ def fail(message, output=''):
     if output:
         sys.stderr.write('--- tool output ---\n' + output + '\n')
     sys.exit(1)
+
+
+def run_with_asan(tools_dir, flags, source, work):
+    """Builds the (fixed) program with AddressSanitizer, runs it, and fails
+    unless it exits 0 without a sanitizer report."""
+    program = os.path.join(work, 'fixed-program')
+    built = subprocess.run(
+        [os.path.join(tools_dir, 'clang++'), '-g', '-fsanitize=address',
+         '-fno-omit-frame-pointer'] + flags + [source, '-o', program],
+        capture_output=True, text=True)
+    if built.returncode != 0:
+        fail('the fixed program does not build:\n' + built.stderr,
+             open(source).read())
+    env = dict(os.environ, ASAN_OPTIONS='detect_leaks=0:halt_on_error=1')
+    ran = subprocess.run([program], capture_output=True, text=True, env=env)
+    if ran.returncode != 0 or 'AddressSanitizer' in ran.stderr:
+        fail('the fixed program failed under AddressSanitizer (exit code %d):\n%s'
+             % (ran.returncode, ran.stderr), open(source).read())
 
 
 def main():
@@ -131,6 +154,8 @@ def main():
             if compiled.returncode != 0:
                 fail('the fixed code does not compile:\n' + compiled.stderr,
                      open(fixed_file).read())
+        if directive(text, 'RUN-FIXED') == 'asan' and fixed_file:
+            run_with_asan(args.tools_dir, flags, fixed_file, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

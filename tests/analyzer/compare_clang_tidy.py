@@ -14,19 +14,96 @@ true: a marked line that clang-tidy does not flag, or that tenure does, fails
 the test too. Lines tenure reports and clang-tidy does not are listed, since
 finding more is the point.
 
+A marker whose reason starts with `keep-alive` says clang-tidy's const
+reference would dangle there. In a case that is a whole program
+(`// RUN-FIXED: asan`), that is checked: for each such line, clang-tidy's own
+fix for that line alone is applied, the program is built with
+AddressSanitizer and run, and it must fail there (a read of freed memory, or
+of the handle the callee reset).
+
 Usage: compare_clang_tidy.py --tools-dir DIR --plugin LIB --include DIR CASE.cpp
 """
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 
 PEER_CHECKS = ['performance-unnecessary-value-param',
                'performance-unnecessary-copy-initialization',
                'performance-for-range-copy']
 MARKER = re.compile(r'//.*clang-tidy-only:\s*(\S.*)$')
 FINDING = re.compile(r'^(.*?):(\d+):(\d+): warning: .* \[([a-z-]+)(?:,[^\]]*)?\]$')
+
+
+def exported_fixes(path):
+    """The diagnostics of a clang-tidy --export-fixes file as
+    (offset, [(offset, length, text)]), read without a YAML library."""
+    def unquote(value):
+        value = value.strip()
+        if value.startswith("'"):
+            return value[1:-1].replace("''", "'")
+        return value.strip('"')
+    fixes = []
+    for entry in open(path).read().split('\n  - DiagnosticName:')[1:]:
+        offset = int(re.search(r'^      FileOffset:\s*(\d+)', entry, re.M).group(1))
+        edits = [(int(o), int(n), unquote(t)) for o, n, t in re.findall(
+            r'Offset:\s*(\d+)\n\s*Length:\s*(\d+)\n\s*ReplacementText:\s*(.*)', entry)]
+        fixes.append((offset, edits))
+    return fixes
+
+
+def check_keep_alive_markers(args, case, text, marked, flags):
+    """Each keep-alive line: clang-tidy's fix for it alone makes the
+    program read freed memory."""
+    keep_alive = {n for n, reason in marked.items() if reason.startswith('keep-alive')}
+    if not keep_alive:
+        return []
+    work = tempfile.mkdtemp(prefix='tenure-keep-alive-')
+    try:
+        exported = os.path.join(work, 'fixes.yaml')
+        subprocess.run([os.path.join(args.tools_dir, 'clang-tidy'),
+                        '--checks=-*,' + ','.join(PEER_CHECKS),
+                        '--export-fixes=' + exported, case, '--'] + flags,
+                       capture_output=True, text=True)
+        fixes = exported_fixes(exported) if os.path.exists(exported) else []
+        problems = []
+        for number in sorted(keep_alive):
+            edits = [e for offset, es in fixes
+                     if text.count('\n', 0, offset) + 1 == number for e in es]
+            if not edits:
+                problems.append('line %d: marked keep-alive but clang-tidy offers no fix '
+                                'there' % number)
+                continue
+            fixed = text
+            for offset, length, replacement in sorted(edits, reverse=True):
+                fixed = fixed[:offset] + replacement + fixed[offset + length:]
+            source = os.path.join(work, 'line%d.cpp' % number)
+            open(source, 'w').write(fixed)
+            program = os.path.join(work, 'line%d' % number)
+            built = subprocess.run(
+                [os.path.join(args.tools_dir, 'clang++'), '-g', '-fsanitize=address']
+                + flags + [source, '-o', program], capture_output=True, text=True)
+            if built.returncode != 0:
+                problems.append('line %d: clang-tidy\'s fix does not build:\n%s'
+                                % (number, built.stderr))
+                continue
+            env = dict(os.environ, ASAN_OPTIONS='detect_leaks=0')
+            ran = subprocess.run([program], capture_output=True, text=True, env=env)
+            report = re.search(r'ERROR: AddressSanitizer: (\S+)', ran.stderr)
+            if report:
+                print('line %d: with clang-tidy\'s const reference the program fails under '
+                      'AddressSanitizer (%s), as the keep-alive marker says'
+                      % (number, report.group(1)))
+            else:
+                problems.append('line %d: marked keep-alive, but with clang-tidy\'s fix '
+                                'the program runs clean (exit code %d)'
+                                % (number, ran.returncode))
+        return problems
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def main():
@@ -97,8 +174,11 @@ def main():
         print('line %d: tenure only: %s' % (number, lines[number - 1].strip()))
     print('%d copies found by clang-tidy, %d by tenure, %d by both'
           % (len(peer), len(tenure), len(set(peer) & tenure)))
+    if re.search(r'^\s*// RUN-FIXED:\s*asan\s*$', text, re.M):
+        problems += check_keep_alive_markers(args, case, text, marked, flags)
     if problems:
         sys.stderr.write('\n'.join(problems) + '\n--- clang-tidy output ---\n' + output)
+        sys.stderr.flush()
         sys.exit(1)
 
 
