@@ -11,16 +11,19 @@
 namespace tenure::checks {
 
 /// Finds copies of strong handles that cost a count increment and decrement
-/// for nothing: by-value parameters that are only read, range-for copies,
-/// copy-initialised locals that are only read while nothing could drop the
-/// original, handles made from `this` only to call through, and handles
-/// captured by copy into lambdas that never escape. A by-value parameter
-/// copied once into storage at its last use is offered a `std::move`.
+/// for nothing: by-value parameters that are only read, range-for copies
+/// (also returned on one path or stored again), copy-initialised locals that
+/// are only read while nothing could drop the original, handles made from
+/// `this` only to call through, and handles captured by copy into lambdas
+/// that never escape. A by-value parameter or a local copied once into
+/// storage at its last use, and a handle copied out of an element that the
+/// next statement destroys, are offered a `std::move`.
 ///
-/// Stays quiet where the copy is the point: it is stored, moved, returned or
-/// captured by an escaping lambda, or kept across a call that could drop the
-/// original (the keep-alive idiom); and in overrides and other virtual
-/// functions, coroutines, macros and functions whose address is taken.
+/// Stays quiet where the copy is the point: it is moved, returned or
+/// captured by an escaping lambda, or it is a keep-alive (the callee can
+/// drop the caller's handle, or a call can release a local's original); and
+/// in overrides and other virtual functions, members of templates with
+/// dependent bases, coroutines, macros and functions whose address is taken.
 class NeedlessCopyCheck : public TenureCheck {
 public:
   NeedlessCopyCheck(llvm::StringRef Name,
