@@ -417,16 +417,68 @@ bool dropsHandle(const FunctionDecl &Fn, const ParmVarDecl *Param,
   return false;
 }
 
-/// Whether anything \p Fn runs could release an object: a call that is not
-/// known harmless, or a delete.
-bool canRelease(const FunctionDecl &Fn, const HandleTypes &Handles,
-                ASTContext &Ctx) {
+bool isLibraryFunction(const FunctionDecl *Fn) {
+  if (const auto *Method = dyn_cast<CXXMethodDecl>(Fn))
+    return isLibraryRecord(Method->getParent());
+  for (const DeclContext *DC = Fn->getDeclContext(); DC; DC = DC->getParent())
+    if (const auto *NS = dyn_cast<NamespaceDecl>(DC))
+      if (!NS->isInlineNamespace() && NS->getParent()->isTranslationUnit()) {
+        llvm::StringRef Top = NS->getName();
+        return Top == "std" || Top == "absl" || Top.starts_with("__");
+      }
+  return false;
+}
+
+/// Whether a library call can reach user code or a handle of type \p Handle
+/// through what it is given: library code runs no user code of its own, so
+/// it can release only what its object and arguments lead to, and call
+/// back only through user types and callables among them.
+bool libraryCallReaches(const CallExpr *Call, QualType Handle,
+                        const HandleTypes &Handles) {
+  llvm::SmallVector<const Expr *, 4> Given(Call->arguments());
+  if (const auto *Member = dyn_cast<CXXMemberCallExpr>(Call))
+    Given.push_back(Member->getImplicitObjectArgument());
+  for (const Expr *E : Given) {
+    if (!E)
+      continue;
+    QualType T = E->getType().getNonReferenceType();
+    if (T->isPointerType())
+      T = T->getPointeeType();
+    if (T->isFunctionType() || mayHold(T, Handle, Handles, 3))
+      return true;
+    const CXXRecordDecl *Record = T->getAsCXXRecordDecl();
+    if (Record && !isLibraryRecord(Record))
+      return true;
+    if (const auto *Spec =
+            dyn_cast_or_null<ClassTemplateSpecializationDecl>(Record))
+      for (const TemplateArgument &Arg : Spec->getTemplateArgs().asArray())
+        if (Arg.getKind() == TemplateArgument::Type)
+          if (const CXXRecordDecl *Inner = Arg.getAsType()->getAsCXXRecordDecl())
+            if (!isLibraryRecord(Inner))
+              return true;
+  }
+  return false;
+}
+
+/// Whether anything \p Fn runs could release a handle of type \p Handle: a
+/// call that is not known harmless (for a library call: one given something
+/// that may hold such a handle or run user code), or a delete.
+bool canRelease(const FunctionDecl &Fn, QualType Handle,
+                const HandleTypes &Handles, ASTContext &Ctx) {
   for (const Stmt *Code : runningCode(Fn))
     for (const BoundNodes &Node : match(
              findAll(expr(anyOf(callExpr(), cxxDeleteExpr())).bind("e")),
-             *Code, Ctx))
-      if (!isHarmlessCall(Node.getNodeAs<Expr>("e"), Handles, Ctx))
-        return true;
+             *Code, Ctx)) {
+      const auto *E = Node.getNodeAs<Expr>("e");
+      if (isHarmlessCall(E, Handles, Ctx))
+        continue;
+      const auto *Call = dyn_cast<CallExpr>(E);
+      const FunctionDecl *Callee = Call ? Call->getDirectCallee() : nullptr;
+      if (Callee && isLibraryFunction(Callee) &&
+          !libraryCallReaches(Call, Handle, Handles))
+        continue;
+      return true;
+    }
   return false;
 }
 
@@ -799,7 +851,7 @@ bool NeedlessCopyCheck::isKeepAlive(const Candidate &C) {
   if (dropsHandle(*C.Fn, C.Fn->getParamDecl(C.Param), Handle, handles(), Ctx, 3,
                   Seen))
     return true;
-  if (!canRelease(*C.Fn, handles(), Ctx))
+  if (!canRelease(*C.Fn, Handle, handles(), Ctx))
     return false;
   for (const CallExpr *Call : Calls.lookup(C.Fn->getCanonicalDecl())) {
     if (C.Param >= Call->getNumArgs())

@@ -67,6 +67,15 @@ public:
   // CHECK-FIXES: {{^}}  static int weigh(const SessionPtr& s) { return s->hits * 2; }
   int weigh_current() const { return weigh(current_); }
 
+  // Fed from a member, but the library calls it makes are given strings
+  // only: nothing there can drop a session. Reported.
+  std::size_t name_length(SessionPtr s) {
+    // CHECK-MESSAGES: :[[@LINE-1]]:38: warning: parameter 's' copies {{.*}}
+    return std::string(s->name).append("!").size();
+  }
+  // CHECK-FIXES: {{^}}  std::size_t name_length(const SessionPtr& s) {
+  std::size_t shown_name_length() { return name_length(shown_); }
+
   // Runs code that could drop things, but touches no session and every
   // caller passes a handle it owns: reported.
   int count(SessionPtr s) {
@@ -111,6 +120,8 @@ int main() {
   total += r.refresh_shown();
   r.shown_ = std::make_shared<Session>(Session{"d", 8});
   total += r.peek();
+  r.shown_ = std::make_shared<Session>(Session{"e", 0});
+  total += static_cast<int>(r.shown_name_length());
   total += r.count_fresh();
-  return total == 1 + 4 + 2 + 4 + 8 + 3 ? 0 : 1;
+  return total == 1 + 4 + 2 + 4 + 8 + 2 + 3 ? 0 : 1;
 }
