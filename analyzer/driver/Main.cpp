@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "analyzer/driver/FactsCache.h"
+#include "analyzer/driver/LineFilter.h"
 #include "analyzer/driver/NoLint.h"
 #include "analyzer/io/Baseline.h"
 #include "analyzer/io/Evidence.h"
@@ -108,6 +109,16 @@ cl::opt<std::string> CacheDir(
              "and the configuration are unchanged (default: "
              "$TENURE_CACHE_DIR, else no cache)"),
     cl::value_desc("dir"), cl::cat(Category));
+cl::opt<std::string> LineFilterJSON(
+    "line-filter",
+    cl::desc("Report only findings on these lines, in clang-tidy's form: "
+             "[{\"name\":\"file.cpp\",\"lines\":[[1,3],[5,7]]},...]"),
+    cl::value_desc("json"), cl::cat(Category));
+cl::opt<std::string> ChangedSince(
+    "changed-since",
+    cl::desc("Report only findings on lines changed since this git revision "
+             "(committed, staged, unstaged or untracked)"),
+    cl::value_desc("revision"), cl::cat(Category));
 cl::opt<std::string> EvidenceFile(
     "evidence",
     cl::desc("Runtime evidence written by tests in verification mode "
@@ -511,6 +522,8 @@ void addMergedFindings(const Facts &Merged, ClangTidyOptionsProvider &Provider,
 
 /// Evidence read before the analysis starts, so a bad file costs no wait.
 std::optional<Evidence> LoadedEvidence;
+/// --line-filter or --changed-since, read before the analysis starts too.
+std::optional<LineFilter> LoadedLineFilter;
 
 /// Marks what the evidence confirms, adds the runtime-only cycles and says
 /// on stderr what could not be matched. A suppressed finding still explains
@@ -733,6 +746,13 @@ int report(std::vector<TUResult> Results, bool WorkerFailed,
   if (OnlyConfirmed)
     llvm::erase_if(Findings, [](const Finding &F) {
       return !F.Confirmed && F.Severity == Level::Warning;
+    });
+  // Like --only-confirmed, the line filter narrows the report alone; a
+  // compiler error anywhere still stops the gate.
+  if (LoadedLineFilter)
+    llvm::erase_if(Findings, [](const Finding &F) {
+      return F.Severity == Level::Warning &&
+             !LoadedLineFilter->contains(F.Loc.File, F.Loc.Line);
     });
   std::string Path = Output.empty() ? "-" : Output.getValue();
   if (llvm::Error Err = llvm::writeToOutput(Path, [&](llvm::raw_ostream &OS) {
@@ -979,7 +999,8 @@ int main(int argc, const char **argv) {
     for (const cl::Option *Report :
          std::initializer_list<const cl::Option *>{
              &EvidenceFile, &OnlyConfirmed, &CycleGraph, &BaselineFile,
-             &WriteBaselineFile, &Output, &ApplyFixes})
+             &WriteBaselineFile, &Output, &ApplyFixes, &LineFilterJSON,
+             &ChangedSince})
       if (Report->getNumOccurrences())
         fatal("--emit-facts writes one TU's facts; --" + Report->ArgStr +
               " belongs to the run that reports (--merge-facts)");
@@ -991,6 +1012,22 @@ int main(int argc, const char **argv) {
     llvm::errs() << "tenure-analyze: warning: --fail-on=confirmed without "
                     "--evidence: no finding can be confirmed, so none fails "
                     "the gate\n";
+  if (LineFilterJSON.getNumOccurrences() && ChangedSince.getNumOccurrences())
+    fatal("--line-filter and --changed-since cannot be used together");
+  if (LineFilterJSON.getNumOccurrences() && EmitFacts.empty()) {
+    llvm::Expected<LineFilter> F =
+        LineFilter::fromJSON(LineFilterJSON, "--line-filter");
+    if (!F)
+      fatal(llvm::toString(F.takeError()));
+    LoadedLineFilter = std::move(*F);
+  }
+  if (ChangedSince.getNumOccurrences() && EmitFacts.empty()) {
+    llvm::Expected<LineFilter> F =
+        LineFilter::changedSince(ChangedSince, currentDirectory());
+    if (!F)
+      fatal(llvm::toString(F.takeError()));
+    LoadedLineFilter = std::move(*F);
+  }
   if (!EvidenceFile.empty() && EmitFacts.empty()) {
     llvm::Expected<Evidence> E = readEvidence(EvidenceFile);
     if (!E)

@@ -282,6 +282,66 @@ def case_facts_cache_concurrent_runs(c):
            'entries written concurrently read back whole', out, err)
 
 
+def git(c, *argv):
+    subprocess.run(['git', '-c', 'user.name=tenure', '-c', 'user.email=tenure@example.invalid',
+                    '-c', 'init.defaultBranch=main'] + list(argv),
+                   cwd=c.work, check=True, capture_output=True)
+
+
+RING = '''#include <memory>
+struct Ring { std::shared_ptr<Ring> next; };
+void close(std::shared_ptr<Ring> r) { r->next = r; }
+'''
+
+
+def case_changed_since(c):
+    old = c.write('old.cpp', LEAK)
+    new = c.write('new.cpp', CLEAN)
+    build = c.compile_db([old, new])
+    git(c, 'init', '-q')
+    git(c, 'add', 'old.cpp', 'new.cpp')
+    git(c, 'commit', '-q', '-m', 'base')
+    code, out, err = c.run('-p', build, '--changed-since=HEAD')
+    expect(code == 0 and out == '', 'no change: the old finding is not reported', out, err)
+
+    c.write('new.cpp', CLEAN + RING)  # an unstaged change adds a cycle
+    code, out, err = c.run('-p', build, '--changed-since=HEAD')
+    expect(code == 1 and 'new.cpp:6:' in out and 'old.cpp' not in out,
+           'only the finding on a changed line', out, err)
+    git(c, 'commit', '-q', '-am', 'ring')
+    code, out, err = c.run('-p', build, '--changed-since=HEAD~1')
+    expect(code == 1 and 'new.cpp:6:' in out and 'old.cpp' not in out,
+           'committed changes since the revision count', out, err)
+    extra = c.write('extra.cpp', RING)  # untracked: every line is new
+    build = c.compile_db([old, new, extra])
+    code, out, err = c.run('-p', build, '--changed-since=HEAD')
+    expect(code == 1 and 'extra.cpp:3:' in out and 'new.cpp' not in out,
+           'an untracked file is new in every line', out, err)
+
+    code, out, err = c.run('-p', build, '--changed-since=no-such-rev')
+    expect(code == 2 and out == '' and len(err.strip().splitlines()) == 1
+           and '--changed-since=no-such-rev' in err, 'a bad revision is one error line', out, err)
+    code, out, err = c.run('-p', build, '--changed-since=HEAD', '--line-filter=[]')
+    expect(code == 2 and 'cannot be used together' in err, 'one filter at a time', err)
+
+
+def case_line_filter(c):
+    leak = c.write('src/leak.cpp', LEAK)
+    ring = c.write('src/ring.cpp', RING)
+    build = c.compile_db([leak, ring])
+    code, out, err = c.run('-p', build, '--line-filter=[{"name":"src/ring.cpp","lines":[[3,3]]}]')
+    expect(code == 1 and 'ring.cpp:3:' in out and 'leak.cpp' not in out,
+           "clang-tidy's line filter", out, err)
+    code, out, err = c.run('-p', build, '--line-filter=[{"name":"src/ring.cpp","lines":[[1,2]]}]')
+    expect(code == 0 and out == '', 'nothing on the chosen lines: the gate passes', out, err)
+    code, out, err = c.run('-p', build, '--line-filter=[{"name":"leak.cpp"}]')
+    expect(code == 1 and 'leak.cpp:7:' in out and 'ring.cpp' not in out,
+           'a name alone takes the whole file', out, err)
+    code, out, err = c.run('-p', build, '--line-filter={"name":"a"}')
+    expect(code == 2 and out == '' and 'malformed line filter' in err,
+           'a malformed filter is one error line', out, err)
+
+
 def case_fix_applies_the_weak_handle(c):
     leak = c.write('leak.cpp', LEAK)
     code, out, err = c.run('--fix', leak, '--', '-std=c++20')
