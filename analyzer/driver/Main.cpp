@@ -873,6 +873,15 @@ std::vector<TUResult> runWorkers(llvm::ArrayRef<std::string> Files,
 
   std::vector<std::optional<TUResult>> Results(Files.size());
   std::mutex Lock;
+  // A long scan says where it is, on a terminal only (logs and tests keep
+  // the report alone): "[12/340] src/a.cpp".
+  size_t Finished = 0;
+  bool ShowProgress = llvm::errs().is_displayed();
+  auto Progress = [&](const std::string &File, llvm::StringRef How) {
+    if (ShowProgress)
+      llvm::errs() << llvm::formatv("[{0}/{1}] {2}{3}\n", ++Finished,
+                                    Files.size(), File, How);
+  };
   unsigned Threads = Jobs ? Jobs.getValue() : llvm::heavyweight_hardware_concurrency().compute_thread_count();
   llvm::DefaultThreadPool Pool(llvm::hardware_concurrency(Threads));
   for (size_t I = 0; I < Files.size(); ++I) {
@@ -883,6 +892,7 @@ std::vector<TUResult> runWorkers(llvm::ArrayRef<std::string> Files,
           if (R) {
             std::lock_guard<std::mutex> Guard(Lock);
             Results[I] = std::move(*R);
+            Progress(Files[I], " (cached)");
             return;
           }
           llvm::consumeError(R.takeError());
@@ -924,6 +934,7 @@ std::vector<TUResult> runWorkers(llvm::ArrayRef<std::string> Files,
         Stderr = (*Buffer)->getBuffer().str();
       llvm::sys::fs::remove(ErrPath);
       std::lock_guard<std::mutex> Guard(Lock);
+      Progress(Files[I], "");
       llvm::SmallVector<llvm::StringRef, 8> Lines;
       llvm::StringRef(Stderr).split(Lines, '\n', -1, /*KeepEmpty=*/false);
       for (llvm::StringRef Line : Lines)

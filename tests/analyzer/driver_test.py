@@ -7,6 +7,7 @@ Each case is a function; ctest runs one per entry:
 import argparse
 import json
 import os
+import pty
 import subprocess
 import sys
 
@@ -246,6 +247,37 @@ def case_facts_cache(c):
            and env_cache in cache_line(result.stderr), 'TENURE_CACHE_DIR', result.stderr)
     code, out, err = c.run('-p', build)
     expect(cache_line(err) == '', 'no cache without the flag or the variable', err)
+
+
+def run_on_terminal(c, *argv):
+    """stdout and stderr of tenure-analyze run on a pseudo-terminal."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.chdir(c.work)
+        os.execv(c.args.analyzer, [c.args.analyzer] + list(argv))
+    out = b''
+    while True:
+        try:
+            data = os.read(fd, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        out += data
+    os.waitpid(pid, 0)
+    return out.decode()
+
+
+def case_progress_on_a_terminal(c):
+    build = cached_project(c)
+    cache = os.path.join(c.work, 'cache')
+    shown = run_on_terminal(c, '-p', build, '--cache-dir=' + cache)
+    expect('[1/2] ' in shown and '[2/2] ' in shown and 'leaf.cpp' in shown,
+           'a terminal sees which unit is done', shown)
+    shown = run_on_terminal(c, '-p', build, '--cache-dir=' + cache)
+    expect('(cached)' in shown, 'and which came from the cache', shown)
+    code, out, err = c.run('-p', build, '--cache-dir=' + cache)
+    expect('[1/2]' not in err and '[1/2]' not in out, 'logs get the report alone', out, err)
 
 
 def case_facts_cache_bad_input(c):
