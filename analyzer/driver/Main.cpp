@@ -102,6 +102,11 @@ cl::opt<std::string> EmitFacts(
     cl::desc("Per-TU step: analyse the one source given and write its facts "
              "and findings to this file"),
     cl::value_desc("file"), cl::cat(Category));
+cl::opt<std::string> DepFile(
+    "depfile",
+    cl::desc("With --emit-facts: also write the files the unit read as a "
+             "Makefile-style dependency file (for build systems)"),
+    cl::value_desc("file"), cl::cat(Category));
 cl::opt<std::string> CacheDir(
     "cache-dir",
     cl::desc("Keep each translation unit's result in this directory and reuse "
@@ -441,6 +446,27 @@ int emitFacts(const tooling::CompilationDatabase &Compilations,
         return llvm::Error::success();
       }))
     fatal(OutputPath + ": cannot write: " + llvm::toString(std::move(Err)));
+  if (!DepFile.empty())
+    if (llvm::Error Err = llvm::writeToOutput(DepFile, [&](llvm::raw_ostream &OS) {
+          // Make's escapes, as compilers write them for -MD.
+          auto Escaped = [](llvm::StringRef Path) {
+            std::string Out;
+            for (char C : Path) {
+              if (C == ' ' || C == '#')
+                Out += '\\';
+              if (C == '$')
+                Out += '$';
+              Out += C;
+            }
+            return Out;
+          };
+          OS << Escaped(OutputPath) << ':';
+          for (const auto &Input : Recorded.Inputs)
+            OS << " \\\n  " << Escaped(Input.first);
+          OS << '\n';
+          return llvm::Error::success();
+        }))
+      fatal(DepFile + ": cannot write: " + llvm::toString(std::move(Err)));
   return ParseErrors ? ExitError : ExitClean;
 }
 
@@ -1006,6 +1032,8 @@ int main(int argc, const char **argv) {
     checkCheckNames(Checks);
   if (OnlyConfirmed && EvidenceFile.empty())
     fatal("--only-confirmed needs --evidence=<file>");
+  if (DepFile.getNumOccurrences() && EmitFacts.empty())
+    fatal("--depfile belongs to the per-TU step (--emit-facts)");
   if (!EmitFacts.empty())
     for (const cl::Option *Report :
          std::initializer_list<const cl::Option *>{
