@@ -20,7 +20,7 @@ Evidence sample() {
   Evidence e;
   e.cycles.push_back({{"Doc", "Section"}, {"sections", "doc"}, 2,
                       {"doc.cpp:12", "doc.cpp:14"}, {"DocTest.Leaks"}});
-  e.growth.push_back({"Entry", "cache.cpp:40", 100, "CacheTest.Grows"});
+  e.growth.push_back({"Entry", "cache.cpp:40", 100, "CacheTest.Grows", {}});
   e.copies.push_back({"render.cpp:7", 3000});
   return e;
 }
