@@ -399,6 +399,7 @@ std::vector<RetentionPath> retention_paths(
     targets.push_back(id);
     positions.push_back(i);
   }
+  if (targets.empty()) return paths;  // no heap scan for nothing
   std::vector<RetentionPath> found =
       detail::retention_paths_of(index, targets, std::move(discount));
   for (std::size_t i = 0; i < found.size(); ++i) {

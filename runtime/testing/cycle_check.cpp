@@ -57,14 +57,16 @@ HolderEvidence holder_shape(const verify::RetentionPath& path) {
     shape.types.erase(shape.types.begin() + 1, shape.types.begin() + cut);
     shape.fields.erase(shape.fields.begin() + 1, shape.fields.begin() + cut);
   }
-  shape.count = 1;
   return shape;
 }
 
+// Holder shapes by (type, site).
+using Holders =
+    std::map<std::pair<std::string, std::string>, std::vector<HolderEvidence>>;
+
 // Who holds the objects made after `mark` and alive now: the shapes of the
 // retention paths of up to `samples` of them per (type, site).
-std::map<std::pair<std::string, std::string>, std::vector<HolderEvidence>>
-holders_since(std::uint64_t mark, std::size_t samples) {
+Holders holders_since(std::uint64_t mark, std::size_t samples) {
   std::map<std::pair<std::string, std::string>, std::vector<Ref<Object>>> groups;
   {
     std::vector<Ref<Object>> all = gc::get_objects();
@@ -85,7 +87,7 @@ holders_since(std::uint64_t mark, std::size_t samples) {
   }
   std::vector<verify::RetentionPath> paths = verify::retention_paths(sampled);
   sampled.clear();
-  std::map<std::pair<std::string, std::string>, std::vector<HolderEvidence>> holders;
+  Holders holders;
   std::size_t next = 0;
   std::size_t group_index = 0;
   for (auto& [key, group] : groups) {
@@ -179,7 +181,10 @@ void CycleCheckListener::OnTestEnd(const ::testing::TestInfo& test) {
   }
   if (verify::kEnabled) {
     verify::Snapshot made = verify::Snapshot::take(made_before_);
-    auto holders = holders_since(made_before_, kHolderSamples);
+    Holders holders;
+    if (!made.statistics().empty()) {
+      holders = holders_since(made_before_, kHolderSamples);
+    }
     for (const verify::Statistic& s : made.statistics()) {
       evidence_.growth.push_back(
           {s.type, s.site, s.count, name, std::move(holders[{s.type, s.site}])});
