@@ -91,7 +91,7 @@ struct Heap {
   std::array<gc::GenerationStats, kGenerations> stats{};
 #if TENURE_VERIFY
   absl::flat_hash_map<const Object*, Site> sites;
-  std::size_t traced_bytes = 0;       // the blocks of the objects in `sites`
+  std::size_t traced_bytes = 0;  // the blocks of the objects in `sites`
   std::size_t traced_peak_bytes = 0;
 #endif
   // Set while the destruction loop runs: an object whose count reaches zero

@@ -63,7 +63,8 @@ Heap* readable_heap(const char* what) {
 std::vector<Ref<Object>> handles(const std::vector<Object*>& objects) {
   std::vector<Ref<Object>> result;
   result.reserve(objects.size());
-  for (Object* object : objects) result.push_back(Ref<Object>::from_this(object));
+  for (Object* object : objects)
+    result.push_back(Ref<Object>::from_this(object));
   return result;
 }
 
@@ -105,8 +106,9 @@ std::uint32_t require_id(const HeapIndex* index, const Object& object,
   if (index) id = index->id(object);
   if (!id) {
     throw std::invalid_argument(absl::StrCat(
-        what, ": the object is not on this thread's heap (made on another "
-              "thread, not made by tenure::make, or destroyed)"));
+        what,
+        ": the object is not on this thread's heap (made on another "
+        "thread, not made by tenure::make, or destroyed)"));
   }
   return *id;
 }
@@ -283,17 +285,15 @@ namespace gc {
 std::vector<Ref<Object>> get_referents(const Object& object) {
   constexpr const char* kWhat = "tenure::gc::get_referents";
   detail::Heap* heap = detail::readable_heap(kWhat);
-  std::uint32_t slot =
-      detail::ObjectAccess::slot(const_cast<Object&>(object));
+  std::uint32_t slot = detail::ObjectAccess::slot(const_cast<Object&>(object));
   // A member or local that derives from Object has no slot but is this
   // thread's; a slot this heap does not hold is another thread's.
   if (slot != detail::kSlotUntracked && !(heap && heap->holds(object))) {
     detail::require_id(nullptr, object, kWhat);
   }
   std::vector<Object*> found;
-  detail::for_each_edge(object, [&](Object& target, const char*) {
-    found.push_back(&target);
-  });
+  detail::for_each_edge(
+      object, [&](Object& target, const char*) { found.push_back(&target); });
   return detail::handles(found);
 }
 
@@ -373,7 +373,8 @@ RetentionPath retention_path(const Object& object) {
   detail::Heap* heap = detail::readable_heap(kWhat);
   std::optional<detail::HeapIndex> index;
   if (heap) index.emplace(*heap);
-  std::uint32_t id = detail::require_id(index ? &*index : nullptr, object, kWhat);
+  std::uint32_t id =
+      detail::require_id(index ? &*index : nullptr, object, kWhat);
   return detail::retention_paths_of(*index, {id}, {})[0];
 }
 
@@ -412,7 +413,8 @@ std::string format_retention_path(const RetentionPath& path) {
   std::string text;
   for (std::size_t i = 0; i < path.steps.size(); ++i) {
     const PathStep& step = path.steps[i];
-    std::string site = step.site.empty() ? "" : absl::StrCat(" (", step.site, ")");
+    std::string site =
+        step.site.empty() ? "" : absl::StrCat(" (", step.site, ")");
     if (i == 0) {
       absl::StrAppend(&text,
                       path.rooted ? "held from outside the heap: "
@@ -432,7 +434,8 @@ void write_backrefs_dot(std::ostream& out, const Object& object, int depth) {
   detail::Heap* heap = detail::readable_heap(kWhat);
   std::optional<detail::HeapIndex> index;
   if (heap) index.emplace(*heap);
-  std::uint32_t start = detail::require_id(index ? &*index : nullptr, object, kWhat);
+  std::uint32_t start =
+      detail::require_id(index ? &*index : nullptr, object, kWhat);
 
   std::vector<std::uint32_t> nodes{start};
   absl::flat_hash_map<std::uint32_t, std::size_t> node_of{{start, 0}};
@@ -446,21 +449,21 @@ void write_backrefs_dot(std::ostream& out, const Object& object, int depth) {
   for (int level = 0; level < depth && !frontier.empty(); ++level) {
     absl::flat_hash_set<std::uint32_t> next;
     for (std::uint32_t from = 0; from < index->size(); ++from) {
-      detail::for_each_edge(index->at(from), [&](Object& target,
-                                                 const char* field) {
-        std::optional<std::uint32_t> to = index->id(target);
-        if (!to || !frontier.contains(*to)) return;
-        auto [it, added] = node_of.try_emplace(from, nodes.size());
-        if (added) {
-          if (nodes.size() == kMaxNodes) {
-            node_of.erase(it);
-            return;
-          }
-          nodes.push_back(from);
-          next.insert(from);
-        }
-        edges.push_back({it->second, field ? field : "", node_of.at(*to)});
-      });
+      detail::for_each_edge(
+          index->at(from), [&](Object& target, const char* field) {
+            std::optional<std::uint32_t> to = index->id(target);
+            if (!to || !frontier.contains(*to)) return;
+            auto [it, added] = node_of.try_emplace(from, nodes.size());
+            if (added) {
+              if (nodes.size() == kMaxNodes) {
+                node_of.erase(it);
+                return;
+              }
+              nodes.push_back(from);
+              next.insert(from);
+            }
+            edges.push_back({it->second, field ? field : "", node_of.at(*to)});
+          });
     }
     frontier = std::move(next);
   }
@@ -494,7 +497,8 @@ void write_backrefs_dot(std::ostream& out, const Object& object, int depth) {
   }
   for (const Edge& edge : edges) {
     out << "  o" << edge.from << " -> o" << edge.to;
-    if (!edge.field.empty()) out << " [label=" << detail::dot_quote(edge.field) << "]";
+    if (!edge.field.empty())
+      out << " [label=" << detail::dot_quote(edge.field) << "]";
     out << ";\n";
   }
   out << "}\n";

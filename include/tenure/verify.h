@@ -98,7 +98,8 @@ RetentionPath retention_path(const Object& object);
 // `objects` are not counted as holding anything (a vector of
 // gc::get_objects() therefore makes nothing a root). Null handles give empty
 // paths.
-std::vector<RetentionPath> retention_paths(const std::vector<Ref<Object>>& objects);
+std::vector<RetentionPath> retention_paths(
+    const std::vector<Ref<Object>>& objects);
 
 // The path as a user reads it, one step per line:
 //   held from outside the heap: app::Cache (cache.cpp:12)

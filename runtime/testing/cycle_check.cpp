@@ -67,12 +67,14 @@ using Holders =
 // Who holds the objects made after `mark` and alive now: the shapes of the
 // retention paths of up to `samples` of them per (type, site).
 Holders holders_since(std::uint64_t mark, std::size_t samples) {
-  std::map<std::pair<std::string, std::string>, std::vector<Ref<Object>>> groups;
+  std::map<std::pair<std::string, std::string>, std::vector<Ref<Object>>>
+      groups;
   {
     std::vector<Ref<Object>> all = gc::get_objects();
     for (Ref<Object>& object : all) {
       if (verify::allocation_number(*object) <= mark) continue;
-      auto& group = groups[{verify::type_name(*object), verify::site_of(*object)}];
+      auto& group =
+          groups[{verify::type_name(*object), verify::site_of(*object)}];
       if (group.size() < samples) group.push_back(std::move(object));
     }
   }
@@ -186,17 +188,19 @@ void CycleCheckListener::OnTestEnd(const ::testing::TestInfo& test) {
       holders = holders_since(made_before_, kHolderSamples);
     }
     for (const verify::Statistic& s : made.statistics()) {
-      evidence_.growth.push_back(
-          {s.type, s.site, s.count, name, std::move(holders[{s.type, s.site}])});
+      evidence_.growth.push_back({s.type, s.site, s.count, name,
+                                  std::move(holders[{s.type, s.site}])});
     }
     return;
   }
   verify::Snapshot after = verify::Snapshot::take();
   for (const verify::StatisticDiff& diff : after.compare_to(before_)) {
     if (diff.count_diff <= 0) continue;
-    evidence_.growth.push_back({diff.type, diff.site,
+    evidence_.growth.push_back({diff.type,
+                                diff.site,
                                 static_cast<std::uint64_t>(diff.count_diff),
-                                name, {}});
+                                name,
+                                {}});
   }
 }
 

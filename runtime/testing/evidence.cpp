@@ -402,11 +402,19 @@ absl::StatusOr<Evidence> parse_evidence(std::string_view json) {
             return schema_error("growth.holders", "expected objects");
           }
           HolderEvidence holder;
-          if (auto s = strings_of(h.find("types"), "growth.holders.types", holder.types); !s.ok()) return s;
-          if (auto s = strings_of(h.find("fields"), "growth.holders.fields", holder.fields); !s.ok()) return s;
-          if (holder.types.empty() || holder.types.size() != holder.fields.size()) {
-            return schema_error("growth.holders",
-                                "types and fields must be non-empty and of equal length");
+          if (auto s = strings_of(h.find("types"), "growth.holders.types",
+                                  holder.types);
+              !s.ok())
+            return s;
+          if (auto s = strings_of(h.find("fields"), "growth.holders.fields",
+                                  holder.fields);
+              !s.ok())
+            return s;
+          if (holder.types.empty() ||
+              holder.types.size() != holder.fields.size()) {
+            return schema_error(
+                "growth.holders",
+                "types and fields must be non-empty and of equal length");
           }
           const Value* held = h.find("count");
           if (!held) return schema_error("growth.holders.count", "missing");
@@ -452,12 +460,14 @@ void merge(Evidence& into, const Evidence& from) {
       unite(m.tests, c.tests);
     }
   }
-  using HolderKey = std::pair<std::vector<std::string>, std::vector<std::string>>;
+  using HolderKey =
+      std::pair<std::vector<std::string>, std::vector<std::string>>;
   struct GrowthTotals {
     std::uint64_t count = 0;
     std::map<HolderKey, std::uint64_t> holders;
   };
-  std::map<std::tuple<std::string, std::string, std::string>, GrowthTotals> growth;
+  std::map<std::tuple<std::string, std::string, std::string>, GrowthTotals>
+      growth;
   std::map<std::string, std::uint64_t> copies;
   for (const Evidence* source : {static_cast<const Evidence*>(&into), &from}) {
     for (const GrowthEvidence& g : source->growth) {
@@ -476,8 +486,8 @@ void merge(Evidence& into, const Evidence& from) {
   Evidence merged;
   for (auto& [key, cycle] : cycles) merged.cycles.push_back(std::move(cycle));
   for (auto& [key, totals] : growth) {
-    GrowthEvidence g{std::get<0>(key), std::get<1>(key), totals.count,
-                     std::get<2>(key), {}};
+    GrowthEvidence g{
+        std::get<0>(key), std::get<1>(key), totals.count, std::get<2>(key), {}};
     for (auto& [path, count] : totals.holders) {
       g.holders.push_back({path.first, path.second, count});
     }

@@ -153,10 +153,12 @@ TEST(EvidenceMatch, HoldersDecideWhichContainerGrowthConfirms) {
        {"app::Registry", {"tenure::Object"}},
        {"app::Entry", {"tenure::Object"}}},
       {{"app::Cache", "entries_"}, {"app::Registry", "entries_"}});
-  std::vector<Finding> Findings = {cache("app::Cache::entries_", {"app::Entry"}),
-                                   cache("app::all_entries", {"app::Entry"})};
+  std::vector<Finding> Findings = {
+      cache("app::Cache::entries_", {"app::Entry"}),
+      cache("app::all_entries", {"app::Entry"})};
   EvidenceGrowth ByRegistry{"app::Entry", "", 30, "T.registry", {}};
-  ByRegistry.Holders = {{{"app::Registry", "app::Entry"}, {"", "entries_"}, 16}};
+  ByRegistry.Holders = {
+      {{"app::Registry", "app::Entry"}, {"", "entries_"}, 16}};
   Evidence E;
   E.Growth.push_back(ByRegistry);
   match(Findings, E, F);

@@ -182,7 +182,8 @@ TEST_F(IntrospectTest, ObjectsOfAnotherThread) {
     EXPECT_THROW(gc::get_referents(foreign), std::invalid_argument);
     EXPECT_THROW(verify::retention_path(foreign), std::invalid_argument);
     std::ostringstream dot;
-    EXPECT_THROW(verify::write_backrefs_dot(dot, foreign), std::invalid_argument);
+    EXPECT_THROW(verify::write_backrefs_dot(dot, foreign),
+                 std::invalid_argument);
     EXPECT_EQ(verify::sizeof_object(foreign), 0u);
   });
   EXPECT_TRUE(gc::is_tracked(*mine));
@@ -290,9 +291,11 @@ TEST_F(IntrospectTest, RetentionPathNamesTheHolderChain) {
 
   verify::RetentionPath path = verify::retention_path(*cached);
   EXPECT_TRUE(path.rooted);
-  EXPECT_EQ(types_of(path), (std::vector<std::string>{
-                                kPrefix + "Cache", kPrefix + "Bucket", kPrefix + "Entry"}));
-  EXPECT_EQ(fields_of(path), (std::vector<std::string>{"", "buckets", "entry"}));
+  EXPECT_EQ(types_of(path),
+            (std::vector<std::string>{kPrefix + "Cache", kPrefix + "Bucket",
+                                      kPrefix + "Entry"}));
+  EXPECT_EQ(fields_of(path),
+            (std::vector<std::string>{"", "buckets", "entry"}));
   path = verify::retention_path(*in_registry);
   EXPECT_EQ(fields_of(path), (std::vector<std::string>{"", "entries"}));
 
@@ -308,14 +311,17 @@ TEST_F(IntrospectTest, RetentionPathNamesTheHolderChain) {
   ASSERT_EQ(path.steps.size(), 1u);
   EXPECT_EQ(path.steps[0].type, kPrefix + "Entry");
 
-  std::string text = verify::format_retention_path(verify::retention_path(*in_registry));
+  std::string text =
+      verify::format_retention_path(verify::retention_path(*in_registry));
   EXPECT_NE(text.find("held from outside the heap: " + kPrefix + "Registry"),
             std::string::npos)
       << text;
-  EXPECT_NE(text.find("  -[entries]-> " + kPrefix + "Entry"), std::string::npos) << text;
+  EXPECT_NE(text.find("  -[entries]-> " + kPrefix + "Entry"), std::string::npos)
+      << text;
   if (verify::kEnabled) {
     EXPECT_EQ(path.steps[0].site, verify::site_of(*alone));
-    EXPECT_NE(path.steps[0].site.find("introspect_test.cpp:"), std::string::npos);
+    EXPECT_NE(path.steps[0].site.find("introspect_test.cpp:"),
+              std::string::npos);
   } else {
     EXPECT_EQ(path.steps[0].site, "");
   }
@@ -354,7 +360,8 @@ TEST_F(IntrospectTest, RetentionPathsOfManyObjectsIgnoreTheirOwnHandles) {
       EXPECT_EQ(fields_of(paths[i]), (std::vector<std::string>{"", "entries"}));
     }
   }
-  std::vector<verify::RetentionPath> none = verify::retention_paths({Ref<Object>()});
+  std::vector<verify::RetentionPath> none =
+      verify::retention_paths({Ref<Object>()});
   ASSERT_EQ(none.size(), 1u);
   EXPECT_TRUE(none[0].steps.empty());
 }
@@ -364,7 +371,8 @@ TEST_F(IntrospectTest, RetentionPathOnALargeHeap) {
   constexpr int kEntries = 100000;
   registry->entries.reserve(kEntries);
   for (int i = 0; i < kEntries; ++i) registry->entries.push_back(make<Entry>());
-  verify::RetentionPath path = verify::retention_path(*registry->entries.back());
+  verify::RetentionPath path =
+      verify::retention_path(*registry->entries.back());
   EXPECT_EQ(fields_of(path), (std::vector<std::string>{"", "entries"}));
 }
 
@@ -380,7 +388,8 @@ TEST_F(IntrospectTest, BackrefsDotShowsHoldersUpToDepth) {
   EXPECT_NE(dot.find("o1 -> o0 [label=\"entry\"]"), std::string::npos) << dot;
   EXPECT_NE(dot.find("o2 -> o1 [label=\"buckets\"]"), std::string::npos) << dot;
   EXPECT_NE(dot.find("Cache"), std::string::npos);
-  EXPECT_NE(dot.find("held from outside the heap\", peripheries=2"), std::string::npos)
+  EXPECT_NE(dot.find("held from outside the heap\", peripheries=2"),
+            std::string::npos)
       << dot;
   EXPECT_NE(dot.find("style=filled"), std::string::npos);
 
@@ -399,7 +408,8 @@ TEST_F(IntrospectTest, SizesAndTracedMemory) {
   for (int i = 0; i < 10; ++i) entries.push_back(make<Entry>());
   std::size_t bytes = verify::sizeof_object(*entries[0]);
   verify::TracedMemory grown = verify::get_traced_memory();
-  std::vector<verify::StatisticDiff> diff = verify::Snapshot::take().compare_to(before);
+  std::vector<verify::StatisticDiff> diff =
+      verify::Snapshot::take().compare_to(before);
   ASSERT_FALSE(diff.empty());
   EXPECT_EQ(diff[0].type, kPrefix + "Entry");
   EXPECT_EQ(diff[0].count_diff, 10);
@@ -414,7 +424,8 @@ TEST_F(IntrospectTest, SizesAndTracedMemory) {
     return;
   }
   // sizeof(Entry) rounded up to the pool's 16-byte size class.
-  std::size_t expected = (sizeof(Entry) + pool::kGranule - 1) / pool::kGranule * pool::kGranule;
+  std::size_t expected =
+      (sizeof(Entry) + pool::kGranule - 1) / pool::kGranule * pool::kGranule;
   EXPECT_EQ(bytes, expected);
   EXPECT_EQ(grown.current, start.current + 10 * bytes);
   EXPECT_EQ(grown.peak, grown.current);
@@ -423,7 +434,8 @@ TEST_F(IntrospectTest, SizesAndTracedMemory) {
   verify::reset_peak();
   EXPECT_EQ(verify::get_traced_memory().peak, start.current);
   std::vector<verify::Statistic> stats = verify::Snapshot::take().statistics();
-  for (const verify::Statistic& s : stats) EXPECT_EQ(s.size % pool::kGranule, 0u);
+  for (const verify::Statistic& s : stats)
+    EXPECT_EQ(s.size % pool::kGranule, 0u);
 
   // Beyond the pool, the object's own size.
   struct Big : Object {

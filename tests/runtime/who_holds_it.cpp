@@ -1,11 +1,11 @@
 // The front page's "Who holds it?" example, run by ctest so that the output
 // shown there stays true (runtime.WhoHoldsIt, verification mode).
+#include <tenure/tenure.h>
+#include <tenure/verify.h>
+
 #include <iostream>
 #include <map>
 #include <string>
-
-#include <tenure/tenure.h>
-#include <tenure/verify.h>
 
 struct Document : tenure::Object {
   std::string text;

@@ -99,8 +99,10 @@ TEST(EvidenceTest, HoldersRoundTripMergeAndStayOptional) {
   e.growth[0].holders = {{{"Cache", "Entry"}, {"", "entries_"}, 12},
                          {{"Entry"}, {""}, 4}};
   std::string json = to_json(e);
-  EXPECT_NE(json.find(R"("holders": [{"types": ["Cache", "Entry"], "fields": ["", "entries_"], "count": 12})"),
-            std::string::npos)
+  EXPECT_NE(
+      json.find(
+          R"("holders": [{"types": ["Cache", "Entry"], "fields": ["", "entries_"], "count": 12})"),
+      std::string::npos)
       << json;
   absl::StatusOr<Evidence> parsed = parse_evidence(json);
   ASSERT_TRUE(parsed.ok()) << parsed.status();
@@ -115,19 +117,22 @@ TEST(EvidenceTest, HoldersRoundTripMergeAndStayOptional) {
   ASSERT_EQ(parsed->growth.size(), 1u);
   EXPECT_EQ(parsed->growth[0].count, 300u);
   ASSERT_EQ(parsed->growth[0].holders.size(), 2u);
-  EXPECT_EQ(parsed->growth[0].holders[0].types, (std::vector<std::string>{"Cache", "Entry"}));
+  EXPECT_EQ(parsed->growth[0].holders[0].types,
+            (std::vector<std::string>{"Cache", "Entry"}));
   EXPECT_EQ(parsed->growth[0].holders[0].count, 15u);
   EXPECT_EQ(to_json(sample()).find("holders"), std::string::npos)
       << "written only when known";
 
-  for (const char* bad : {
-           R"({"tenure_evidence": 1, "growth": [{"type": "A", "site": "", "count": 1, "test": "T", "holders": {}}]})",
-           R"({"tenure_evidence": 1, "growth": [{"type": "A", "site": "", "count": 1, "test": "T", "holders": [{"types": ["A"], "fields": [], "count": 1}]}]})",
-           R"({"tenure_evidence": 1, "growth": [{"type": "A", "site": "", "count": 1, "test": "T", "holders": [{"types": ["A"], "fields": [""]}]}]})",
-       }) {
+  for (
+      const char* bad : {
+          R"({"tenure_evidence": 1, "growth": [{"type": "A", "site": "", "count": 1, "test": "T", "holders": {}}]})",
+          R"({"tenure_evidence": 1, "growth": [{"type": "A", "site": "", "count": 1, "test": "T", "holders": [{"types": ["A"], "fields": [], "count": 1}]}]})",
+          R"({"tenure_evidence": 1, "growth": [{"type": "A", "site": "", "count": 1, "test": "T", "holders": [{"types": ["A"], "fields": [""]}]}]})",
+      }) {
     absl::StatusOr<Evidence> refused = parse_evidence(bad);
     ASSERT_FALSE(refused.ok()) << bad;
-    EXPECT_NE(refused.status().message().find("growth.holders"), std::string::npos)
+    EXPECT_NE(refused.status().message().find("growth.holders"),
+              std::string::npos)
         << refused.status();
   }
 }

@@ -24,7 +24,8 @@ class Registry : public tenure::Object {
  public:
   void add(tenure::Ref<Entry> entry) { entries_.push_back(std::move(entry)); }
   void remove(int id) {
-    std::erase_if(entries_, [id](const tenure::Ref<Entry>& e) { return e->id == id; });
+    std::erase_if(entries_,
+                  [id](const tenure::Ref<Entry>& e) { return e->id == id; });
   }
   void trace(tenure::Tracer& t) override { t("entries_", entries_); }
 
@@ -63,7 +64,8 @@ Cache& cache() {
 namespace {
 
 TEST(Holders, RegistryKeepsWhatItRegisters) {
-  for (int id = 0; id < 3; ++id) plugins::registry().add(tenure::make<plugins::Entry>(id));
+  for (int id = 0; id < 3; ++id)
+    plugins::registry().add(tenure::make<plugins::Entry>(id));
 }
 
 TEST(Holders, CacheKeepsWhatItLooksUp) {

@@ -57,7 +57,8 @@ bool evidence_written();
 // alive when the test ends, after the listener's collection; the failure
 // names what holds it:
 //
-//   tenure: app::Entry (entry_test.cpp:12) outlived the test that expected it freed:
+//   tenure: app::Entry (entry_test.cpp:12) outlived the test that expected it
+//   freed:
 //     held from outside the heap: app::Cache (cache.cpp:30)
 //       -[entries_]-> app::Entry (entry_test.cpp:12)
 //
