@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Growth evidence with its holders, end to end: holders_test.cpp's registry
+"""Growth evidence with its holders, end to end: holders_plugins.h's registry
 (legitimate) and cache (leaking) hold objects of the same type; the evidence
-its test runs write confirms the cache finding only by what the cache holds.
+holders_test.cpp's runs write confirms the cache finding only by what the
+cache holds.
 
   holders_evidence_test.py --analyzer EXE --program EXE --build-dir DIR
 """
@@ -16,7 +17,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), 'analyzer'))
 from case_runner import expect  # noqa: E402
 
-SOURCE = os.path.join(HERE, 'holders_test.cpp')
+SOURCE = os.path.join(HERE, 'holders_plugins.cpp')
 CACHE = "'plugins::Cache::entries_' only grows"
 
 
