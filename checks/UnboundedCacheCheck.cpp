@@ -2,7 +2,8 @@
 
 #include "checks/UnboundedCacheCheck.h"
 
-#include "analyzer/ContainerFacts.h"
+#include "analyzer/ast/ContainerCollector.h"
+#include "analyzer/model/CacheFinder.h"
 #include "analyzer/FactsSink.h"
 #include "analyzer/HandleTypes.h"
 #include "checks/SourceLocations.h"

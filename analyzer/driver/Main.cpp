@@ -12,7 +12,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "analyzer/Baseline.h"
-#include "analyzer/ContainerFacts.h"
+#include "analyzer/ast/ContainerCollector.h"
+#include "analyzer/model/CacheFinder.h"
 #include "analyzer/CycleFinder.h"
 #include "analyzer/Evidence.h"
 #include "analyzer/EvidenceMatch.h"
