@@ -2,7 +2,7 @@
 
 #include "analyzer/ast/ContainerCollector.h"
 
-#include "analyzer/SourceFacts.h"
+#include "analyzer/ast/SourceFacts.h"
 #include "analyzer/ast/ContainerVocabulary.h"
 
 #include "clang/AST/ASTContext.h"
@@ -17,6 +17,7 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 #include <functional>
+#include <tuple>
 
 using namespace clang;
 
@@ -342,6 +343,10 @@ public:
     if (!Method || !Method->getIdentifier())
       return true;
     llvm::StringRef Name = Method->getName();
+    // a.swap(b) replaces b as well (`Container().swap(cache_)`).
+    if (Name == "swap" && Call->getNumArgs() == 1)
+      if (auto Other = container(Call->getArg(0)))
+        emitUse(*Other, Call->getExprLoc(), ContainerUseKind::Clear);
     std::optional<Path> P = container(Call->getImplicitObjectArgument());
     if (!P)
       return true;
@@ -353,10 +358,6 @@ public:
       emitUse(*P, Call->getExprLoc(), ContainerUseKind::Clear);
     else if (lookupMethods().contains(Name) && !States.empty())
       States.back().Lookups.insert(levelKey(P->Key, P->Depth));
-    // a.swap(b) replaces b as well.
-    if (Name == "swap" && Call->getNumArgs() == 1)
-      if (auto Other = container(Call->getArg(0)))
-        emitUse(*Other, Call->getExprLoc(), ContainerUseKind::Clear);
     return true;
   }
 
@@ -762,15 +763,31 @@ private:
       return false;
     auto [It, Inserted] = ComparedVars.try_emplace(Function);
     if (Inserted) {
+      // `id >= count_`, `id < kSlots`, `id > 255`: an upper bound. A literal
+      // on the greater side (`n < 2`) is a base case, not a bound.
       struct Finder : RecursiveASTVisitor<Finder> {
         llvm::DenseSet<const VarDecl *> Found;
+        static const VarDecl *var(const Expr *E) {
+          const auto *R = dyn_cast<DeclRefExpr>(E->IgnoreParenImpCasts());
+          return R ? dyn_cast<VarDecl>(R->getDecl()) : nullptr;
+        }
         bool VisitBinaryOperator(BinaryOperator *BO) {
           if (!BO->isRelationalOp())
             return true;
-          for (const Expr *Side : {BO->getLHS(), BO->getRHS()})
-            if (const auto *R = dyn_cast<DeclRefExpr>(Side->IgnoreParenImpCasts()))
-              if (const auto *V = dyn_cast<VarDecl>(R->getDecl()))
-                Found.insert(V);
+          const Expr *Lesser = BO->getLHS(), *Greater = BO->getRHS();
+          if (BO->getOpcode() == BO_GT || BO->getOpcode() == BO_GE)
+            std::swap(Lesser, Greater);
+          for (auto [Side, Other, OtherIsGreater] :
+               {std::tuple(Lesser, Greater, true),
+                std::tuple(Greater, Lesser, false)}) {
+            const VarDecl *V = var(Side);
+            if (!V)
+              continue;
+            bool Literal =
+                isa<IntegerLiteral>(Other->IgnoreParenImpCasts());
+            if (!Literal || !OtherIsGreater)
+              Found.insert(V);
+          }
           return true;
         }
       } F;
@@ -866,6 +883,11 @@ private:
     E = E->IgnoreImplicit()->IgnoreParens();
     if (const auto *Cleanups = dyn_cast<ExprWithCleanups>(E))
       return resolve(Cleanups->getSubExpr(), Steps + 1);
+    // A copy or move of an iterator or of an insertion's result.
+    if (const auto *Construct = dyn_cast<CXXConstructExpr>(E))
+      if (Construct->getNumArgs() == 1 &&
+          Construct->getConstructor()->isCopyOrMoveConstructor())
+        return resolve(Construct->getArg(0), Steps + 1);
     if (const auto *ME = dyn_cast<MemberExpr>(E)) {
       const ValueDecl *Member = ME->getMemberDecl();
       if (const auto *Field = dyn_cast<FieldDecl>(Member)) {

@@ -11,8 +11,8 @@
 #ifndef TENURE_ANALYZER_AST_CONTAINERCOLLECTOR_H
 #define TENURE_ANALYZER_AST_CONTAINERCOLLECTOR_H
 
-#include "analyzer/Facts.h"
-#include "analyzer/HandleTypes.h"
+#include "analyzer/model/Facts.h"
+#include "analyzer/ast/HandleTypes.h"
 #include "llvm/Support/Regex.h"
 
 namespace clang {

@@ -36,10 +36,16 @@ public:
 
   std::optional<LongLife> longLived(const std::string &Record) {
     llvm::StringSet<> Seen;
-    return find(Record, Seen);
+    std::optional<LongLife> Chain = find(Record, Seen);
+    if (Chain)
+      Chain->Text = llvm::formatv("'{0}' lives as long as the program: {1}",
+                                  shownName(Record), Chain->Text);
+    return Chain;
   }
 
 private:
+  // "'Services' holds a 'Journal', 'Services::get::services' holds a
+  // 'Services'", located at the static.
   std::optional<LongLife> find(const std::string &Record,
                                llvm::StringSet<> &Seen) {
     if (!Seen.insert(Record).second || Seen.size() > 8)
@@ -49,15 +55,14 @@ private:
       return std::nullopt;
     for (const LifetimeFact *L : It->second)
       if (L->Kind == LifetimeKind::StaticObject)
-        return LongLife{llvm::formatv("'{0}' lives as long as the program: "
-                                      "'{1}' holds one",
-                                      shownName(Record), shownName(L->By)),
+        return LongLife{llvm::formatv("'{0}' holds one", shownName(L->By)),
                         L->Loc};
     for (const LifetimeFact *L : It->second) {
       if (L->Kind != LifetimeKind::HeldBy)
         continue;
       if (std::optional<LongLife> Holder = find(L->By, Seen)) {
-        Holder->Text = llvm::formatv("'{0}' is held by {1}", shownName(Record),
+        Holder->Text = llvm::formatv("'{0}' holds a '{1}', and {2}",
+                                     shownName(L->By), shownName(Record),
                                      Holder->Text);
         return Holder;
       }
@@ -80,8 +85,8 @@ std::vector<std::string> enclosingLevels(llvm::StringRef Key) {
 }
 
 std::string shownLevel(llvm::StringRef Key) {
-  llvm::StringRef Levels = Key.drop_while([](char C) { return C != '['; });
-  return (shownName(Key).str() + Levels).str();
+  auto [Root, Levels] = Key.split('[');
+  return shownName(Root).str() + (Levels.empty() ? "" : "[" + Levels.str());
 }
 
 } // namespace

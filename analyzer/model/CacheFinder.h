@@ -10,8 +10,8 @@
 #ifndef TENURE_ANALYZER_MODEL_CACHEFINDER_H
 #define TENURE_ANALYZER_MODEL_CACHEFINDER_H
 
-#include "analyzer/CycleFinder.h"
-#include "analyzer/Facts.h"
+#include "analyzer/model/Finding.h"
+#include "analyzer/model/Facts.h"
 
 #include <string>
 #include <vector>

@@ -14,6 +14,8 @@ public:
       return it->second;
     double y = x * x;
     values_[x] = y;
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: 'CachedFunction::values_' only grows between resets: {{.*}} only 'CachedFunction::reset()' clears it{{.*}} [tenure-unbounded-cache]
+    // CHECK-MESSAGES: :{{[0-9]+}}:{{[0-9]+}}: note: cleared only here, in 'CachedFunction::reset'
     return y;
   }
   void reset() { values_.clear(); }
@@ -32,6 +34,8 @@ public:
     if (it != table.end())
       return it->second;
     return table[x] = 2 * x;
+    // CHECK-MESSAGES: :[[@LINE-1]]:12: warning: 'PerOutput::memo_{{\[\]}}' only grows between resets: {{.*}} only 'PerOutput::resetAll()' clears it{{.*}} [tenure-unbounded-cache]
+    // CHECK-MESSAGES: :{{[0-9]+}}:{{[0-9]+}}: note: cleared only here, in 'PerOutput::resetAll'
   }
   void resetAll() {
     for (auto &table : memo_)
@@ -92,6 +96,7 @@ public:
     if (auto it = memo_.find(n); it != memo_.end())
       return it->second;
     return memo_[n] = fib(n - 1) + fib(n - 2);
+    // CHECK-MESSAGES: :[[@LINE-1]]:12: warning: 'ClearedAtExit::memo_' only grows: {{.*}} [tenure-unbounded-cache]
   }
 
 private:

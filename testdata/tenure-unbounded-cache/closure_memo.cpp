@@ -20,6 +20,8 @@ std::function<R(A...)> memoize(std::function<R(A...)> f) {
       return it->second;
     R value = f(a...);
     table->emplace(key, value);
+    // CHECK-MESSAGES: :[[@LINE-1]]:12: warning: 'calc::memoize::table' only grows: {{.*}} [tenure-unbounded-cache]
+    // CHECK-MESSAGES: :{{[0-9]+}}:{{[0-9]+}}: note: the closure 'calc::memoize' returns owns it; it is kept in 'calc::Engine::density_' here
     return value;
   };
 }
@@ -32,6 +34,8 @@ std::function<R(A)> memoizeByValue(std::function<R(A)> f) {
     if (auto it = seen.find(a); it != seen.end())
       return it->second;
     return seen[a] = f(a);
+    // CHECK-MESSAGES: :[[@LINE-1]]:12: warning: 'calc::memoizeByValue::seen' only grows: {{.*}} [tenure-unbounded-cache]
+    // CHECK-MESSAGES: :{{[0-9]+}}:{{[0-9]+}}: note: the closure 'calc::memoizeByValue' returns owns it; it is kept in 'calc::Engine::viscosity_' here
   };
 }
 

@@ -20,6 +20,8 @@ public:
   }
   const Shader &compile(const std::string &src) {
     return compiled_[src] = Shader{src};
+    // CHECK-MESSAGES: :[[@LINE-1]]:12: warning: 'ShaderLibrary::compiled_' only grows: {{.*}} [tenure-unbounded-cache]
+    // CHECK-MESSAGES: :{{[0-9]+}}:{{[0-9]+}}: note: 'ShaderLibrary' lives as long as the program: 'ShaderLibrary::instance::library' holds one
   }
 
 private:
@@ -31,6 +33,8 @@ private:
 class Journal {
 public:
   void record(const std::string &line) { lines_.push_back(line); }
+  // CHECK-MESSAGES: :[[@LINE-1]]:49: warning: 'Journal::lines_' only grows: {{.*}} [tenure-unbounded-cache]
+  // CHECK-MESSAGES: :{{[0-9]+}}:{{[0-9]+}}: note: 'Journal' lives as long as the program: 'Services' holds a 'Journal', and 'Services::get::services' holds one
 
 private:
   std::vector<std::string> lines_;
@@ -55,6 +59,8 @@ public:
   void forget(const std::string &word) { counts_.erase(word); }
 
   void mark(long id) { marked_.insert(id); }
+  // CHECK-MESSAGES: :[[@LINE-1]]:32: warning: 'Counter::marked_' only grows: {{.*}} [tenure-unbounded-cache]
+  // CHECK-MESSAGES: :{{[0-9]+}}:{{[0-9]+}}: note: 'Counter' lives as long as the program: 'wordCounter' holds one
 
 private:
   std::map<std::string, int> counts_;

@@ -15,6 +15,7 @@ public:
     auto fromIt = cache_.insert({from, {}}).first;
     auto toIt = fromIt->second.insert({to, {}}).first;
     toIt->second.insert({t, x});
+    // CHECK-MESSAGES: :[[@LINE-1]]:18: warning: 'TransformCache::cache_{{\[\]}}{{\[\]}}' only grows: {{.*}} [tenure-unbounded-cache]
   }
   const Transform *find(const Frame *from, const Frame *to, long t) const {
     auto a = cache_.find(from);
@@ -42,12 +43,14 @@ class Index {
 public:
   void link(int owner, const std::string &name, int v) {
     byOwnerCache_[owner][name] = v;
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: 'Index::byOwnerCache_{{\[\]}}' only grows: {{.*}} [tenure-unbounded-cache]
   }
   void tag(int owner, int t) {
     auto it = tags_.find(owner);
     if (it == tags_.end())
       it = tags_.emplace(owner, std::vector<int>{}).first;
     it->second.push_back(t);
+    // CHECK-MESSAGES: :[[@LINE-1]]:16: warning: 'Index::tags_{{\[\]}}' only grows: {{.*}} [tenure-unbounded-cache]
   }
   void drop(int owner) {
     byOwnerCache_.erase(owner);

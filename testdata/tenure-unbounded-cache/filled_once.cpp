@@ -1,5 +1,6 @@
 // Filled once: inserted only in constructors, in init()-style set-up called
-// from them, or in a loop over a configuration read once.
+// from them, or in a loop over a configuration read once. The same table
+// grown on every lookup miss is reported.
 #include <map>
 #include <memory>
 #include <string>
@@ -30,6 +31,13 @@ public:
     auto it = devices_.find(name);
     return it == devices_.end() ? nullptr : it->second;
   }
+  // A loop over a parameter, but a lookup first: the memo pattern, growth.
+  void probe(const std::vector<std::string> &names) {
+    for (const auto &n : names)
+      if (seen_.find(n) == seen_.end())
+        seen_.emplace(n, 1);
+    // CHECK-MESSAGES: :[[@LINE-1]]:15: warning: 'DeviceTable::seen_' only grows: {{.*}} [tenure-unbounded-cache]
+  }
 
 private:
   DeviceTable() { init(); }
@@ -42,6 +50,7 @@ private:
   std::map<std::string, std::shared_ptr<Device>> devices_;
   std::map<std::string, std::string> aliases_;
   std::map<std::string, double> units_;
+  std::map<std::string, int> seen_;
 };
 
 void start(const Config &c) { DeviceTable::instance().configure(c); }

@@ -1,6 +1,7 @@
 // Structures of ordinary objects: containers of values that are made and
 // destroyed as values. They grow as their owner is built and die with it;
-// nothing says they live long or are used as caches.
+// nothing says they live long or are used as caches (a member named like a
+// cache is the exception, at the end).
 #include <map>
 #include <memory>
 #include <string>
@@ -42,6 +43,19 @@ private:
   std::vector<std::string> order_;
 };
 
+// A value type with a member named like a cache: the name is evidence
+// enough, however the object is made.
+class Formatter {
+public:
+  const std::string &format(int n) {
+    return cache_[n] = std::to_string(n);
+    // CHECK-MESSAGES: :[[@LINE-1]]:12: warning: 'Formatter::cache_' only grows: {{.*}} [tenure-unbounded-cache]
+  }
+
+private:
+  std::map<int, std::string> cache_;
+};
+
 // A tree's children.
 struct TreeNode {
   std::vector<std::unique_ptr<TreeNode>> children;
@@ -59,5 +73,7 @@ Module parse(const std::vector<std::string> &names) {
   v.set("a", Value()).append(Value());
   TreeNode root;
   root.add().add();
+  Formatter f;
+  f.format(1);
   return m;
 }

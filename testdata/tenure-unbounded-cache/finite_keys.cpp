@@ -1,6 +1,7 @@
 // Keys from a finite domain bound a container, however long it lives: enums,
 // pairs of enums, bool, small integer types, and integer ids checked against
-// a bound before the insertion.
+// a bound before the insertion. The same singleton's map keyed by any int
+// is reported: the singleton is what makes these long-lived.
 #include <cstdint>
 #include <map>
 #include <string>
@@ -30,6 +31,17 @@ public:
       return;
     slots_[id] = v;
   }
+  void small(int id, double v) {
+    if (id > 255)
+      return;
+    smalls_[id] = v;
+  }
+  void any(int id, double v) {
+    if (id < 0)
+      return;
+    byId_[id] = v;
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: 'Timings::byId_' only grows: {{.*}} [tenure-unbounded-cache]
+  }
 
 private:
   static constexpr int kSlots = 32;
@@ -39,6 +51,8 @@ private:
   std::map<bool, int> byFlag_;
   std::unordered_map<std::uint8_t, long> perByte_;
   std::map<int, double> slots_;
+  std::map<int, double> smalls_;
+  std::map<int, double> byId_;
 };
 
 void run() {
@@ -48,4 +62,6 @@ void run() {
   Timings::instance().flag(true, 1);
   Timings::instance().byte(7);
   Timings::instance().slot(3, 4.0);
+  Timings::instance().small(3, 4.0);
+  Timings::instance().any(3, 4.0);
 }
