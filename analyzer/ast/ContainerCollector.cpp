@@ -190,14 +190,17 @@ std::string levelKey(const std::string &Root, unsigned Depth) {
 }
 
 // The class's own functions, and those of them this TU defines: only they
-// can shrink its non-public containers.
+// can shrink its non-public containers. A member of a class template that
+// this TU never instantiates is never called for this specialization here
+// (a TU that calls it instantiates it, and its facts say what it does).
 void describeMethods(const CXXRecordDecl *RD, ContainerFact &C) {
   for (const CXXMethodDecl *M : RD->methods()) {
     if (M->isImplicit() || M->isDeleted() || M->isDefaulted() ||
         M->isPureVirtual())
       continue;
     C.Methods.push_back(functionKey(M));
-    if (M->hasBody())
+    const FunctionDecl *Pattern = M->getTemplateInstantiationPattern();
+    if (M->hasBody() || (Pattern && Pattern->hasBody()))
       C.DefinedMethods.push_back(C.Methods.back());
   }
 }
