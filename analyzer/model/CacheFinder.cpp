@@ -84,9 +84,20 @@ std::vector<std::string> enclosingLevels(llvm::StringRef Key) {
   return Out;
 }
 
+// The key as the user wrote it: without the '@file' tag of an anonymous
+// namespace record or a static (which may sit before a "::field"), with the
+// levels of a nest as "[]".
 std::string shownLevel(llvm::StringRef Key) {
-  auto [Root, Levels] = Key.split('[');
-  return shownName(Root).str() + (Levels.empty() ? "" : "[" + Levels.str());
+  std::string Shown;
+  while (!Key.empty()) {
+    size_t At = Key.find('@');
+    Shown += Key.take_front(At).str();
+    if (At == llvm::StringRef::npos)
+      break;
+    Key = Key.drop_front(At);
+    Key = Key.drop_front(std::min(Key.find("::"), Key.find('[')));
+  }
+  return Shown;
 }
 
 } // namespace
