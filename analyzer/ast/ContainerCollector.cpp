@@ -9,6 +9,7 @@
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/DeclTemplate.h"
 #include "clang/AST/ExprCXX.h"
+#include "clang/AST/ParentMapContext.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/StmtCXX.h"
 #include "clang/Basic/SourceManager.h"
@@ -373,8 +374,14 @@ public:
     if (!P)
       return true;
     if (Call->getOperator() == OO_Subscript && Call->getNumArgs() == 2 &&
-        isKeyedContainer(templateOf(Call->getArg(0)->getType())))
-      emitInsert(*P, Call->getExprLoc(), Call->getArg(1)); // map[k] inserts
+        isKeyedContainer(templateOf(Call->getArg(0)->getType()))) {
+      // map[k] inserts; when its value is only read, it is used as a lookup
+      // of a key the code knows is there (`auto u = units[name];`).
+      if (subscriptWritten(Call))
+        emitInsert(*P, Call->getExprLoc(), Call->getArg(1));
+      else if (!States.empty())
+        States.back().Lookups.insert(levelKey(P->Key, P->Depth));
+    }
     else if (Call->getOperator() == OO_Equal)
       emitUse(*P, Call->getExprLoc(), ContainerUseKind::Clear);
     return true;
@@ -735,6 +742,70 @@ private:
       States.back().InParamLoop.push_back(ParamLoops > 0);
     }
     InsertFunctions.push_back({Out.ContainerUses.size() - 1, Function});
+  }
+
+  // Whether the element `map[k]` names is written or handed on as
+  // writable; a copy, a const reference or a comparison only reads it.
+  bool subscriptWritten(const Expr *Subscript) {
+    const Expr *Cur = Subscript;
+    for (unsigned Steps = 0; Steps < 8; ++Steps) {
+      DynTypedNodeList Parents = Ctx.getParents(*Cur);
+      if (Parents.empty())
+        return true;
+      if (const auto *Cast = Parents[0].get<ImplicitCastExpr>()) {
+        if (Cast->getCastKind() == CK_LValueToRValue)
+          return false;
+        Cur = Cast;
+        continue;
+      }
+      if (const auto *E = Parents[0].get<Expr>();
+          E && (isa<ParenExpr>(E) || isa<MaterializeTemporaryExpr>(E))) {
+        Cur = E;
+        continue;
+      }
+      if (const auto *BO = Parents[0].get<BinaryOperator>())
+        return BO->isAssignmentOp() && BO->getLHS()->IgnoreParens() == Cur;
+      if (const auto *UO = Parents[0].get<UnaryOperator>())
+        return UO->isIncrementDecrementOp() || UO->getOpcode() == UO_AddrOf;
+      if (const auto *Op = Parents[0].get<CXXOperatorCallExpr>()) {
+        if (Op->getNumArgs() == 0 || Op->getArg(0)->IgnoreParenImpCasts() != Cur)
+          return false;
+        OverloadedOperatorKind K = Op->getOperator();
+        return K == OO_Subscript || K == OO_PlusPlus || K == OO_MinusMinus ||
+               (K >= OO_Equal && K <= OO_PipeEqual) || K == OO_LessLessEqual ||
+               K == OO_GreaterGreaterEqual || K == OO_Arrow || K == OO_Call;
+      }
+      if (const auto *ME = Parents[0].get<MemberExpr>()) {
+        if (const auto *Method = dyn_cast<CXXMethodDecl>(ME->getMemberDecl()))
+          return !Method->isConst();
+        Cur = ME; // a field of the element: what happens to it
+        continue;
+      }
+      if (const auto *Var = Parents[0].get<VarDecl>()) {
+        QualType T = Var->getType();
+        return T->isReferenceType() &&
+               !T.getNonReferenceType().isConstQualified();
+      }
+      if (Parents[0].get<CXXConstructExpr>())
+        return false; // copied
+      if (const auto *Call = Parents[0].get<CallExpr>()) {
+        const FunctionDecl *Callee = Call->getDirectCallee();
+        for (unsigned I = 0; Callee && I < Call->getNumArgs() &&
+                             I < Callee->getNumParams();
+             ++I)
+          if (Call->getArg(I)->IgnoreParenImpCasts() == Cur) {
+            QualType T = Callee->getParamDecl(I)->getType();
+            return T->isReferenceType() &&
+                   !T.getNonReferenceType().isConstQualified();
+          }
+        return true;
+      }
+      if (Parents[0].get<ReturnStmt>())
+        return Function && Function->getReturnType()->isReferenceType() &&
+               !Function->getReturnType().getNonReferenceType().isConstQualified();
+      return true;
+    }
+    return true;
   }
 
   // The key of an insertion, when the call shows it.
