@@ -101,7 +101,9 @@ Symbol intern(std::string_view text) {
       }
     }
     state.retired.reserve(state.retired.size() + 1);
-    state.retired.emplace_back(table);
+    // One retired table per doubling, kept for lock-free readers: it grows
+    // with the logarithm of the symbols, on purpose.
+    state.retired.emplace_back(table);  // NOLINT(tenure-unbounded-cache)
     table = grown.release();
     state.table.store(table, std::memory_order_release);
   }

@@ -1,9 +1,10 @@
-//===- ContainerCollector.h - Long-lived containers and their uses -*- C++ -*-===//
+//===- ContainerCollector.h - Containers, their uses, their owners -*- C++ -*-===//
 //
-// The facts behind tenure-unbounded-cache: which long-lived containers a TU
-// declares, where code inserts into them, and where it shrinks them. Like
-// the ownership facts they merge across TUs, so an erase written in another
-// .cpp of the same class counts.
+// The collection half of tenure-unbounded-cache: which containers a TU
+// declares (level by level when they nest), where code inserts into,
+// erases from, clears or hands them away, and who owns them: a static, a
+// class, or the closure a function returns. The judgement is made on these
+// facts, without Clang, by findUnboundedCaches (analyzer/model/CacheFinder.h).
 //
 //===----------------------------------------------------------------------===//
 
@@ -25,7 +26,8 @@ namespace tenure::analyzer {
 inline constexpr llvm::StringLiteral DefaultCacheNamePattern =
     "([Cc]ache|[Mm]emo|[Rr]egistry|[Ii]ntern|[Pp]ool|[Ll]ookup)s?([A-Z_0-9]|$)";
 
-/// Containers and their uses in one TU (system headers skipped).
+/// Containers, their uses and their owners in one TU (system headers
+/// skipped).
 Facts collectContainerFacts(clang::ASTContext &Ctx, const HandleTypes &Handles,
                             const llvm::Regex &CacheName);
 

@@ -1,17 +1,18 @@
-//===- CacheFinder.h - Containers that only grow ----------------*- C++ -*-===//
+//===- CacheFinder.h - Containers that only grow, judged on facts -*- C++ -*-===//
 //
-// The judgement behind tenure-unbounded-cache, on facts alone: a long-lived
-// container that code inserts into and never shrinks or bounds. The facts
-// come from the collector (analyzer/ast/ContainerCollector.h), of one TU or
-// merged across TUs.
+// The judging half of tenure-unbounded-cache. Clang-free: it reads the
+// container, use, lifetime and closure facts of one TU or of a whole
+// program and decides, level by level, which containers grow for the life
+// of their owner. The rule is written out in docs/checks/tenure-unbounded-cache.md.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef TENURE_ANALYZER_MODEL_CACHEFINDER_H
 #define TENURE_ANALYZER_MODEL_CACHEFINDER_H
 
-#include "analyzer/model/Facts.h"
 #include "analyzer/model/Finding.h"
+#include "analyzer/model/Facts.h"
+
 #include <string>
 #include <vector>
 
@@ -21,15 +22,16 @@ struct CacheFinding {
   Location Loc; ///< The first unbounded insertion.
   std::string Message;
   std::vector<Note> Notes;
-  std::string Key; ///< The container.
+  std::string Key; ///< The container level, as shown.
   std::vector<std::string> HeldTypes; ///< Records it holds strongly.
 };
 
-/// Containers that code grows and never shrinks or bounds, among those whose
-/// every shrinking place these facts cover: a local container; a class's
-/// container once all its member functions were read; a public member or an
-/// external variable only with \p WholeProgram (tenure-analyze), since any
-/// other TU could erase from it.
+/// Container levels that live long or are used as caches, that code grows
+/// and that nothing shrinks or bounds on the way a running program goes,
+/// among those whose every shrinking place these facts cover: a local
+/// container or a closure's; a class's container once all its member
+/// functions were read; a public member or an external variable only with
+/// \p WholeProgram (tenure-analyze), since any other TU could erase from it.
 std::vector<CacheFinding> findUnboundedCaches(const Facts &F,
                                               bool WholeProgram);
 

@@ -42,6 +42,32 @@ llvm::StringRef valueKindName(ValueKind K) {
   llvm_unreachable("unknown value kind");
 }
 
+llvm::StringRef useKindName(ContainerUseKind K) {
+  switch (K) {
+  case ContainerUseKind::Insert:
+    return "insert";
+  case ContainerUseKind::Erase:
+    return "erase";
+  case ContainerUseKind::Clear:
+    return "clear";
+  case ContainerUseKind::Escape:
+    return "escape";
+  }
+  llvm_unreachable("unknown container use kind");
+}
+
+llvm::StringRef lifetimeKindName(LifetimeKind K) {
+  switch (K) {
+  case LifetimeKind::StaticObject:
+    return "static";
+  case LifetimeKind::HeldBy:
+    return "held_by";
+  case LifetimeKind::MadeAsValue:
+    return "value";
+  }
+  llvm_unreachable("unknown lifetime kind");
+}
+
 json::Value toJSON(const Location &L) {
   return json::Object{{"file", L.File}, {"line", L.Line}, {"col", L.Column}};
 }
@@ -80,7 +106,13 @@ std::string key(const StoreFact &S) {
          valueKindName(S.Value).str() + "\n" + S.ValueType;
 }
 std::string key(const ContainerUseFact &U) {
-  return U.Key + "\n" + key(U.Loc) + (U.Grows ? "+" : "-");
+  return U.Key + "\n" + key(U.Loc) + "\n" + useKindName(U.Kind).str();
+}
+std::string key(const LifetimeFact &L) {
+  return L.Record + "\n" + lifetimeKindName(L.Kind).str() + "\n" + L.By;
+}
+std::string key(const ClosureStoreFact &C) {
+  return C.Factory + "\n" + C.Into + "\n" + key(C.Loc);
 }
 std::string key(const CallFact &C) {
   return C.Callee + "\n" + std::to_string(C.ArgIndex) + "\n" + key(C.Loc);
@@ -97,20 +129,70 @@ void appendNew(std::vector<T> &Into, std::vector<T> &From,
 } // namespace
 
 // Readers, found by llvm::json through argument-dependent lookup.
+bool fromJSON(const json::Value &V, Location &L, json::Path P);
+
+bool fromJSON(const json::Value &V, ContainerUseKind &K, json::Path P) {
+  std::optional<llvm::StringRef> S = V.getAsString();
+  for (ContainerUseKind Kind :
+       {ContainerUseKind::Insert, ContainerUseKind::Erase,
+        ContainerUseKind::Clear, ContainerUseKind::Escape})
+    if (S && *S == useKindName(Kind)) {
+      K = Kind;
+      return true;
+    }
+  P.report("expected insert, erase, clear or escape");
+  return false;
+}
+
+bool fromJSON(const json::Value &V, LifetimeKind &K, json::Path P) {
+  std::optional<llvm::StringRef> S = V.getAsString();
+  for (LifetimeKind Kind : {LifetimeKind::StaticObject, LifetimeKind::HeldBy,
+                            LifetimeKind::MadeAsValue})
+    if (S && *S == lifetimeKindName(Kind)) {
+      K = Kind;
+      return true;
+    }
+  P.report("expected static, held_by or value");
+  return false;
+}
+
 bool fromJSON(const json::Value &V, ContainerFact &C, json::Path P) {
   json::ObjectMapper O(V, P);
   return O && O.map("key", C.Key) && O.map("type", C.Type) &&
-         O.map("loc", C.Loc) && O.map("holds_handles", C.HoldsHandles) &&
-         O.map("cache_name", C.CacheName) && O.map("local", C.Local) &&
-         O.map("public", C.Public) && O.map("methods", C.Methods) &&
-         O.map("defined_methods", C.DefinedMethods) &&
-         O.mapOptional("held_types", C.HeldTypes);
+         O.map("loc", C.Loc) && mapUnsigned(O, "depth", C.Depth) &&
+         O.map("holds_handles", C.HoldsHandles) &&
+         O.map("held_types", C.HeldTypes) &&
+         O.map("cache_name", C.CacheName) && O.map("keyed", C.Keyed) &&
+         O.map("finite_keys", C.FiniteKeys) &&
+         O.map("static_storage", C.StaticStorage) &&
+         O.map("owner_record", C.OwnerRecord) &&
+         O.map("factory", C.Factory) &&
+         O.map("factory_name", C.FactoryName) &&
+         O.map("kept_in", C.KeptIn) && O.map("kept_at", C.KeptAt) &&
+         O.map("local", C.Local) && O.map("public", C.Public) &&
+         O.map("methods", C.Methods) &&
+         O.map("defined_methods", C.DefinedMethods);
 }
 
 bool fromJSON(const json::Value &V, ContainerUseFact &U, json::Path P) {
   json::ObjectMapper O(V, P);
   return O && O.map("key", U.Key) && O.map("loc", U.Loc) &&
-         O.map("grows", U.Grows) && O.map("bounded", U.Bounded);
+         O.map("kind", U.Kind) && O.map("bounded", U.Bounded) &&
+         O.map("memo", U.Memo) && O.map("only_on_reset", U.OnlyOnReset) &&
+         O.map("in_destructor", U.InDestructor) &&
+         O.map("function", U.Function);
+}
+
+bool fromJSON(const json::Value &V, LifetimeFact &L, json::Path P) {
+  json::ObjectMapper O(V, P);
+  return O && O.map("record", L.Record) && O.map("kind", L.Kind) &&
+         O.map("by", L.By) && O.map("loc", L.Loc);
+}
+
+bool fromJSON(const json::Value &V, ClosureStoreFact &C, json::Path P) {
+  json::ObjectMapper O(V, P);
+  return O && O.map("factory", C.Factory) && O.map("into", C.Into) &&
+         O.map("loc", C.Loc);
 }
 
 bool fromJSON(const json::Value &V, Location &L, json::Path P) {
@@ -230,14 +312,23 @@ json::Value toJSON(const Facts &F) {
                                  {"captures_self", C.CapturesSelf},
                                  {"on_this", C.OnThis},
                                  {"through", stringArray(C.ThroughFields)}});
-  json::Array Containers, Uses;
+  json::Array Containers, Uses, Lifetimes, ClosureStores;
   for (const ContainerFact &C : F.Containers)
     Containers.push_back(json::Object{{"key", C.Key},
                                       {"type", C.Type},
                                       {"loc", toJSON(C.Loc)},
+                                      {"depth", C.Depth},
                                       {"holds_handles", C.HoldsHandles},
                                       {"held_types", stringArray(C.HeldTypes)},
                                       {"cache_name", C.CacheName},
+                                      {"keyed", C.Keyed},
+                                      {"finite_keys", C.FiniteKeys},
+                                      {"static_storage", C.StaticStorage},
+                                      {"owner_record", C.OwnerRecord},
+                                      {"factory", C.Factory},
+                                      {"factory_name", C.FactoryName},
+                                      {"kept_in", C.KeptIn},
+                                      {"kept_at", toJSON(C.KeptAt)},
                                       {"local", C.Local},
                                       {"public", C.Public},
                                       {"methods", stringArray(C.Methods)},
@@ -246,15 +337,29 @@ json::Value toJSON(const Facts &F) {
   for (const ContainerUseFact &U : F.ContainerUses)
     Uses.push_back(json::Object{{"key", U.Key},
                                 {"loc", toJSON(U.Loc)},
-                                {"grows", U.Grows},
-                                {"bounded", U.Bounded}});
+                                {"kind", useKindName(U.Kind)},
+                                {"bounded", U.Bounded},
+                                {"memo", U.Memo},
+                                {"only_on_reset", U.OnlyOnReset},
+                                {"in_destructor", U.InDestructor},
+                                {"function", U.Function}});
+  for (const LifetimeFact &L : F.Lifetimes)
+    Lifetimes.push_back(json::Object{{"record", L.Record},
+                                     {"kind", lifetimeKindName(L.Kind)},
+                                     {"by", L.By},
+                                     {"loc", toJSON(L.Loc)}});
+  for (const ClosureStoreFact &C : F.ClosureStores)
+    ClosureStores.push_back(json::Object{
+        {"factory", C.Factory}, {"into", C.Into}, {"loc", toJSON(C.Loc)}});
   return json::Object{{"version", FactsVersion},
                       {"records", std::move(Records)},
                       {"fields", std::move(Fields)},
                       {"stores", std::move(Stores)},
                       {"calls", std::move(Calls)},
                       {"containers", std::move(Containers)},
-                      {"container_uses", std::move(Uses)}};
+                      {"container_uses", std::move(Uses)},
+                      {"lifetimes", std::move(Lifetimes)},
+                      {"closure_stores", std::move(ClosureStores)}};
 }
 
 llvm::Expected<Facts> factsFromJSON(const json::Value &V,
@@ -274,7 +379,9 @@ llvm::Expected<Facts> factsFromJSON(const json::Value &V,
   if (!O.map("records", F.Records) || !O.map("fields", F.Fields) ||
       !O.map("stores", F.Stores) || !O.map("calls", F.Calls) ||
       !O.map("containers", F.Containers) ||
-      !O.map("container_uses", F.ContainerUses)) {
+      !O.map("container_uses", F.ContainerUses) ||
+      !O.map("lifetimes", F.Lifetimes) ||
+      !O.map("closure_stores", F.ClosureStores)) {
     std::string Message;
     llvm::raw_string_ostream OS(Message);
     OS << Origin << ": malformed facts: " << llvm::toString(Root.getError());
@@ -285,7 +392,8 @@ llvm::Expected<Facts> factsFromJSON(const json::Value &V,
 
 Facts mergeFacts(std::vector<Facts> Parts) {
   Facts All;
-  llvm::StringSet<> Records, Fields, Stores, Calls, ContainerUses;
+  llvm::StringSet<> Records, Fields, Stores, Calls, ContainerUses, Lifetimes,
+      ClosureStores;
   llvm::StringMap<size_t> ContainerIndex;
   for (Facts &Part : Parts) {
     appendNew(All.Records, Part.Records, Records);
@@ -306,6 +414,8 @@ Facts mergeFacts(std::vector<Facts> Parts) {
           Defined.push_back(std::move(Method));
     }
     appendNew(All.ContainerUses, Part.ContainerUses, ContainerUses);
+    appendNew(All.Lifetimes, Part.Lifetimes, Lifetimes);
+    appendNew(All.ClosureStores, Part.ClosureStores, ClosureStores);
   }
   return All;
 }

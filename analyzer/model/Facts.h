@@ -20,7 +20,7 @@
 
 namespace tenure::analyzer {
 
-inline constexpr int FactsVersion = 2;
+inline constexpr int FactsVersion = 3;
 
 struct Location {
   std::string File;
@@ -115,36 +115,93 @@ struct CallFact {
   std::vector<std::string> ThroughFields;
 };
 
-/// A long-lived container: a data member, static member, global or
-/// function-local static, of a standard or Abseil container type.
+// --- Containers (tenure-unbounded-cache) ----------------------------------
+
+/// A container a TU declares: a data member, static member, global,
+/// function-local static, or a local that a lambda captures by copy (the
+/// closure owns it), of a standard or Abseil container type. Nested
+/// containers are one fact per level: the map held in each element of a map
+/// is "Key[]", its own elements "Key[][]".
 struct ContainerFact {
   std::string Key;  ///< "Owner::field" or the variable's qualified name.
   std::string Type; ///< As written, for messages.
   Location Loc;
+  unsigned Depth = 0; ///< Nesting level: 0 for the declared container itself.
   bool HoldsHandles = false; ///< Strong handles among its elements.
   /// The records its strong handles point to (what growth evidence names).
   std::vector<std::string> HeldTypes;
   bool CacheName = false;    ///< Its name matches the cache name pattern.
-  /// Who can shrink it. A function-local static or a variable with internal
-  /// linkage: this TU alone. A public member or an external variable: any
-  /// code. Otherwise the member functions of its class (keys in Methods);
-  /// DefinedMethods are those with a body in the facts' TUs (merged as a
-  /// union), so a class whose functions are spread over several .cpp files
-  /// is judged once all of them have been read.
+  bool Keyed = false;        ///< A map or a set.
+  /// Keyed by a finite domain (enums, bool, small integer types, pairs and
+  /// tuples of those): bounded by its keys.
+  bool FiniteKeys = false;
+  /// Who owns it. StaticStorage: static, global or function-local static.
+  /// OwnerRecord: the class of a data member. Factory: a captured local is
+  /// owned by the closure that function returns (its function key); Kept
+  /// says the lambda itself is stored in a member, static or global.
+  bool StaticStorage = false;
+  std::string OwnerRecord;
+  std::string Factory;
+  std::string FactoryName; ///< For messages.
+  std::string KeptIn;      ///< Where the lambda itself is stored, if it is.
+  Location KeptAt;
+  /// Who can shrink it. A function-local static, a variable with internal
+  /// linkage or a closure's capture: this TU alone. A public member or an
+  /// external variable: any code. Otherwise the member functions of its
+  /// class (keys in Methods); DefinedMethods are those with a body in the
+  /// facts' TUs (merged as a union), so a class whose functions are spread
+  /// over several .cpp files is judged once all of them have been read.
   bool Local = false;
   bool Public = false;
   std::vector<std::string> Methods;
   std::vector<std::string> DefinedMethods;
 };
 
-/// An insertion into (Grows) or an erase/clear/pop/swap/assignment of
-/// (!Grows) a container. Insertions in constructors and insertions guarded
-/// by a size comparison are recorded as Bounded.
+enum class ContainerUseKind {
+  Insert, ///< insert, emplace, push_*, map[key]...
+  Erase,  ///< Removes entries one by one: erase, pop_*, extract, erase_if.
+  Clear,  ///< Empties it at once: clear, assignment, swap, assign, resize.
+  Escape, ///< Code this analysis cannot follow may change it.
+};
+
+/// A use of one container level. A Clear of a level also empties the
+/// levels inside it.
 struct ContainerUseFact {
   std::string Key;
   Location Loc;
-  bool Grows = true;
+  ContainerUseKind Kind = ContainerUseKind::Insert;
+  /// Insert: set-up (a constructor, a function only constructors call, a
+  /// loop over a parameter) or bounded where it happens (a size check of
+  /// this level, a key compared against a bound).
   bool Bounded = false;
+  /// Insert: the same function looks this container up (the memo pattern).
+  bool Memo = false;
+  /// Clear: in a reset()/clear()-style function or a destructor, which the
+  /// steady state of a program does not reach.
+  bool OnlyOnReset = false;
+  bool InDestructor = false;
+  std::string Function; ///< The enclosing function, for messages.
+};
+
+/// How long objects of a record live. StaticObject: a static, global or
+/// function-local static holds one (a singleton's instance()); HeldBy: a
+/// record holds one by value or by owning pointer (By names the holder);
+/// MadeAsValue: made as a local or returned by value, so it lives no longer
+/// than its user.
+enum class LifetimeKind { StaticObject, HeldBy, MadeAsValue };
+struct LifetimeFact {
+  std::string Record;
+  LifetimeKind Kind = LifetimeKind::StaticObject;
+  std::string By; ///< The variable (StaticObject) or the holding record.
+  Location Loc;
+};
+
+/// The result of a call to \c Factory (a function key) is stored in a
+/// member, static or global: the closure it returns lives as long as that.
+struct ClosureStoreFact {
+  std::string Factory;
+  std::string Into; ///< The member or variable, for messages.
+  Location Loc;
 };
 
 struct Facts {
@@ -154,6 +211,8 @@ struct Facts {
   std::vector<CallFact> Calls;
   std::vector<ContainerFact> Containers;
   std::vector<ContainerUseFact> ContainerUses;
+  std::vector<LifetimeFact> Lifetimes;
+  std::vector<ClosureStoreFact> ClosureStores;
 };
 
 /// Joins the facts of several TUs, dropping duplicates (a header seen by

@@ -1,0 +1,76 @@
+//===- ContainerVocabulary.h - Container templates and their methods -*- C++ -*-===//
+//
+// One list of the standard and Abseil containers that grow, and of the
+// member functions that put elements in, take them out or look them up, for
+// every part of the analyzer that asks "does this call store into / remove
+// from a container?".
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TENURE_ANALYZER_AST_CONTAINERVOCABULARY_H
+#define TENURE_ANALYZER_AST_CONTAINERVOCABULARY_H
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/ADT/StringSet.h"
+
+namespace tenure::analyzer {
+
+/// Containers whose size changes with use (qualified template names, as
+/// HandleTypes::templateName spells them).
+inline const llvm::StringSet<> &resizableContainers() {
+  static const llvm::StringSet<> Names = {
+      "std::vector", "std::deque", "std::list", "std::forward_list",
+      "std::set", "std::multiset", "std::map", "std::multimap",
+      "std::unordered_set", "std::unordered_multiset", "std::unordered_map",
+      "std::unordered_multimap", "absl::flat_hash_map", "absl::flat_hash_set",
+      "absl::node_hash_map", "absl::node_hash_set", "absl::btree_map",
+      "absl::btree_set", "absl::btree_multimap", "absl::btree_multiset",
+      "absl::InlinedVector", "std::queue", "std::stack", "std::priority_queue"};
+  return Names;
+}
+
+/// Maps and sets: looked up by key.
+inline bool isKeyedContainer(llvm::StringRef Template) {
+  return Template.contains("map") || Template.contains("set");
+}
+/// Maps: their elements are key/value pairs.
+inline bool isMapContainer(llvm::StringRef Template) {
+  return Template.contains("map");
+}
+
+/// Member functions that put an element into a container.
+inline const llvm::StringSet<> &insertingMethods() {
+  static const llvm::StringSet<> Names = {
+      "insert",        "emplace",      "emplace_hint",  "try_emplace",
+      "insert_or_assign", "push_back", "emplace_back",  "push_front",
+      "emplace_front", "push",         "insert_range",  "append_range",
+      "prepend_range", "push_range"};
+  return Names;
+}
+
+/// Member functions that take elements out one by one.
+inline const llvm::StringSet<> &removingMethods() {
+  static const llvm::StringSet<> Names = {
+      "erase", "pop_back", "pop_front", "pop", "extract", "remove",
+      "remove_if", "unique", "splice"};
+  return Names;
+}
+
+/// Member functions that replace the whole content at once.
+inline const llvm::StringSet<> &replacingMethods() {
+  static const llvm::StringSet<> Names = {"clear", "swap", "assign", "resize",
+                                          "assign_range"};
+  return Names;
+}
+
+/// Member functions that look an element up without inserting.
+inline const llvm::StringSet<> &lookupMethods() {
+  static const llvm::StringSet<> Names = {
+      "find", "count", "contains", "at", "equal_range", "lower_bound",
+      "upper_bound"};
+  return Names;
+}
+
+} // namespace tenure::analyzer
+
+#endif
