@@ -41,7 +41,7 @@ struct Block : Node {
     st->block = Cast<Block>(shared_from_this());
     // CHECK-MESSAGES: :[[@LINE-1]]:15: warning: strong reference cycle Statement -block-> Block -statements-> Statement closed here: {{.*}}; make 'Statement::block' a weak handle [tenure-ref-cycle]
     // CHECK-MESSAGES: :23:26: note: 'Statement::block' holds a strong handle to 'Block'
-    // CHECK-MESSAGES: :40:43: note: 'Block::statements' holds strong handles to 'Statement' in a 'std::vector<std::shared_ptr<Statement>>'
+    // CHECK-MESSAGES: :39:43: note: 'Block::statements' holds strong handles to 'Statement' in a 'std::vector<std::shared_ptr<Statement>>'
     statements.push_back(std::move(st));
   }
 };

@@ -15,10 +15,15 @@ void subscribe(std::shared_ptr<Subscriber> sub) {
   // CHECK-MESSAGES: :[[@LINE-2]]:15: note: 'Subscriber::notify' holds a lambda that captures a strong handle to 'Subscriber'
 }
 
-std::shared_ptr<Subscriber> make_counter() {
-  auto counter = std::make_shared<Subscriber>();
+struct Counter {
+  std::function<void(int)> notify;
+  int seen = 0;
+};
+
+std::shared_ptr<Counter> make_counter() {
+  auto counter = std::make_shared<Counter>();
   counter->notify = [counter](int n) { counter->seen += n; };
-  // CHECK-MESSAGES: :[[@LINE-1]]:19: warning: strong reference cycle Subscriber -notify-> Subscriber closed here: {{.*}} [tenure-ref-cycle]
-  // CHECK-MESSAGES: :[[@LINE-2]]:19: note: 'Subscriber::notify' holds a lambda that captures a strong handle to 'Subscriber'
+  // CHECK-MESSAGES: :[[@LINE-1]]:19: warning: strong reference cycle Counter -notify-> Counter closed here: {{.*}} [tenure-ref-cycle]
+  // CHECK-MESSAGES: :[[@LINE-2]]:19: note: 'Counter::notify' holds a lambda that captures a strong handle to 'Counter'
   return counter;
 }

@@ -16,7 +16,7 @@ public:
   void open(std::shared_ptr<Group> item) {
     item->owner = active_;
     active_->items.push_back(item);
-    // CHECK-MESSAGES: :[[@LINE-1]]:21: warning: strong reference cycle Group -owner-> Group -items-> Group closed here: its objects are never freed by reference counting; make 'Group::owner' a weak handle [tenure-ref-cycle]
+    // CHECK-MESSAGES: :[[@LINE-1]]:20: warning: strong reference cycle Group -owner-> Group -items-> Group closed here: its objects are never freed by reference counting; make 'Group::owner' a weak handle [tenure-ref-cycle]
     // CHECK-MESSAGES: :9:26: note: 'Group::owner' holds a strong handle to 'Group'
     // CHECK-MESSAGES: :11:39: note: 'Group::items' holds strong handles to 'Group' in a 'std::vector<std::shared_ptr<Group>>'
     active_ = item;

@@ -53,7 +53,7 @@ public:
     impl_->keep = shared_from_this();
     // CHECK-MESSAGES: :[[@LINE-1]]:17: warning: strong reference cycle SessionImpl -keep-> Session -impl_-> SessionImpl closed here: {{.*}}; make 'SessionImpl::keep' a weak handle [tenure-ref-cycle]
     // CHECK-MESSAGES: :46:28: note: 'SessionImpl::keep' holds a strong handle to 'Session'
-    // CHECK-MESSAGES: :58:16: note: 'Session::impl_' owns the 'SessionImpl' it points to (deleted in '~Session')
+    // CHECK-MESSAGES: :60:16: note: 'Session::impl_' owns the 'SessionImpl' it points to (deleted in '~Session')
   }
 
 private:

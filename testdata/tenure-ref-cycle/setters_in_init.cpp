@@ -33,9 +33,9 @@ public:
   void init() {
     index_->attach(store_);
     store_->attach(index_);
-    // CHECK-MESSAGES: engine.cpp:[[@LINE-1]]:20: warning: strong reference cycle Index -store_-> Store -index_-> Index closed here: its objects are never freed by reference counting; make 'Index::store_' a weak handle [tenure-ref-cycle]
-    // CHECK-MESSAGES: index.h:28:26: note: 'Index::store_' holds a strong handle to 'Store'
-    // CHECK-MESSAGES: store.h:37:26: note: 'Store::index_' holds a strong handle to 'Index'
+    // CHECK-MESSAGES: engine.cpp:[[@LINE-1]]:13: warning: strong reference cycle Store -index_-> Index -store_-> Store closed here: its objects are never freed by reference counting; make 'Store::index_' a weak handle [tenure-ref-cycle]
+    // CHECK-MESSAGES: store.h:25:26: note: 'Store::index_' holds a strong handle to 'Index'
+    // CHECK-MESSAGES: index.h:14:26: note: 'Index::store_' holds a strong handle to 'Store'
   }
 private:
   std::shared_ptr<Index> index_ = std::make_shared<Index>();

@@ -25,7 +25,7 @@ public:
     hooks_->push([guard] { guard->done(); });
     // CHECK-MESSAGES: :[[@LINE-1]]:13: warning: strong reference cycle Hooks -cleanup_-> Owner -hooks_-> Hooks closed here: its objects are never freed by reference counting; capture a weak handle in the lambda stored in 'Hooks::cleanup_' [tenure-ref-cycle]
     // CHECK-MESSAGES: :[[@LINE-2]]:13: note: 'Hooks::cleanup_' holds a lambda that captures a strong handle to 'Owner'
-    // CHECK-MESSAGES: :35:26: note: 'Owner::hooks_' holds a strong handle to 'Hooks'
+    // CHECK-MESSAGES: :33:26: note: 'Owner::hooks_' holds a strong handle to 'Hooks'
   }
   void done() {}
 
