@@ -848,7 +848,12 @@ void BodyAnalyzer::emitStore(const FieldAccess &Target, bool IntoThis,
   // callback field emptied somewhere is a one-shot handler.
   if (isNullValue(Value)) {
     C.Uses[Field].Unfixable = true;
-    emitClear(Field, Loc);
+    // Starting out empty (a member initialiser, a default member
+    // initialiser) is not emptying a handler after it ran.
+    bool Initialises = !Target.Base && !Target.Member &&
+                       (!FD || isa<CXXConstructorDecl>(FD));
+    if (!Initialises)
+      emitClear(Field, Loc);
     return;
   }
 
@@ -970,12 +975,15 @@ int BodyAnalyzer::variableObject(const VarDecl *Var) {
     for (unsigned I = 0; I < FD->getNumParams(); ++I)
       if (FD->getParamDecl(I) == Param)
         Index = I;
-  if (!Index)
+  // A lambda's own parameter (its body is read as part of the function) is
+  // a value of its own, not one the function's callers give.
+  if (!Param)
     return -1;
   const CXXRecordDecl *RD = recordOf(Var->getType());
   if (!RD && !isCallable(Var->getType()))
     return -1;
-  int Obj = newObject(ObjectKind::Param, static_cast<int>(*Index),
+  int Obj = newObject(Index ? ObjectKind::Param : ObjectKind::Opaque,
+                      Index ? static_cast<int>(*Index) : -1,
                       RD ? recordName(RD) : std::string(), {});
   Env[Var] = Obj;
   return Obj;
@@ -1356,6 +1364,12 @@ public:
     if (BO->getOpcode() == BO_Assign)
       if (const VarDecl *Var = bareVariable(BO->getLHS()))
         addAll(From[Var], fieldsIn(BO->getRHS()));
+    return true;
+  }
+  bool VisitCXXOperatorCallExpr(CXXOperatorCallExpr *OCE) {
+    if (OCE->getOperator() == OO_Equal && OCE->getNumArgs() == 2)
+      if (const VarDecl *Var = bareVariable(OCE->getArg(0)))
+        addAll(From[Var], fieldsIn(OCE->getArg(1)));
     return true;
   }
   bool VisitCXXDeleteExpr(CXXDeleteExpr *DE) {
