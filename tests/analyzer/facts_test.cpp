@@ -209,9 +209,55 @@ TEST(Facts, MalformedOrNewerFactsAreRejectedWithTheFileName) {
   };
   EXPECT_EQ(Error("[]"), "tu.json: not a tenure facts file (no version)");
   EXPECT_EQ(Error(R"({"version": 99})"),
-            "tu.json: facts version 99, this tenure-analyze reads version 2");
-  EXPECT_NE(Error(R"({"version": 2, "records": 3})").find("tu.json: malformed"),
+            "tu.json: facts version 99, this tenure-analyze reads version 3");
+  EXPECT_NE(Error(R"({"version": 3, "records": 3})").find("tu.json: malformed"),
             std::string::npos);
+  // A heap edge naming an object the function does not have.
+  EXPECT_NE(Error(R"({"version": 3, "records": [], "fields": [], "stores": [],
+      "calls": [], "containers": [], "container_uses": [], "functions": [
+      {"key": "f", "objects": [], "calls": [], "returns": -1, "edges": [
+        {"kind": "field", "from": 0, "to": 1, "owner": "A", "field": "x",
+         "loc": {"file": "a.cpp", "line": 1, "col": 1}}]}]})")
+                .find("no such object"),
+            std::string::npos);
+}
+
+TEST(Facts, HeapsFollowValuesInStatementOrder) {
+  // The cursor is stored into before it moves on: the store goes into the
+  // node `at` named then, and the constructor's summary keeps its argument.
+  Facts F = factsOf((Prelude + R"cpp(
+#include <memory>
+#include <vector>
+struct Step {
+  explicit Step(std::shared_ptr<Step> from) : parent(from) {}
+  std::shared_ptr<Step> parent;
+  std::vector<std::shared_ptr<Step>> kids;
+};
+void walk(std::shared_ptr<Step> at) {
+  auto next = std::make_shared<Step>(at);
+  at->kids.push_back(next);
+  at = next;
+}
+)cpp").str());
+  const FunctionFact *Ctor = nullptr, *Walk = nullptr;
+  for (const FunctionFact &FF : F.Functions) {
+    if (llvm::StringRef(FF.Key).contains("@S@Step@F@Step#"))
+      Ctor = &FF;
+    if (llvm::StringRef(FF.Key).contains("@F@walk#"))
+      Walk = &FF;
+  }
+  ASSERT_TRUE(Ctor && Walk);
+  EXPECT_EQ(Ctor->Objects[Ctor->Edges[0].From].Kind, ObjectKind::This);
+  EXPECT_EQ(Ctor->Objects[Ctor->Edges[0].To].Kind, ObjectKind::Param);
+  EXPECT_EQ(Ctor->Edges[0].Field, "parent");
+  ASSERT_EQ(Walk->Calls.size(), 1u) << "the constructor call";
+  ASSERT_EQ(Walk->Edges.size(), 1u) << "the push_back";
+  const HeapEdge &Push = Walk->Edges[0];
+  EXPECT_EQ(Walk->Objects[Push.From].Kind, ObjectKind::Param)
+      << "into the node `at` named before `at = next`";
+  EXPECT_EQ(Walk->Objects[Push.To].Kind, ObjectKind::Alloc);
+  EXPECT_EQ(Walk->Calls[0].Receiver, Push.To);
+  EXPECT_EQ(Walk->Calls[0].Args, std::vector<int>{Push.From});
 }
 
 TEST(Facts, MergeDropsWhatSeveralTranslationUnitsShare) {
