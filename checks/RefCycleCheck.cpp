@@ -13,6 +13,21 @@ using namespace tenure::analyzer;
 
 namespace tenure::checks {
 
+RefCycleCheck::RefCycleCheck(StringRef Name, tidy::ClangTidyContext *Context)
+    : TenureCheck(Name, Context),
+      RetainingSinksOption(Options.get("RetainingSinks",
+                                       DefaultRetainingSinks.str())) {
+  llvm::SmallVector<StringRef, 8> Parts;
+  StringRef(RetainingSinksOption).split(Parts, ';', -1, /*KeepEmpty=*/false);
+  for (StringRef Part : Parts)
+    RetainingSinks.push_back(Part.trim().str());
+}
+
+void RefCycleCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
+  TenureCheck::storeOptions(Opts);
+  Options.store(Opts, "RetainingSinks", RetainingSinksOption);
+}
+
 void RefCycleCheck::registerMatchers(MatchFinder *Finder) {
   // The whole TU at once: the cycle is a property of the graph, not of any
   // single node.
@@ -20,7 +35,7 @@ void RefCycleCheck::registerMatchers(MatchFinder *Finder) {
 }
 
 void RefCycleCheck::check(const MatchFinder::MatchResult &Result) {
-  Facts TUFacts = collectFacts(*Result.Context, handles());
+  Facts TUFacts = collectFacts(*Result.Context, handles(), RetainingSinks);
   if (FactsRecorder *Recorder = recorder()) {
     Recorder->Facts.push_back(std::move(TUFacts));
     return;

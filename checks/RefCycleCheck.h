@@ -4,6 +4,8 @@
 #define TENURE_CHECKS_REFCYCLECHECK_H
 
 #include "checks/TenureCheck.h"
+#include <string>
+#include <vector>
 
 namespace tenure::checks {
 
@@ -13,10 +15,14 @@ namespace tenure::checks {
 /// at every edge, and offers to make the back edge weak.
 class RefCycleCheck : public TenureCheck {
 public:
-  RefCycleCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Context)
-      : TenureCheck(Name, Context) {}
+  RefCycleCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Context);
+  void storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts) override;
   void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
   void check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
+
+private:
+  const std::string RetainingSinksOption;
+  std::vector<std::string> RetainingSinks;
 };
 
 } // namespace tenure::checks

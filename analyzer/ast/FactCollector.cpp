@@ -24,6 +24,7 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringSet.h"
+#include <map>
 
 using namespace clang;
 
@@ -73,6 +74,15 @@ const Expr *ignoreWrappers(const Expr *E) {
     else
       break;
   return E;
+}
+
+// std::static_pointer_cast and friends, and a project's own cast templates
+// (`Cast<To>(from)`): the result is the object the argument denotes.
+bool isHandleCast(const FunctionDecl *Callee) {
+  return Callee && Callee->getIdentifier() &&
+         (Callee->getTemplateSpecializationArgs() ||
+          Callee->isInStdNamespace()) &&
+         Callee->getName().contains_insensitive("cast");
 }
 
 bool isThis(const Expr *E) {
@@ -268,9 +278,37 @@ public:
   bool VisitCallExpr(CallExpr *CE);
   bool VisitCXXConstructExpr(CXXConstructExpr *CE);
   bool VisitMemberExpr(MemberExpr *ME);
+  bool VisitReturnStmt(ReturnStmt *RS);
 
 private:
   enum class Pass { Learn, Record };
+
+  // The abstract heap of the function (Facts.h: FunctionFact).
+  const CXXRecordDecl *recordOf(QualType T) const;
+  bool isCallable(QualType T) const;
+  int newObject(ObjectKind Kind, int Index, std::string Type,
+                SourceLocation Loc);
+  int thisObject();
+  int variableObject(const VarDecl *Var);
+  int memberObject(int Parent, const FieldDecl *Field);
+  int closureObject(const LambdaExpr *LE);
+  int bindObject(const CallExpr *Call);
+  int allocation(const CXXRecordDecl *RD, const CXXConstructorDecl *Ctor,
+                 llvm::ArrayRef<const Expr *> Args, const Expr *At);
+  int heapCall(const CallExpr *Call, const FunctionDecl *Callee, int Receiver,
+               llvm::ArrayRef<const Expr *> Args, QualType ResultType);
+  int objectOf(const Expr *E);
+  int computeObject(const Expr *E);
+  int baseObject(const FieldAccess &Target);
+  void heapEdge(HeapEdgeKind Kind, int From, int To, const FieldDecl *Field,
+                SourceLocation Loc);
+  bool heapField(const FieldDecl *Field);
+  void heapStore(const FieldDecl *Field, int Base, const Expr *Value,
+                 SourceLocation Loc, bool Replaces);
+  void heapAssign(const Expr *LHS, const Expr *RHS, SourceLocation Loc,
+                  bool Replaces);
+  const FieldDecl *ownedExecutor(int Receiver) const;
+  void finishHeap();
 
   void learnAssignment(const Expr *LHS, const Expr *RHS);
   FieldAccess writtenField(const Expr *LHS) const;
@@ -280,7 +318,8 @@ private:
   std::optional<unsigned> paramIndex(const Expr *E) const;
   void describeLambda(const LambdaExpr *LE, std::vector<std::string> &Captures,
                       bool &CapturesSelf) const;
-  bool reachedFrom(const VarDecl *From, const VarDecl *Start) const;
+  bool reachedFrom(const VarDecl *From, const VarDecl *Start,
+                   SourceLocation Before) const;
   void recordCall(const FunctionDecl *Callee, unsigned ArgOffset,
                   llvm::ArrayRef<const Expr *> Args, bool OnThis,
                   SourceLocation Loc);
@@ -295,7 +334,9 @@ private:
   llvm::DenseMap<const VarDecl *, const LambdaExpr *> LambdaVars;
   // `auto &slot = obj->field;`: writing slot writes the field.
   llvm::DenseMap<const VarDecl *, FieldAccess> FieldAliases;
-  llvm::DenseMap<const VarDecl *, llvm::SmallPtrSet<const VarDecl *, 4>>
+  // `v = w->next`: v is reached from w, from that statement on.
+  llvm::DenseMap<const VarDecl *,
+                 llvm::SmallVector<std::pair<const VarDecl *, SourceLocation>, 4>>
       DerivedFrom;
   // Stores "Base->f = Value" between two locals, for the mutual-store rule.
   struct VarStore {
@@ -304,12 +345,21 @@ private:
     size_t Index;
   };
   std::vector<VarStore> VarStores;
+
+  FunctionFact Heap;
+  int ThisObject = -1;
+  std::vector<const FieldDecl *> ObjectFields; ///< Member objects' fields.
+  llvm::DenseMap<const VarDecl *, int> Env;   ///< Each local's current object.
+  llvm::DenseMap<const Expr *, int> Values;
+  std::map<std::pair<int, const FieldDecl *>, int> MemberObjects;
 };
 
 class Collector : public RecursiveASTVisitor<Collector> {
 public:
-  Collector(ASTContext &Ctx, const HandleTypes &Handles)
-      : Ctx(Ctx), SM(Ctx.getSourceManager()), Handles(Handles) {}
+  Collector(ASTContext &Ctx, const HandleTypes &Handles,
+            llvm::ArrayRef<std::string> Sinks)
+      : Ctx(Ctx), SM(Ctx.getSourceManager()), Handles(Handles),
+        Sinks(Sinks.begin(), Sinks.end()) {}
 
   bool shouldVisitTemplateInstantiations() const { return true; }
 
@@ -343,9 +393,18 @@ public:
     return It->second;
   }
 
+  const CXXRecordDecl *rawTarget(const FieldDecl *Field,
+                                 bool *InContainer = nullptr) const;
+  bool isSink(QualType T) const;
+  bool isOwnedSink(const FieldDecl *Field) const;
+  const FieldDecl *executorOf(const FieldDecl *Field) const {
+    return Executors.lookup(Field);
+  }
+
   ASTContext &Ctx;
   const SourceManager &SM;
   const HandleTypes &Handles;
+  const std::vector<std::string> Sinks;
   Facts Out;
   llvm::DenseMap<const FieldDecl *, FieldUses> Uses;
   llvm::DenseSet<const MemberExpr *> StoredThrough;
@@ -355,7 +414,11 @@ private:
   Replacement replacement(SourceLocation Begin, unsigned Length,
                           std::string Text) const;
 
+  void learnClass(const CXXRecordDecl *RD);
+
   llvm::DenseMap<const FieldDecl *, std::vector<Held>> HeldCache;
+  llvm::DenseMap<const FieldDecl *, std::string> DeletedBy;
+  llvm::DenseMap<const FieldDecl *, const FieldDecl *> Executors;
   llvm::DenseSet<const Decl *> SeenFunctions;
   llvm::SmallVector<std::pair<const FieldDecl *, size_t>, 16> StrongFields;
 };
@@ -370,11 +433,14 @@ void BodyAnalyzer::run() {
     if (Ctor)
       for (const CXXCtorInitializer *Init : Ctor->inits())
         if (Init->isWritten() && Init->isMemberInitializer()) {
-          if (P == Pass::Learn)
+          if (P == Pass::Learn) {
             TraverseStmt(Init->getInit());
-          else
+          } else {
+            heapStore(Init->getMember(), thisObject(), Init->getInit(),
+                      Init->getSourceLocation(), /*Replaces=*/true);
             emitStore({Init->getMember(), nullptr, nullptr}, /*IntoThis=*/true,
                       Init->getInit(), Init->getSourceLocation());
+          }
         }
     if (Body)
       TraverseStmt(const_cast<Stmt *>(Body));
@@ -393,6 +459,7 @@ void BodyAnalyzer::run() {
         Later.IntoOtherObject = true;
         Later.ClosesWith = Earlier.Owner + "::" + Earlier.Field;
       }
+  finishHeap();
 }
 
 std::string BodyAnalyzer::selfTypeName() const {
@@ -412,6 +479,12 @@ bool BodyAnalyzer::isSelfHandle(const Expr *E) const {
       if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
         return SelfVars.contains(VD);
     if (const auto *Call = dyn_cast<CallExpr>(E)) {
+      // A cast of the self handle is the self handle.
+      if (C.Handles.isStrong(Call->getType()) && Call->getNumArgs() == 1 &&
+          isHandleCast(Call->getDirectCallee())) {
+        E = Call->getArg(0);
+        continue;
+      }
       if (C.Handles.isStrong(Call->getType())) {
         if (const auto *Callee = Call->getDirectCallee())
           if (Callee->getIdentifier() && Callee->getName() == "shared_from_this")
@@ -485,7 +558,11 @@ void BodyAnalyzer::describeLambda(const LambdaExpr *LE,
                  Captures.end());
 }
 
-bool BodyAnalyzer::reachedFrom(const VarDecl *From, const VarDecl *Start) const {
+// Only walks made before the store count: `at->kids.push_back(next); at =
+// next;` makes `at` a new value after the store, not a node reached from
+// `next` at it.
+bool BodyAnalyzer::reachedFrom(const VarDecl *From, const VarDecl *Start,
+                               SourceLocation Before) const {
   llvm::SmallPtrSet<const VarDecl *, 8> Seen;
   llvm::SmallVector<const VarDecl *, 8> Work = {Start};
   while (!Work.empty()) {
@@ -495,8 +572,11 @@ bool BodyAnalyzer::reachedFrom(const VarDecl *From, const VarDecl *Start) const 
     if (!Seen.insert(V).second)
       continue;
     auto It = DerivedFrom.find(V);
-    if (It != DerivedFrom.end())
-      Work.append(It->second.begin(), It->second.end());
+    if (It == DerivedFrom.end())
+      continue;
+    for (auto [Root, At] : It->second)
+      if (At.isInvalid() || C.SM.isBeforeInTranslationUnit(At, Before))
+        Work.push_back(Root);
   }
   return false;
 }
@@ -511,10 +591,13 @@ void BodyAnalyzer::learnAssignment(const Expr *LHS, const Expr *RHS) {
     LambdaVars[Target] = LE;
   if (const VarDecl *Root = rootVariable(RHS))
     if (Root != Target || !bareVariable(RHS))
-      DerivedFrom[Target].insert(Root);
+      DerivedFrom[Target].push_back({Root, RHS->getBeginLoc()});
 }
 
 bool BodyAnalyzer::VisitVarDecl(VarDecl *VD) {
+  if (Phase == Pass::Record && VD->hasInit() && !isa<ParmVarDecl>(VD) &&
+      VD->isLocalVarDecl())
+    Env[VD] = objectOf(VD->getInit());
   if (Phase == Pass::Learn && VD->hasInit() && !isa<ParmVarDecl>(VD)) {
     const Expr *Init = VD->getInit();
     if (holdsSelf(VD, Init))
@@ -522,7 +605,7 @@ bool BodyAnalyzer::VisitVarDecl(VarDecl *VD) {
     if (const auto *LE = dyn_cast_or_null<LambdaExpr>(ignoreWrappers(Init)))
       LambdaVars[VD] = LE;
     if (const VarDecl *Root = rootVariable(Init))
-      DerivedFrom[VD].insert(Root);
+      DerivedFrom[VD].push_back({Root, Init->getBeginLoc()});
     if (VD->getType()->isReferenceType())
       if (FieldAccess Access = fieldAccess(Init); Access.Field)
         FieldAliases[VD] = {Access.Field, nullptr, Access.Base};
@@ -545,10 +628,28 @@ bool BodyAnalyzer::VisitBinaryOperator(BinaryOperator *BO) {
     learnAssignment(BO->getLHS(), BO->getRHS());
     return true;
   }
+  heapAssign(BO->getLHS(), BO->getRHS(), BO->getOperatorLoc(),
+             /*Replaces=*/true);
   FieldAccess Target = writtenField(BO->getLHS());
   if (Target.Field)
     emitStore(Target, isThis(Target.Base), BO->getRHS(), BO->getOperatorLoc());
   return true;
+}
+
+// `v = e` gives local v a new object; `x->f = e` stores into x's field.
+void BodyAnalyzer::heapAssign(const Expr *LHS, const Expr *RHS,
+                              SourceLocation Loc, bool Replaces) {
+  if (const VarDecl *Var = bareVariable(LHS);
+      Var && !FieldAliases.count(Var) && Var->isLocalVarDecl()) {
+    Env[Var] = objectOf(RHS);
+    return;
+  }
+  if (const auto *Param = dyn_cast_or_null<ParmVarDecl>(bareVariable(LHS))) {
+    Env[Param] = objectOf(RHS);
+    return;
+  }
+  if (FieldAccess Target = writtenField(LHS); Target.Field)
+    heapStore(Target.Field, baseObject(Target), RHS, Loc, Replaces);
 }
 
 bool BodyAnalyzer::VisitCXXOperatorCallExpr(CXXOperatorCallExpr *OCE) {
@@ -560,9 +661,13 @@ bool BodyAnalyzer::VisitCXXOperatorCallExpr(CXXOperatorCallExpr *OCE) {
   }
   const Expr *LHS = ignoreWrappers(OCE->getArg(0));
   // map[key] = value stores into the map.
+  bool IntoContainer = false;
   if (const auto *Subscript = dyn_cast_or_null<CXXOperatorCallExpr>(LHS))
-    if (Subscript->getOperator() == OO_Subscript)
+    if (Subscript->getOperator() == OO_Subscript) {
       LHS = Subscript->getArg(0);
+      IntoContainer = true;
+    }
+  heapAssign(LHS, OCE->getArg(1), OCE->getOperatorLoc(), !IntoContainer);
   FieldAccess Target = writtenField(LHS);
   if (Target.Field)
     emitStore(Target, isThis(Target.Base), OCE->getArg(1),
@@ -579,6 +684,11 @@ bool BodyAnalyzer::VisitCXXMemberCallExpr(CXXMemberCallExpr *MCE) {
   FieldAccess Target = writtenField(MCE->getImplicitObjectArgument());
   if (!Target.Field)
     return true;
+  llvm::StringRef Method_ = Method->getName();
+  if (insertingMethods().contains(Method_))
+    for (const Expr *Arg : MCE->arguments())
+      heapStore(Target.Field, baseObject(Target), Arg, MCE->getExprLoc(),
+                /*Replaces=*/Method_ == "reset");
   // These work the same on a weak handle: not reads to rewrite, and a
   // reset() without arguments clears rather than stores.
   llvm::StringRef Name = Method->getName();
@@ -665,6 +775,7 @@ const CXXConstructorDecl *factoryConstructor(const CallExpr *CE) {
 bool BodyAnalyzer::VisitCallExpr(CallExpr *CE) {
   if (Phase != Pass::Record)
     return true;
+  objectOf(CE);
   // std::move(field) / std::exchange(field, ...) empties the field.
   if ((isStdCall(CE, "move") ||
        (CE->getNumArgs() == 2 && CE->getDirectCallee() &&
@@ -705,6 +816,12 @@ bool BodyAnalyzer::VisitCXXConstructExpr(CXXConstructExpr *CE) {
   return true;
 }
 
+bool BodyAnalyzer::VisitReturnStmt(ReturnStmt *RS) {
+  if (Phase == Pass::Record && Heap.Returns < 0)
+    Heap.Returns = objectOf(RS->getRetValue());
+  return true;
+}
+
 bool BodyAnalyzer::VisitMemberExpr(MemberExpr *ME) {
   if (Phase != Pass::Record)
     return true;
@@ -731,7 +848,12 @@ void BodyAnalyzer::emitStore(const FieldAccess &Target, bool IntoThis,
   // callback field emptied somewhere is a one-shot handler.
   if (isNullValue(Value)) {
     C.Uses[Field].Unfixable = true;
-    emitClear(Field, Loc);
+    // Starting out empty (a member initialiser, a default member
+    // initialiser) is not emptying a handler after it ran.
+    bool Initialises = !Target.Base && !Target.Member &&
+                       (!FD || isa<CXXConstructorDecl>(FD));
+    if (!Initialises)
+      emitClear(Field, Loc);
     return;
   }
 
@@ -765,7 +887,7 @@ void BodyAnalyzer::emitStore(const FieldAccess &Target, bool IntoThis,
   const VarDecl *ValueVar = Value ? bareVariable(Value) : nullptr;
   const VarDecl *BaseVar = Target.Base ? rootVariable(Target.Base) : nullptr;
   if (!S.Closes && ValueVar && BaseVar &&
-      (BaseVar == ValueVar || reachedFrom(ValueVar, BaseVar))) {
+      (BaseVar == ValueVar || reachedFrom(ValueVar, BaseVar, Loc))) {
     S.Closes = true;
     S.IntoOtherObject = false;
   }
@@ -788,6 +910,529 @@ void BodyAnalyzer::emitClear(const FieldDecl *Field, SourceLocation Loc) {
   C.Out.Stores.push_back(std::move(S));
 }
 
+//===-- The abstract heap (see Facts.h) -----------------------------------===//
+
+// The record a value of type \p T denotes: what a strong or weak handle, a
+// raw pointer, a unique_ptr or a reference points to, or a record itself.
+const CXXRecordDecl *BodyAnalyzer::recordOf(QualType T) const {
+  T = T.getNonReferenceType();
+  if (const CXXRecordDecl *RD = C.Handles.strongTarget(T))
+    return RD;
+  if (T->isPointerType())
+    T = T->getPointeeType();
+  if (const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
+          T->getAsCXXRecordDecl())) {
+    std::string Name = HandleTypes::templateName(T);
+    if ((C.Handles.isWeak(T) || Name == "std::unique_ptr") &&
+        Spec->getTemplateArgs().size() > 0 &&
+        Spec->getTemplateArgs()[0].getKind() == TemplateArgument::Type)
+      T = Spec->getTemplateArgs()[0].getAsType();
+  }
+  const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
+  return C.isGraphRecord(RD) ? RD : nullptr;
+}
+
+// A callable a closure can live in: std::function and friends, or the
+// closure type itself (a forwarding template's parameter).
+bool BodyAnalyzer::isCallable(QualType T) const {
+  T = T.getNonReferenceType();
+  if (const CXXRecordDecl *RD = T->getAsCXXRecordDecl(); RD && RD->isLambda())
+    return true;
+  for (const Held &H : C.Handles.held(T))
+    if (H.Kind == HoldKind::Callback)
+      return true;
+  return false;
+}
+
+int BodyAnalyzer::newObject(ObjectKind Kind, int Index, std::string Type,
+                            SourceLocation Loc) {
+  HeapObject O;
+  O.Kind = Kind;
+  O.Index = Index;
+  O.Type = std::move(Type);
+  if (Loc.isValid())
+    O.Loc = locationOf(C.SM, Loc);
+  Heap.Objects.push_back(std::move(O));
+  ObjectFields.push_back(nullptr);
+  return static_cast<int>(Heap.Objects.size()) - 1;
+}
+
+int BodyAnalyzer::thisObject() {
+  const auto *Method = dyn_cast_or_null<CXXMethodDecl>(FD);
+  if (!ThisClass || (Method && Method->isStatic()))
+    return -1;
+  if (ThisObject < 0)
+    ThisObject = newObject(ObjectKind::This, -1, recordName(ThisClass), {});
+  return ThisObject;
+}
+
+int BodyAnalyzer::variableObject(const VarDecl *Var) {
+  if (auto It = Env.find(Var); It != Env.end())
+    return It->second;
+  const auto *Param = dyn_cast<ParmVarDecl>(Var);
+  std::optional<unsigned> Index;
+  if (Param && FD)
+    for (unsigned I = 0; I < FD->getNumParams(); ++I)
+      if (FD->getParamDecl(I) == Param)
+        Index = I;
+  // A lambda's own parameter (its body is read as part of the function) is
+  // a value of its own, not one the function's callers give.
+  if (!Param)
+    return -1;
+  const CXXRecordDecl *RD = recordOf(Var->getType());
+  if (!RD && !isCallable(Var->getType()))
+    return -1;
+  int Obj = newObject(Index ? ObjectKind::Param : ObjectKind::Opaque,
+                      Index ? static_cast<int>(*Index) : -1,
+                      RD ? recordName(RD) : std::string(), {});
+  Env[Var] = Obj;
+  return Obj;
+}
+
+// What field \p Field of object \p Parent holds now: the value last stored
+// into it here, else an object standing for its contents. Paths stop two
+// fields below their root, so recursive structures stay finite.
+int BodyAnalyzer::memberObject(int Parent, const FieldDecl *Field) {
+  if (Parent < 0)
+    return -1;
+  auto Key = std::make_pair(Parent, Field);
+  if (auto It = MemberObjects.find(Key); It != MemberObjects.end())
+    return It->second;
+  unsigned Depth = 0;
+  for (int At = Parent; Heap.Objects[At].Kind == ObjectKind::Member;
+       At = Heap.Objects[At].Index)
+    ++Depth;
+  const CXXRecordDecl *RD = recordOf(Field->getType());
+  const auto *Owner = dyn_cast<CXXRecordDecl>(Field->getParent());
+  if (Depth >= 2 || !Owner || (!RD && !isCallable(Field->getType())))
+    return -1;
+  int Obj = newObject(ObjectKind::Member, Parent,
+                      RD ? recordName(RD) : std::string(), {});
+  Heap.Objects[Obj].Field =
+      recordName(Owner) + "::" + Field->getNameAsString();
+  ObjectFields[Obj] = Field;
+  MemberObjects[Key] = Obj;
+  return Obj;
+}
+
+int BodyAnalyzer::closureObject(const LambdaExpr *LE) {
+  int Closure = newObject(ObjectKind::Closure, -1, {}, LE->getBeginLoc());
+  for (const LambdaCapture &Capture : LE->captures()) {
+    if (!Capture.capturesVariable() || Capture.getCaptureKind() != LCK_ByCopy)
+      continue;
+    const auto *Var = dyn_cast<VarDecl>(Capture.getCapturedVar());
+    if (!Var || !C.Handles.isStrong(Var->getType().getNonReferenceType()))
+      continue;
+    int Held = Var->isInitCapture() ? objectOf(Var->getInit())
+                                    : variableObject(Var);
+    heapEdge(HeapEdgeKind::Capture, Closure, Held, nullptr, LE->getBeginLoc());
+  }
+  return Closure;
+}
+
+bool isBind(const FunctionDecl *Callee) {
+  if (!Callee || !Callee->getIdentifier() || Callee->getName() != "bind")
+    return false;
+  std::string Name = Callee->getQualifiedNameAsString();
+  return Name == "std::bind" || Name == "boost::bind";
+}
+
+
+int BodyAnalyzer::bindObject(const CallExpr *Call) {
+  int Closure = newObject(ObjectKind::Closure, -1, {}, Call->getBeginLoc());
+  Heap.Objects[Closure].Bind = true;
+  for (unsigned I = 1; I < Call->getNumArgs(); ++I)
+    if (C.Handles.isStrong(Call->getArg(I)->getType()))
+      heapEdge(HeapEdgeKind::Capture, Closure, objectOf(Call->getArg(I)),
+               nullptr, Call->getBeginLoc());
+  return Closure;
+}
+
+void BodyAnalyzer::heapEdge(HeapEdgeKind Kind, int From, int To,
+                            const FieldDecl *Field, SourceLocation Loc) {
+  if (From < 0 || To < 0)
+    return;
+  HeapEdge E;
+  E.From = From;
+  E.To = To;
+  E.Kind = Kind;
+  if (Field) {
+    E.Owner = recordName(cast<CXXRecordDecl>(Field->getParent()));
+    E.Field = Field->getNameAsString();
+  }
+  E.Loc = locationOf(C.SM, Loc);
+  Heap.Edges.push_back(std::move(E));
+}
+
+// A field the heap records stores into: one that holds handles, owned
+// objects or callables, or a raw pointer (owning when its class deletes it,
+// which the merge step decides).
+bool BodyAnalyzer::heapField(const FieldDecl *Field) {
+  const auto *Owner = dyn_cast<CXXRecordDecl>(Field->getParent());
+  if (!C.isGraphRecord(Owner))
+    return false;
+  return !C.heldBy(Field).empty() || C.rawTarget(Field);
+}
+
+void BodyAnalyzer::heapStore(const FieldDecl *Field, int Base,
+                             const Expr *Value, SourceLocation Loc,
+                             bool Replaces) {
+  if (Base < 0 || !heapField(Field))
+    return;
+  int Stored = isNullValue(Value) ? -1 : objectOf(Value);
+  heapEdge(HeapEdgeKind::Field, Base, Stored, Field, Loc);
+  if (!Replaces)
+    return;
+  auto Key = std::make_pair(Base, Field);
+  if (Stored >= 0)
+    MemberObjects[Key] = Stored;
+  else
+    MemberObjects.erase(Key);
+}
+
+int BodyAnalyzer::baseObject(const FieldAccess &Target) {
+  return Target.Base ? objectOf(Target.Base) : thisObject();
+}
+
+// The executor member of `this` that keeps what is handed to \p Receiver:
+// a by-value member of a RetainingSinks type, or a member constructed on
+// one.
+const FieldDecl *BodyAnalyzer::ownedExecutor(int Receiver) const {
+  if (Receiver < 0 || Heap.Objects[Receiver].Kind != ObjectKind::Member ||
+      Heap.Objects[Receiver].Index != ThisObject || ThisObject < 0)
+    return nullptr;
+  const FieldDecl *Field = ObjectFields[Receiver];
+  if (!Field)
+    return nullptr;
+  if (C.isOwnedSink(Field))
+    return Field;
+  return C.executorOf(Field);
+}
+
+int BodyAnalyzer::heapCall(const CallExpr *Call, const FunctionDecl *Callee,
+                           int Receiver, llvm::ArrayRef<const Expr *> Args,
+                           QualType ResultType) {
+  std::vector<int> Objects;
+  bool Any = false;
+  for (const Expr *Arg : Args) {
+    Objects.push_back(objectOf(Arg));
+    Any |= Objects.back() >= 0;
+  }
+  // A handler given to an executor the object owns (or to an I/O object
+  // constructed on one) stays there until it runs.
+  const FieldDecl *Executor = ownedExecutor(Receiver);
+  if (!Executor && !Args.empty() && !isa<CXXMemberCallExpr>(Call) &&
+      Callee && Callee->getIdentifier() &&
+      llvm::is_contained({"post", "dispatch", "defer"}, Callee->getName()))
+    Executor = ownedExecutor(Objects.front());
+  if (Executor)
+    for (int Obj : Objects)
+      if (Obj >= 0 && Heap.Objects[Obj].Kind == ObjectKind::Closure)
+        heapEdge(HeapEdgeKind::Pending, ThisObject, Obj, Executor,
+                 Call->getExprLoc());
+  if (!Callee || C.inSystemHeader(Callee->getLocation()))
+    return -1;
+  const CXXRecordDecl *RD = recordOf(ResultType);
+  bool Returns = RD || isCallable(ResultType);
+  if (!Any && !Returns)
+    return -1;
+  HeapCall HC;
+  HC.Callee = functionKey(Callee);
+  HC.Receiver = Receiver;
+  HC.Args = std::move(Objects);
+  HC.Loc = locationOf(C.SM, Call->getExprLoc());
+  if (Returns)
+    HC.Result = newObject(ObjectKind::Result,
+                          static_cast<int>(Heap.Calls.size()),
+                          RD ? recordName(RD) : std::string(), {});
+  Heap.Calls.push_back(std::move(HC));
+  return Heap.Calls.back().Result;
+}
+
+// An object made here and the call of its constructor.
+int BodyAnalyzer::allocation(const CXXRecordDecl *RD,
+                             const CXXConstructorDecl *Ctor,
+                             llvm::ArrayRef<const Expr *> Args,
+                             const Expr *At) {
+  int Obj = newObject(ObjectKind::Alloc, -1, recordName(RD), At->getBeginLoc());
+  if (!Ctor || C.inSystemHeader(Ctor->getLocation()) || Args.empty())
+    return Obj;
+  HeapCall HC;
+  HC.Callee = functionKey(Ctor);
+  HC.Receiver = Obj;
+  for (const Expr *Arg : Args)
+    HC.Args.push_back(objectOf(Arg));
+  HC.Loc = locationOf(C.SM, At->getBeginLoc());
+  Heap.Calls.push_back(std::move(HC));
+  return Obj;
+}
+
+int BodyAnalyzer::objectOf(const Expr *E) {
+  if (!E)
+    return -1;
+  if (auto It = Values.find(E); It != Values.end())
+    return It->second;
+  int Obj = computeObject(E);
+  Values[E] = Obj;
+  return Obj;
+}
+
+int BodyAnalyzer::computeObject(const Expr *E) {
+  if (const Expr *Inner = unwrapOnce(E))
+    return objectOf(Inner);
+  if (isa<CXXThisExpr>(E) || isSelfHandle(E))
+    return thisObject();
+  if (const auto *LE = dyn_cast<LambdaExpr>(E))
+    return closureObject(LE);
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
+    const auto *Var = dyn_cast<VarDecl>(DRE->getDecl());
+    return Var ? variableObject(Var) : -1;
+  }
+  if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+    const auto *Field = dyn_cast<FieldDecl>(ME->getMemberDecl());
+    return Field ? memberObject(objectOf(ME->getBase()), Field) : -1;
+  }
+  if (const auto *UO = dyn_cast<UnaryOperator>(E))
+    return UO->getOpcode() == UO_Deref || UO->getOpcode() == UO_AddrOf
+               ? objectOf(UO->getSubExpr())
+               : -1;
+  if (const auto *New = dyn_cast<CXXNewExpr>(E)) {
+    const CXXRecordDecl *RD = New->getAllocatedType()->getAsCXXRecordDecl();
+    if (!C.isGraphRecord(RD) || New->isArray())
+      return -1;
+    const CXXConstructExpr *Construct = New->getConstructExpr();
+    llvm::SmallVector<const Expr *, 4> Args;
+    if (Construct)
+      Args.append(Construct->arg_begin(), Construct->arg_end());
+    return allocation(RD, Construct ? Construct->getConstructor() : nullptr,
+                      Args, E);
+  }
+  if (const auto *Construct = dyn_cast<CXXConstructExpr>(E)) {
+    // A handle made from a pointer or another handle denotes its target.
+    if (recordOf(Construct->getType()) != Construct->getType()->getAsCXXRecordDecl())
+      return Construct->getNumArgs() > 0 ? objectOf(Construct->getArg(0)) : -1;
+    const CXXRecordDecl *RD = Construct->getType()->getAsCXXRecordDecl();
+    if (!C.isGraphRecord(RD))
+      return -1;
+    llvm::SmallVector<const Expr *, 4> Args(Construct->arguments());
+    return allocation(RD, Construct->getConstructor(), Args, E);
+  }
+  const auto *Call = dyn_cast<CallExpr>(E);
+  if (!Call)
+    return -1;
+  const FunctionDecl *Callee = Call->getDirectCallee();
+  if (isBind(Callee))
+    return bindObject(Call);
+  if (isHandleCast(Callee) && Call->getNumArgs() == 1 &&
+      recordOf(Call->getType()))
+    return objectOf(Call->getArg(0));
+  if (const CXXConstructorDecl *Ctor = factoryConstructor(Call)) {
+    llvm::SmallVector<const Expr *, 4> Args(Call->arguments());
+    return allocation(Ctor->getParent(), Ctor, Args, E);
+  }
+  if (const auto *OCE = dyn_cast<CXXOperatorCallExpr>(Call)) {
+    // `h->`, `*h` on a handle are the object itself.
+    if ((OCE->getOperator() == OO_Arrow || OCE->getOperator() == OO_Star) &&
+        OCE->getNumArgs() == 1)
+      return objectOf(OCE->getArg(0));
+    if (!isa_and_nonnull<CXXMethodDecl>(Callee) || OCE->getNumArgs() == 0)
+      return -1;
+    llvm::SmallVector<const Expr *, 4> Args(std::next(OCE->arg_begin()),
+                                            OCE->arg_end());
+    return heapCall(Call, Callee, objectOf(OCE->getArg(0)), Args,
+                    Call->getType());
+  }
+  if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(Call)) {
+    const Expr *Object = MCE->getImplicitObjectArgument();
+    const CXXMethodDecl *Method = MCE->getMethodDecl();
+    QualType Class = Object ? Object->getType() : QualType();
+    if (!Class.isNull() && Class->isPointerType())
+      Class = Class->getPointeeType();
+    // `h.get()`, `w.lock()`: the object the handle points to.
+    if (Method && Method->getIdentifier() && MCE->getNumArgs() == 0 &&
+        (Method->getName() == "get" || Method->getName() == "lock") &&
+        !Class.isNull() && recordOf(Class) &&
+        recordOf(Class) != Class->getAsCXXRecordDecl())
+      return objectOf(Object);
+    if (FieldAccess Access = fieldAccess(MCE); Access.Field)
+      return memberObject(objectOf(Access.Base), Access.Field);
+    llvm::SmallVector<const Expr *, 4> Args(MCE->arguments());
+    return heapCall(Call, Method, objectOf(Object), Args, Call->getType());
+  }
+  llvm::SmallVector<const Expr *, 4> Args(Call->arguments());
+  return heapCall(Call, Callee, -1, Args, Call->getType());
+}
+
+void BodyAnalyzer::finishHeap() {
+  if (Heap.Edges.empty() && Heap.Calls.empty() && Heap.Returns < 0)
+    return;
+  Heap.Key = functionKey(FD);
+  C.Out.Functions.push_back(std::move(Heap));
+}
+
+// The record a raw pointer field (or a standard container of raw pointers)
+// points to.
+const CXXRecordDecl *Collector::rawTarget(const FieldDecl *Field,
+                                          bool *InContainer) const {
+  auto Pointee = [&](QualType T) -> const CXXRecordDecl * {
+    if (!T->isPointerType())
+      return nullptr;
+    const CXXRecordDecl *RD = T->getPointeeType()->getAsCXXRecordDecl();
+    return isGraphRecord(RD) ? RD : nullptr;
+  };
+  QualType T = Field->getType();
+  if (const CXXRecordDecl *RD = Pointee(T)) {
+    if (InContainer)
+      *InContainer = false;
+    return RD;
+  }
+  const auto *Spec =
+      dyn_cast_or_null<ClassTemplateSpecializationDecl>(T->getAsCXXRecordDecl());
+  if (!Spec || !Spec->isInStdNamespace())
+    return nullptr;
+  for (const TemplateArgument &Arg : Spec->getTemplateArgs().asArray())
+    if (Arg.getKind() == TemplateArgument::Type)
+      if (const CXXRecordDecl *RD = Pointee(Arg.getAsType())) {
+        if (InContainer)
+          *InContainer = true;
+        return RD;
+      }
+  return nullptr;
+}
+
+bool Collector::isSink(QualType T) const {
+  std::string Name = HandleTypes::templateName(T.getNonReferenceType());
+  return llvm::any_of(Sinks, [&](llvm::StringRef Sink) {
+    return Sink.ltrim(':') == Name;
+  });
+}
+
+// A member the object owns that runs handlers: by value, or a unique_ptr.
+bool Collector::isOwnedSink(const FieldDecl *Field) const {
+  QualType T = Field->getType();
+  if (T->isReferenceType() || T->isPointerType())
+    return false;
+  if (HandleTypes::templateName(T) == "std::unique_ptr")
+    if (const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
+            T->getAsCXXRecordDecl()))
+      if (Spec->getTemplateArgs().size() > 0 &&
+          Spec->getTemplateArgs()[0].getKind() == TemplateArgument::Type)
+        T = Spec->getTemplateArgs()[0].getAsType();
+  return isSink(T);
+}
+
+namespace {
+
+// The fields of `this` an expression mentions.
+class ThisFields : public RecursiveASTVisitor<ThisFields> {
+public:
+  bool VisitMemberExpr(MemberExpr *ME) {
+    if (const auto *Field = dyn_cast<FieldDecl>(ME->getMemberDecl()))
+      if (isThis(ME->getBase()))
+        Found.insert(Field);
+    return true;
+  }
+  llvm::SmallPtrSet<const FieldDecl *, 4> Found;
+};
+
+using FieldSet = llvm::SmallPtrSet<const FieldDecl *, 4>;
+void addAll(FieldSet &Into, const FieldSet &From) {
+  Into.insert(From.begin(), From.end());
+}
+
+llvm::SmallPtrSet<const FieldDecl *, 4> fieldsIn(const Stmt *S) {
+  ThisFields Finder;
+  Finder.TraverseStmt(const_cast<Stmt *>(S));
+  return Finder.Found;
+}
+
+// The fields whose targets a destructor deletes: `delete f_`, or a local
+// that walks a field (`for (T *p : f_) delete p;`, `it = f_.begin()`).
+class Deletes : public RecursiveASTVisitor<Deletes> {
+public:
+  bool VisitVarDecl(VarDecl *VD) {
+    if (VD->hasInit())
+      addAll(From[VD], fieldsIn(VD->getInit()));
+    return true;
+  }
+  bool VisitCXXForRangeStmt(CXXForRangeStmt *S) {
+    if (S->getLoopVariable() && S->getRangeInit())
+      addAll(From[S->getLoopVariable()], fieldsIn(S->getRangeInit()));
+    return true;
+  }
+  bool VisitBinaryOperator(BinaryOperator *BO) {
+    if (BO->getOpcode() == BO_Assign)
+      if (const VarDecl *Var = bareVariable(BO->getLHS()))
+        addAll(From[Var], fieldsIn(BO->getRHS()));
+    return true;
+  }
+  bool VisitCXXOperatorCallExpr(CXXOperatorCallExpr *OCE) {
+    if (OCE->getOperator() == OO_Equal && OCE->getNumArgs() == 2)
+      if (const VarDecl *Var = bareVariable(OCE->getArg(0)))
+        addAll(From[Var], fieldsIn(OCE->getArg(1)));
+    return true;
+  }
+  bool VisitCXXDeleteExpr(CXXDeleteExpr *DE) {
+    Deleted.push_back(DE->getArgument());
+    return true;
+  }
+  llvm::SmallPtrSet<const FieldDecl *, 4> fields() const {
+    llvm::SmallPtrSet<const FieldDecl *, 4> Out;
+    for (const Expr *E : Deleted) {
+      const Expr *Inner = ignoreWrappers(E);
+      if (const auto *UO = dyn_cast_or_null<UnaryOperator>(Inner))
+        if (UO->getOpcode() == UO_Deref)
+          Inner = ignoreWrappers(UO->getSubExpr());
+      if (const auto *OCE = dyn_cast_or_null<CXXOperatorCallExpr>(Inner))
+        if (OCE->getOperator() == OO_Star && OCE->getNumArgs() == 1)
+          Inner = ignoreWrappers(OCE->getArg(0));
+      if (const VarDecl *Var = bareVariable(Inner)) {
+        if (auto It = From.find(Var); It != From.end())
+          addAll(Out, It->second);
+        continue;
+      }
+      addAll(Out, fieldsIn(Inner));
+    }
+    return Out;
+  }
+
+private:
+  llvm::DenseMap<const VarDecl *, llvm::SmallPtrSet<const FieldDecl *, 4>> From;
+  llvm::SmallVector<const Expr *, 4> Deleted;
+};
+
+} // namespace
+
+void Collector::learnClass(const CXXRecordDecl *RD) {
+  if (const CXXDestructorDecl *Dtor = RD->getDestructor()) {
+    const FunctionDecl *Def = nullptr;
+    if (Dtor->hasBody(Def) && Def->getBody()) {
+      Deletes Finder;
+      Finder.TraverseStmt(Def->getBody());
+      for (const FieldDecl *Field : Finder.fields())
+        DeletedBy[Field] = "~" + RD->getNameAsString();
+    }
+  }
+  // Members constructed on an executor member: `timer_(io_)`.
+  auto NoteExecutor = [&](const FieldDecl *Field, const Expr *Init) {
+    if (!Init)
+      return;
+    for (const FieldDecl *Used : fieldsIn(Init))
+      if (Used != Field && isOwnedSink(Used))
+        Executors[Field] = Used;
+  };
+  for (const FieldDecl *Field : RD->fields())
+    NoteExecutor(Field, Field->getInClassInitializer());
+  for (const CXXConstructorDecl *Ctor : RD->ctors()) {
+    const FunctionDecl *Def = nullptr;
+    if (!Ctor->isDefined(Def))
+      continue;
+    for (const CXXCtorInitializer *Init : cast<CXXConstructorDecl>(Def)->inits())
+      if (Init->isMemberInitializer())
+        NoteExecutor(Init->getMember(), Init->getInit());
+  }
+}
+
 //===-- Collector ---------------------------------------------------------===//
 
 bool Collector::VisitCXXRecordDecl(CXXRecordDecl *RD) {
@@ -802,10 +1447,25 @@ bool Collector::VisitCXXRecordDecl(CXXRecordDecl *RD) {
     if (const CXXRecordDecl *BaseDecl = Base.getType()->getAsCXXRecordDecl())
       Record.Bases.push_back(recordName(BaseDecl));
   Out.Records.push_back(std::move(Record));
+  learnClass(RD);
 
   for (const FieldDecl *Field : RD->fields()) {
     if (Field->getName().empty())
       continue;
+    bool RawInContainer = false;
+    if (const CXXRecordDecl *Target = rawTarget(Field, &RawInContainer)) {
+      FieldFact F;
+      F.Owner = recordName(RD);
+      F.Field = Field->getNameAsString();
+      F.Target = recordName(Target);
+      F.Kind = FieldKind::Raw;
+      F.InContainer = RawInContainer;
+      F.TypeSpelling = Field->getType().getAsString(Ctx.getPrintingPolicy());
+      F.Loc = locationOf(SM, Field->getLocation());
+      F.DeletedIn = DeletedBy.lookup(Field);
+      Out.Fields.push_back(std::move(F));
+      continue;
+    }
     llvm::StringSet<> Seen;
     for (const Held &H : heldBy(Field)) {
       if (H.Target && !isGraphRecord(H.Target))
@@ -912,8 +1572,9 @@ Facts Collector::finish() {
 
 } // namespace
 
-Facts collectFacts(ASTContext &Ctx, const HandleTypes &Handles) {
-  Collector C(Ctx, Handles);
+Facts collectFacts(ASTContext &Ctx, const HandleTypes &Handles,
+                   llvm::ArrayRef<std::string> RetainingSinks) {
+  Collector C(Ctx, Handles, RetainingSinks);
   C.TraverseDecl(Ctx.getTranslationUnitDecl());
   return C.finish();
 }

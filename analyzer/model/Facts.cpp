@@ -22,8 +22,42 @@ llvm::StringRef fieldKindName(FieldKind K) {
     return "member";
   case FieldKind::Callback:
     return "callback";
+  case FieldKind::Raw:
+    return "raw";
   }
   llvm_unreachable("unknown field kind");
+}
+
+llvm::StringRef objectKindName(ObjectKind K) {
+  switch (K) {
+  case ObjectKind::This:
+    return "this";
+  case ObjectKind::Param:
+    return "param";
+  case ObjectKind::Alloc:
+    return "alloc";
+  case ObjectKind::Member:
+    return "member";
+  case ObjectKind::Result:
+    return "result";
+  case ObjectKind::Closure:
+    return "closure";
+  case ObjectKind::Opaque:
+    return "opaque";
+  }
+  llvm_unreachable("unknown object kind");
+}
+
+llvm::StringRef edgeKindName(HeapEdgeKind K) {
+  switch (K) {
+  case HeapEdgeKind::Field:
+    return "field";
+  case HeapEdgeKind::Capture:
+    return "capture";
+  case HeapEdgeKind::Pending:
+    return "pending";
+  }
+  llvm_unreachable("unknown edge kind");
 }
 
 llvm::StringRef valueKindName(ValueKind K) {
@@ -209,14 +243,119 @@ bool fromJSON(const json::Value &V, Replacement &R, json::Path P) {
 
 bool fromJSON(const json::Value &V, FieldKind &K, json::Path P) {
   std::optional<llvm::StringRef> S = V.getAsString();
-  for (FieldKind Kind :
-       {FieldKind::Strong, FieldKind::Member, FieldKind::Callback})
+  for (FieldKind Kind : {FieldKind::Strong, FieldKind::Member,
+                         FieldKind::Callback, FieldKind::Raw})
     if (S && *S == fieldKindName(Kind)) {
       K = Kind;
       return true;
     }
-  P.report("expected strong, member or callback");
+  P.report("expected strong, member, callback or raw");
   return false;
+}
+
+bool fromJSON(const json::Value &V, ObjectKind &K, json::Path P) {
+  std::optional<llvm::StringRef> S = V.getAsString();
+  for (ObjectKind Kind :
+       {ObjectKind::This, ObjectKind::Param, ObjectKind::Alloc,
+        ObjectKind::Member, ObjectKind::Result, ObjectKind::Closure,
+        ObjectKind::Opaque})
+    if (S && *S == objectKindName(Kind)) {
+      K = Kind;
+      return true;
+    }
+  P.report("expected an object kind");
+  return false;
+}
+
+bool fromJSON(const json::Value &V, HeapEdgeKind &K, json::Path P) {
+  std::optional<llvm::StringRef> S = V.getAsString();
+  for (HeapEdgeKind Kind :
+       {HeapEdgeKind::Field, HeapEdgeKind::Capture, HeapEdgeKind::Pending})
+    if (S && *S == edgeKindName(Kind)) {
+      K = Kind;
+      return true;
+    }
+  P.report("expected field, capture or pending");
+  return false;
+}
+
+// Object numbers refer into the function's own objects.
+bool mapObject(json::ObjectMapper &O, llvm::StringLiteral Key, int &Out,
+               size_t Objects, json::Path P) {
+  int64_t Value = -1;
+  if (!O.map(Key, Value))
+    return false;
+  if (Value < -1 || Value >= static_cast<int64_t>(Objects)) {
+    P.field(Key).report("no such object");
+    return false;
+  }
+  Out = static_cast<int>(Value);
+  return true;
+}
+
+bool fromJSON(const json::Value &V, HeapObject &H, json::Path P) {
+  json::ObjectMapper O(V, P);
+  int64_t Index = -1;
+  if (!(O && O.map("kind", H.Kind) && O.map("index", Index) &&
+        O.map("field", H.Field) && O.map("type", H.Type) &&
+        O.map("loc", H.Loc) && O.map("bind", H.Bind)))
+    return false;
+  if (Index < -1 || Index > INT32_MAX) {
+    P.field("index").report("out of range");
+    return false;
+  }
+  H.Index = static_cast<int>(Index);
+  return true;
+}
+
+bool fromJSON(const json::Value &V, FunctionFact &F, json::Path P) {
+  json::ObjectMapper O(V, P);
+  const json::Object *Obj = V.getAsObject();
+  if (!O || !O.map("key", F.Key) || !O.map("objects", F.Objects))
+    return false;
+  size_t N = F.Objects.size();
+  for (size_t I = 0; I < N; ++I)
+    if (F.Objects[I].Kind == ObjectKind::Member &&
+        (F.Objects[I].Index < 0 || static_cast<size_t>(F.Objects[I].Index) >= I)) {
+      P.field("objects").index(I).report("a member's parent must come first");
+      return false;
+    }
+  const json::Array *Edges = Obj->getArray("edges");
+  const json::Array *Calls = Obj->getArray("calls");
+  if (!Edges || !Calls) {
+    P.report("expected edges and calls");
+    return false;
+  }
+  for (size_t I = 0; I < Edges->size(); ++I) {
+    json::Path EP = P.field("edges").index(I);
+    json::ObjectMapper EO((*Edges)[I], EP);
+    HeapEdge E;
+    if (!EO || !EO.map("kind", E.Kind) || !EO.map("owner", E.Owner) ||
+        !EO.map("field", E.Field) || !EO.map("loc", E.Loc) ||
+        !mapObject(EO, "from", E.From, N, EP) ||
+        !mapObject(EO, "to", E.To, N, EP))
+      return false;
+    F.Edges.push_back(std::move(E));
+  }
+  for (size_t I = 0; I < Calls->size(); ++I) {
+    json::Path CP = P.field("calls").index(I);
+    json::ObjectMapper CO((*Calls)[I], CP);
+    HeapCall C;
+    std::vector<int64_t> Args;
+    if (!CO || !CO.map("callee", C.Callee) || !CO.map("loc", C.Loc) ||
+        !CO.map("args", Args) || !mapObject(CO, "receiver", C.Receiver, N, CP) ||
+        !mapObject(CO, "result", C.Result, N, CP))
+      return false;
+    for (int64_t A : Args) {
+      if (A < -1 || A >= static_cast<int64_t>(N)) {
+        CP.field("args").report("no such object");
+        return false;
+      }
+      C.Args.push_back(static_cast<int>(A));
+    }
+    F.Calls.push_back(std::move(C));
+  }
+  return mapObject(O, "returns", F.Returns, N, P);
 }
 
 bool fromJSON(const json::Value &V, ValueKind &K, json::Path P) {
@@ -244,7 +383,8 @@ bool fromJSON(const json::Value &V, FieldFact &F, json::Path P) {
          O.map("target", F.Target) && O.map("kind", F.Kind) &&
          O.map("in_container", F.InContainer) &&
          O.map("type", F.TypeSpelling) && O.map("loc", F.Loc) &&
-         O.mapOptional("weak_fix", F.WeakFix);
+         O.mapOptional("weak_fix", F.WeakFix) &&
+         O.mapOptional("deleted_in", F.DeletedIn);
 }
 
 bool fromJSON(const json::Value &V, StoreFact &S, json::Path P) {
@@ -286,7 +426,8 @@ json::Value toJSON(const Facts &F) {
                                   {"in_container", FF.InContainer},
                                   {"type", FF.TypeSpelling},
                                   {"loc", toJSON(FF.Loc)},
-                                  {"weak_fix", std::move(Fix)}});
+                                  {"weak_fix", std::move(Fix)},
+                                  {"deleted_in", FF.DeletedIn}});
   }
   for (const StoreFact &S : F.Stores)
     Stores.push_back(json::Object{{"owner", S.Owner},
@@ -351,7 +492,37 @@ json::Value toJSON(const Facts &F) {
   for (const ClosureStoreFact &C : F.ClosureStores)
     ClosureStores.push_back(json::Object{
         {"factory", C.Factory}, {"into", C.Into}, {"loc", toJSON(C.Loc)}});
+  json::Array Functions;
+  for (const FunctionFact &FF : F.Functions) {
+    json::Array Objects, Edges, Calls;
+    for (const HeapObject &H : FF.Objects)
+      Objects.push_back(json::Object{{"kind", objectKindName(H.Kind)},
+                                     {"index", H.Index},
+                                     {"field", H.Field},
+                                     {"type", H.Type},
+                                     {"loc", toJSON(H.Loc)},
+                                     {"bind", H.Bind}});
+    for (const HeapEdge &E : FF.Edges)
+      Edges.push_back(json::Object{{"kind", edgeKindName(E.Kind)},
+                                   {"from", E.From},
+                                   {"to", E.To},
+                                   {"owner", E.Owner},
+                                   {"field", E.Field},
+                                   {"loc", toJSON(E.Loc)}});
+    for (const HeapCall &C : FF.Calls)
+      Calls.push_back(json::Object{{"callee", C.Callee},
+                                   {"receiver", C.Receiver},
+                                   {"args", json::Array(C.Args)},
+                                   {"result", C.Result},
+                                   {"loc", toJSON(C.Loc)}});
+    Functions.push_back(json::Object{{"key", FF.Key},
+                                     {"objects", std::move(Objects)},
+                                     {"edges", std::move(Edges)},
+                                     {"calls", std::move(Calls)},
+                                     {"returns", FF.Returns}});
+  }
   return json::Object{{"version", FactsVersion},
+                      {"functions", std::move(Functions)},
                       {"records", std::move(Records)},
                       {"fields", std::move(Fields)},
                       {"stores", std::move(Stores)},
@@ -381,7 +552,8 @@ llvm::Expected<Facts> factsFromJSON(const json::Value &V,
       !O.map("containers", F.Containers) ||
       !O.map("container_uses", F.ContainerUses) ||
       !O.map("lifetimes", F.Lifetimes) ||
-      !O.map("closure_stores", F.ClosureStores)) {
+      !O.map("closure_stores", F.ClosureStores) ||
+      !O.map("functions", F.Functions)) {
     std::string Message;
     llvm::raw_string_ostream OS(Message);
     OS << Origin << ": malformed facts: " << llvm::toString(Root.getError());
@@ -392,12 +564,24 @@ llvm::Expected<Facts> factsFromJSON(const json::Value &V,
 
 Facts mergeFacts(std::vector<Facts> Parts) {
   Facts All;
-  llvm::StringSet<> Records, Fields, Stores, Calls, ContainerUses, Lifetimes,
-      ClosureStores;
-  llvm::StringMap<size_t> ContainerIndex;
+  llvm::StringSet<> Records, Stores, Calls, ContainerUses, Lifetimes,
+      ClosureStores, Functions;
+  llvm::StringMap<size_t> ContainerIndex, FieldIndex;
   for (Facts &Part : Parts) {
     appendNew(All.Records, Part.Records, Records);
-    appendNew(All.Fields, Part.Fields, Fields);
+    // A raw field is owning when the TU that defines its class's destructor
+    // says so; the other TUs do not see the delete.
+    for (FieldFact &FF : Part.Fields) {
+      auto [It, Inserted] = FieldIndex.try_emplace(key(FF), All.Fields.size());
+      if (Inserted)
+        All.Fields.push_back(std::move(FF));
+      else if (All.Fields[It->second].DeletedIn.empty())
+        All.Fields[It->second].DeletedIn = FF.DeletedIn;
+    }
+    // A function defined in a header is the same summary in every TU.
+    for (FunctionFact &FF : Part.Functions)
+      if (Functions.insert(FF.Key).second)
+        All.Functions.push_back(std::move(FF));
     appendNew(All.Stores, Part.Stores, Stores);
     appendNew(All.Calls, Part.Calls, Calls);
     // A container seen from several TUs: its class's functions defined in

@@ -53,7 +53,9 @@ struct RecordFact {
   std::vector<std::string> Bases;
 };
 
-enum class FieldKind { Strong, Member, Callback };
+/// Raw: a raw pointer (or a standard container of them) to a record, which
+/// owns its target when its class deletes it in the destructor (DeletedIn).
+enum class FieldKind { Strong, Member, Callback, Raw };
 
 /// Field \c Owner::Field holds \c Target (empty for callbacks, whose targets
 /// come from what is stored into them).
@@ -67,6 +69,8 @@ struct FieldFact {
   Location Loc;
   /// Turns the field into the paired weak handle, when that is mechanical.
   std::vector<Replacement> WeakFix;
+  /// Raw fields: the destructor that deletes what they point to ("~Owner").
+  std::string DeletedIn;
 };
 
 enum class ValueKind {
@@ -113,6 +117,70 @@ struct CallFact {
   bool OnThis = false; ///< A member call on `this` (not another object).
   /// The receiver is reached from `this` through these fields.
   std::vector<std::string> ThroughFields;
+};
+
+//===-- The ownership analysis: one abstract heap per function -----------===//
+//
+// Each function body is walked once in statement order. Every value that
+// denotes a record object gets an abstract object: `this`, a parameter, an
+// allocation (make_shared, make, new, a constructed temporary), a closure (a
+// lambda or std::bind/boost::bind), the result of a call, what a field of
+// another object holds (a member path, at most two fields deep), or an
+// opaque value. A local that is assigned again denotes a new object from
+// then on. Statements make edges between objects: a store into a field that
+// holds strong handles, owns its target (by value, unique_ptr, or a raw
+// pointer its class deletes in its destructor) or holds callables; a capture
+// of a strong handle by a closure; a handler given to an executor the object
+// owns. Calls are kept with the objects passed, so that the merge step can
+// apply the callee's heap (its summary) at the call, in any TU.
+
+/// An object of a function's abstract heap; objects are referred to by their
+/// index in FunctionFact::Objects, -1 meaning "no object known".
+enum class ObjectKind { This, Param, Alloc, Member, Result, Closure, Opaque };
+
+struct HeapObject {
+  ObjectKind Kind = ObjectKind::Opaque;
+  /// Param: the parameter number. Member: the object it is reached from.
+  int Index = -1;
+  std::string Field; ///< Member: "Owner::field" it is reached through.
+  std::string Type;  ///< The record it is, when known (for messages).
+  Location Loc;      ///< Alloc and Closure: where it is made.
+  bool Bind = false; ///< Closure: a std::bind/boost::bind, not a lambda.
+};
+
+enum class HeapEdgeKind {
+  Field,   ///< From's field Owner::Field holds To (kind from its FieldFact).
+  Capture, ///< Closure From holds a strong handle to To.
+  Pending, ///< From's executor member Owner::Field keeps handler To.
+};
+
+struct HeapEdge {
+  int From = -1;
+  int To = -1;
+  HeapEdgeKind Kind = HeapEdgeKind::Field;
+  std::string Owner;
+  std::string Field;
+  Location Loc; ///< The statement that makes the edge.
+};
+
+/// A call in the function: the objects given as `this` and as arguments,
+/// and the object standing for its result.
+struct HeapCall {
+  std::string Callee; ///< Function key.
+  int Receiver = -1;
+  std::vector<int> Args;
+  int Result = -1;
+  Location Loc;
+};
+
+/// A function's abstract heap: what it does to the objects it is given is
+/// its summary for callers.
+struct FunctionFact {
+  std::string Key; ///< Function key.
+  std::vector<HeapObject> Objects;
+  std::vector<HeapEdge> Edges;
+  std::vector<HeapCall> Calls;
+  int Returns = -1; ///< The object it returns.
 };
 
 // --- Containers (tenure-unbounded-cache) ----------------------------------
@@ -213,6 +281,7 @@ struct Facts {
   std::vector<ContainerUseFact> ContainerUses;
   std::vector<LifetimeFact> Lifetimes;
   std::vector<ClosureStoreFact> ClosureStores;
+  std::vector<FunctionFact> Functions;
 };
 
 /// Joins the facts of several TUs, dropping duplicates (a header seen by

@@ -182,5 +182,130 @@ TEST(CycleFinder, ALambdaStoredThroughASetterOfAMemberObjectCloses) {
   EXPECT_TRUE(Found[0].Fix.empty()) << "no mechanical fix for a capture";
 }
 
+// Functions' heaps, hand-built: a constructor that keeps its argument, and a
+// caller that gives a new object a node and puts the new object in that node.
+HeapObject object(ObjectKind Kind, std::string Type, int Index = -1) {
+  HeapObject O;
+  O.Kind = Kind;
+  O.Type = std::move(Type);
+  O.Index = Index;
+  return O;
+}
+
+HeapEdge edge(int From, int To, std::string Owner, std::string Field,
+              unsigned Line) {
+  HeapEdge E;
+  E.From = From;
+  E.To = To;
+  E.Owner = std::move(Owner);
+  E.Field = std::move(Field);
+  E.Loc = at("walk.cpp", Line);
+  return E;
+}
+
+Facts cursorWalk(bool WeakParent) {
+  Facts F;
+  F.Records = {{"Step", at("step.h", 1), {}}};
+  F.Fields = {strongField("Step", "next", "Step", /*InContainer=*/true)};
+  if (!WeakParent)
+    F.Fields.push_back(strongField("Step", "parent", "Step"));
+  // Step::Step(Step *from) : parent(from) {}  -- in another TU.
+  FunctionFact Ctor;
+  Ctor.Key = "Step::Step";
+  Ctor.Objects = {object(ObjectKind::This, "Step"),
+                  object(ObjectKind::Param, "Step", 0)};
+  Ctor.Edges = {edge(0, 1, "Step", "parent", 3)};
+  // auto n = make<Step>(at); at->next.push_back(n);
+  FunctionFact Walk;
+  Walk.Key = "walk";
+  Walk.Objects = {object(ObjectKind::Param, "Step", 0),
+                  object(ObjectKind::Alloc, "Step")};
+  HeapCall Call;
+  Call.Callee = "Step::Step";
+  Call.Receiver = 1;
+  Call.Args = {0};
+  Call.Loc = at("walk.cpp", 10);
+  Walk.Calls = {Call};
+  Walk.Edges = {edge(0, 1, "Step", "next", 11)};
+  F.Functions = {Walk, Ctor};
+  return F;
+}
+
+TEST(CycleFinder, ASummaryAppliedAtAConstructorCallClosesTheLoop) {
+  std::vector<CycleFinding> Found = findCycles(cursorWalk(false));
+  ASSERT_EQ(Found.size(), 1u);
+  EXPECT_EQ(Found[0].Loc, at("walk.cpp", 11));
+  EXPECT_EQ(Found[0].BackEdge, "Step::parent");
+  EXPECT_NE(Found[0].Message.find("Step -parent-> Step -next-> Step closed here"),
+            std::string::npos)
+      << Found[0].Message;
+}
+
+TEST(CycleFinder, AWeakFieldMakesNoHeapEdge) {
+  EXPECT_TRUE(findCycles(cursorWalk(true)).empty());
+}
+
+TEST(CycleFinder, SummariesJoinAcrossTranslationUnits) {
+  Facts All = cursorWalk(false);
+  Facts Types, Callee, Caller;
+  Types.Records = All.Records;
+  Types.Fields = All.Fields;
+  Callee.Functions = {All.Functions[1]};
+  Caller.Functions = {All.Functions[0]};
+  EXPECT_EQ(findCycles(mergeFacts({Caller, Types})).size(), 0u)
+      << "without the constructor's summary nothing is known";
+  EXPECT_EQ(findCycles(mergeFacts({Caller, Types, Callee})).size(), 1u);
+}
+
+TEST(CycleFinder, ARawPointerOwnsOnlyWhenItsClassDeletesIt) {
+  Facts F;
+  F.Records = {{"Owner", at("o.h", 1), {}}, {"Part", at("o.h", 2), {}}};
+  FieldFact Parts = strongField("Owner", "parts", "Part", /*InContainer=*/true);
+  Parts.Kind = FieldKind::Raw;
+  F.Fields = {Parts, strongField("Part", "owner", "Owner")};
+  FunctionFact Add;
+  Add.Key = "Owner::add";
+  Add.Objects = {object(ObjectKind::This, "Owner"),
+                 object(ObjectKind::Param, "Part", 0)};
+  Add.Edges = {edge(1, 0, "Part", "owner", 5), edge(0, 1, "Owner", "parts", 6)};
+  F.Functions = {Add};
+  EXPECT_TRUE(findCycles(F).empty()) << "nobody deletes the parts";
+  Facts Dtor;
+  Dtor.Fields = {Parts};
+  Dtor.Fields[0].DeletedIn = "~Owner";
+  std::vector<CycleFinding> Found = findCycles(mergeFacts({F, Dtor}));
+  ASSERT_EQ(Found.size(), 1u);
+  EXPECT_EQ(Found[0].BackEdge, "Part::owner");
+  EXPECT_NE(Found[0].Notes[1].Message.find("deleted in '~Owner'"),
+            std::string::npos)
+      << Found[0].Notes[1].Message;
+}
+
+TEST(CycleFinder, ACalleeReturningItsArgumentIsThatObject) {
+  // Holder *h = Cast(p); p->holder = h;  with Cast returning its argument.
+  Facts F;
+  F.Records = {{"Node", at("n.h", 1), {}}};
+  F.Fields = {strongField("Node", "self", "Node")};
+  FunctionFact Cast;
+  Cast.Key = "Cast";
+  Cast.Objects = {object(ObjectKind::Param, "Node", 0)};
+  Cast.Returns = 0;
+  FunctionFact Use;
+  Use.Key = "use";
+  Use.Objects = {object(ObjectKind::Param, "Node", 0),
+                 object(ObjectKind::Result, "Node", 0)};
+  HeapCall Call;
+  Call.Callee = "Cast";
+  Call.Args = {0};
+  Call.Result = 1;
+  Call.Loc = at("walk.cpp", 4);
+  Use.Calls = {Call};
+  Use.Edges = {edge(0, 1, "Node", "self", 5)};
+  F.Functions = {Use};
+  EXPECT_TRUE(findCycles(F).empty()) << "without Cast's summary: two objects";
+  F.Functions.push_back(Cast);
+  EXPECT_EQ(findCycles(F).size(), 1u);
+}
+
 } // namespace
 } // namespace tenure::analyzer

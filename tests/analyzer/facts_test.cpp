@@ -99,8 +99,13 @@ struct Holder {
   EXPECT_EQ(field(F, "Holder", "owned")->Kind, FieldKind::Member);
   ASSERT_TRUE(field(F, "Holder", "callback"));
   EXPECT_EQ(field(F, "Holder", "callback")->Kind, FieldKind::Callback);
-  for (llvm::StringRef Name : {"weak", "std_weak", "raw", "view"})
+  for (llvm::StringRef Name : {"weak", "std_weak", "view"})
     EXPECT_FALSE(field(F, "Holder", Name)) << Name.str();
+  // A raw pointer is recorded for the merge step, which counts it as owning
+  // only where a destructor deletes it; nothing here does.
+  ASSERT_TRUE(field(F, "Holder", "raw"));
+  EXPECT_EQ(field(F, "Holder", "raw")->Kind, FieldKind::Raw);
+  EXPECT_TRUE(field(F, "Holder", "raw")->DeletedIn.empty());
 }
 
 TEST(Facts, HandlesAreRecognisedByConfiguredNamesOnly) {
@@ -215,6 +220,53 @@ TEST(Facts, MalformedOrNewerFactsAreRejectedWithTheFileName) {
                   ", \"records\": 3}")
                 .find("tu.json: malformed"),
             std::string::npos);
+  // A heap edge naming an object the function does not have.
+  EXPECT_NE(Error(R"({"version": 3, "records": [], "fields": [], "stores": [],
+      "calls": [], "containers": [], "container_uses": [], "lifetimes": [],
+      "closure_stores": [], "functions": [
+      {"key": "f", "objects": [], "calls": [], "returns": -1, "edges": [
+        {"kind": "field", "from": 0, "to": 1, "owner": "A", "field": "x",
+         "loc": {"file": "a.cpp", "line": 1, "col": 1}}]}]})")
+                .find("no such object"),
+            std::string::npos);
+}
+
+TEST(Facts, HeapsFollowValuesInStatementOrder) {
+  // The cursor is stored into before it moves on: the store goes into the
+  // node `at` named then, and the constructor's summary keeps its argument.
+  Facts F = factsOf((Prelude + R"cpp(
+#include <memory>
+#include <vector>
+struct Step {
+  explicit Step(std::shared_ptr<Step> from) : parent(from) {}
+  std::shared_ptr<Step> parent;
+  std::vector<std::shared_ptr<Step>> kids;
+};
+void walk(std::shared_ptr<Step> at) {
+  auto next = std::make_shared<Step>(at);
+  at->kids.push_back(next);
+  at = next;
+}
+)cpp").str());
+  const FunctionFact *Ctor = nullptr, *Walk = nullptr;
+  for (const FunctionFact &FF : F.Functions) {
+    if (llvm::StringRef(FF.Key).contains("@S@Step@F@Step#"))
+      Ctor = &FF;
+    if (llvm::StringRef(FF.Key).contains("@F@walk#"))
+      Walk = &FF;
+  }
+  ASSERT_TRUE(Ctor && Walk);
+  EXPECT_EQ(Ctor->Objects[Ctor->Edges[0].From].Kind, ObjectKind::This);
+  EXPECT_EQ(Ctor->Objects[Ctor->Edges[0].To].Kind, ObjectKind::Param);
+  EXPECT_EQ(Ctor->Edges[0].Field, "parent");
+  ASSERT_EQ(Walk->Calls.size(), 1u) << "the constructor call";
+  ASSERT_EQ(Walk->Edges.size(), 1u) << "the push_back";
+  const HeapEdge &Push = Walk->Edges[0];
+  EXPECT_EQ(Walk->Objects[Push.From].Kind, ObjectKind::Param)
+      << "into the node `at` named before `at = next`";
+  EXPECT_EQ(Walk->Objects[Push.To].Kind, ObjectKind::Alloc);
+  EXPECT_EQ(Walk->Calls[0].Receiver, Push.To);
+  EXPECT_EQ(Walk->Calls[0].Args, std::vector<int>{Push.From});
 }
 
 TEST(Facts, MergeDropsWhatSeveralTranslationUnitsShare) {
