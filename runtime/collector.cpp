@@ -120,24 +120,50 @@ void move_to(Heap& heap, Object& object, std::uint32_t list) noexcept {
       make_slot(list, static_cast<std::uint32_t>(heap.lists[list].size() - 1));
 }
 
-std::size_t collect_generations(Heap& heap, int oldest) {
+// One collection of generations 0..oldest. Its phases, in order (CPython's
+// gc.c names in brackets):
+//   reserve_work           every allocation the collection needs, before any
+//                          state changes: a failure leaves the heap as it was
+//   copy_counts            [update_refs] working count := refcount, in the slot
+//   subtract_internal      [subtract_refs] minus the references from inside
+//   mark_reachable         [move_unreachable] count > 0: held from outside;
+//                          so is everything it reaches
+//   take_verdicts          the rest is garbage; every slot names its place again
+//   move_garbage_and_promote  garbage into the collecting list, survivors up
+//                          a generation
+//   save_garbage or destroy_garbage  [handle_weakrefs, delete_garbage]
+//   keep_resurrected       what a destructor stored somewhere live survives
+// Until take_verdicts the slots of the set hold working counts (so checked
+// builds validate the heap before copy_counts and after keep_resurrected).
+struct Collection {
+  Heap& heap;
+  int oldest;
+  // Where survivors go: the next generation, or the oldest for itself.
+  std::uint32_t survivors_list;
+  bool save_all;
+  std::vector<Object*> stack;    // mark_reachable's work list
+  std::vector<Object*> garbage;  // in the order destroy_garbage frees it
+
+  Collection(Heap& h, int o)
+      : heap(h),
+        oldest(o),
+        survivors_list(o + 1 < kGenerations ? o + 1 : o),
+        save_all((h.debug & gc::kSaveAll) != 0) {}
+};
+
+// Throws std::bad_alloc with nothing changed.
+void reserve_work(Collection& c) {
+  Heap& heap = c.heap;
   std::size_t total = 0;
-  for (int gen = 0; gen <= oldest; ++gen) total += heap.lists[gen].size();
-  std::uint32_t survivors_list = oldest + 1 < kGenerations ? oldest + 1 : oldest;
-  const bool save_all = (heap.debug & gc::kSaveAll) != 0;
+  for (int gen = 0; gen <= c.oldest; ++gen) total += heap.lists[gen].size();
+  c.stack.reserve(total);
+  c.garbage.reserve(total);
+  heap.lists[kCollectingList].reserve(total);
+  reserve_more(heap.lists[c.survivors_list], total);
+  if (c.save_all) reserve_more(heap.saved_garbage, total);
+}
 
-  // Everything that can fail to allocate happens before any state changes:
-  // an allocation failure leaves the heap as it was.
-  std::vector<Object*>& doomed = heap.lists[kCollectingList];
-  std::vector<Object*> stack;
-  std::vector<Object*> garbage;
-  stack.reserve(total);
-  garbage.reserve(total);
-  doomed.reserve(total);
-  reserve_more(heap.lists[survivors_list], total);
-  if (save_all) reserve_more(heap.saved_garbage, total);
-
-  heap.collecting = true;
+void copy_counts(Heap& heap, int oldest) noexcept {
   for (int gen = 0; gen <= oldest; ++gen) {
     for (Object* object : heap.lists[gen]) {
       std::uint32_t count = ObjectAccess::count(*object);
@@ -145,36 +171,40 @@ std::size_t collect_generations(Heap& heap, int oldest) {
           kInSet | (count < kSaturated ? count : kSaturated);
     }
   }
-  try {
-    SubtractInternal subtract;
-    for (int gen = 0; gen <= oldest; ++gen) {
-      for (Object* object : heap.lists[gen]) object->trace(subtract);
-    }
-    MarkReachable mark(stack);
-    for (int gen = 0; gen <= oldest; ++gen) {
-      for (Object* object : heap.lists[gen]) {
-        std::uint32_t& slot = ObjectAccess::slot(*object);
-        if ((slot & kIndexMask) == 0 || (slot & kIndexMask) == kReachable) {
-          continue;
-        }
-        slot = kInSet | kReachable;
-        stack.push_back(object);
-        while (!stack.empty()) {
-          Object* reached = stack.back();
-          stack.pop_back();
-          reached->trace(mark);
-        }
+}
+
+// May throw from a trace().
+void subtract_internal(Heap& heap, int oldest) {
+  SubtractInternal subtract;
+  for (int gen = 0; gen <= oldest; ++gen) {
+    for (Object* object : heap.lists[gen]) object->trace(subtract);
+  }
+}
+
+// Leaves kReachable in the slot of every object held from outside the set or
+// reachable from one. May throw from a trace().
+void mark_reachable(Heap& heap, int oldest, std::vector<Object*>& stack) {
+  MarkReachable mark(stack);
+  for (int gen = 0; gen <= oldest; ++gen) {
+    for (Object* object : heap.lists[gen]) {
+      std::uint32_t& slot = ObjectAccess::slot(*object);
+      if ((slot & kIndexMask) == 0 || (slot & kIndexMask) == kReachable) {
+        continue;
+      }
+      slot = kInSet | kReachable;
+      stack.push_back(object);
+      while (!stack.empty()) {
+        Object* reached = stack.back();
+        stack.pop_back();
+        reached->trace(mark);
       }
     }
-  } catch (...) {
-    // A trace() threw before anything was decided: nothing has moved, and
-    // the heap stays usable.
-    restore_slots(heap, oldest);
-    heap.collecting = false;
-    throw;
   }
+}
 
-  // One pass reads the verdicts and gives the slots back.
+// One pass reads the verdicts and gives the slots back.
+void take_verdicts(Heap& heap, int oldest,
+                   std::vector<Object*>& garbage) noexcept {
   for (int gen = 0; gen <= oldest; ++gen) {
     std::vector<Object*>& objects = heap.lists[gen];
     for (std::uint32_t i = 0; i < objects.size(); ++i) {
@@ -183,64 +213,106 @@ std::size_t collect_generations(Heap& heap, int oldest) {
       slot = make_slot(gen, i);
     }
   }
-  // Garbage waits in the collecting list (still tracked and owned) until it
-  // is destroyed; survivors move up a generation, except those already in
-  // the oldest.
-  for (Object* object : garbage) move_to(heap, *object, kCollectingList);
+}
+
+// Garbage waits in the collecting list (still tracked and owned) until it is
+// destroyed; survivors move up a generation, except those already in the
+// oldest. Updates the generations' counts.
+void move_garbage_and_promote(Collection& c) noexcept {
+  Heap& heap = c.heap;
+  for (Object* object : c.garbage) move_to(heap, *object, kCollectingList);
+  std::vector<Object*>& promoted = heap.lists[c.survivors_list];
   std::size_t survivors = 0;
-  for (int gen = 0; gen <= oldest; ++gen) {
-    if (static_cast<std::uint32_t>(gen) == survivors_list) continue;
+  for (int gen = 0; gen <= c.oldest; ++gen) {
+    if (static_cast<std::uint32_t>(gen) == c.survivors_list) continue;
     survivors += heap.lists[gen].size();
     for (Object* object : heap.lists[gen]) {
-      heap.lists[survivors_list].push_back(object);
+      promoted.push_back(object);
       ObjectAccess::slot(*object) = make_slot(
-          survivors_list,
-          static_cast<std::uint32_t>(heap.lists[survivors_list].size() - 1));
+          c.survivors_list, static_cast<std::uint32_t>(promoted.size() - 1));
     }
     heap.lists[gen].clear();
   }
 
   heap.count[0] = 0;
-  for (int gen = 1; gen <= oldest; ++gen) heap.count[gen] = 0;
-  if (oldest + 1 < kGenerations) ++heap.count[oldest + 1];
-  if (oldest == 1) heap.long_lived_pending += survivors;
+  for (int gen = 1; gen <= c.oldest; ++gen) heap.count[gen] = 0;
+  if (c.oldest + 1 < kGenerations) ++heap.count[c.oldest + 1];
+  if (c.oldest == 1) heap.long_lived_pending += survivors;
+}
 
-  if (save_all) {
-    // Kept for inspection: each object gets a handle in garbage() and
-    // survives, uncleared, into the oldest generation collected.
-    for (Object* object : garbage) {
-      heap.saved_garbage.push_back(Ref<Object>::from_this(object));
-    }
-  } else {
-    // Hold every garbage object while its handles are cleared, so none is
-    // destroyed half-way; what the clearing frees outside the garbage waits
-    // until the clearing is done.
-    for (Object* object : garbage) ++ObjectAccess::count(*object);
-    for (Object* object : garbage) detach_weak(*object);
-    heap.destroying = true;
-    ClearHandles clear;
-    for (Object* object : garbage) object->trace(clear);
-    run_destructions(heap);
-    // Then the holds go one at a time and each destructor runs at once,
-    // while the rest of the garbage is still held: a destructor that stores
-    // a handle to another garbage object (resurrection) keeps it alive.
-    for (Object* object : garbage) {
-      if (--ObjectAccess::count(*object) == 0) release_last(object);
-    }
+// gc::kSaveAll: each object gets a handle in garbage() and survives,
+// uncleared, into the oldest generation collected.
+void save_garbage(Heap& heap, const std::vector<Object*>& garbage) noexcept {
+  for (Object* object : garbage) {
+    heap.saved_garbage.push_back(Ref<Object>::from_this(object));
   }
+}
 
-  // Resurrected (or saved) objects survive, resurrected ones with their
-  // handles cleared. The reserve above left room for them.
+void destroy_garbage(Heap& heap, const std::vector<Object*>& garbage) noexcept {
+  // Hold every garbage object while its handles are cleared, so none is
+  // destroyed half-way; what the clearing frees outside the garbage waits
+  // until the clearing is done.
+  for (Object* object : garbage) ++ObjectAccess::count(*object);
+  for (Object* object : garbage) detach_weak(*object);
+  heap.destroying = true;
+  ClearHandles clear;
+  for (Object* object : garbage) object->trace(clear);
+  run_destructions(heap);
+  // Then the holds go one at a time and each destructor runs at once, while
+  // the rest of the garbage is still held: a destructor that stores a handle
+  // to another garbage object (resurrection) keeps it alive.
+  for (Object* object : garbage) {
+    if (--ObjectAccess::count(*object) == 0) release_last(object);
+  }
+}
+
+// Resurrected (or saved) objects survive, resurrected ones with their
+// handles cleared. reserve_work left room for them.
+void keep_resurrected(Heap& heap, std::uint32_t survivors_list) noexcept {
+  std::vector<Object*>& doomed = heap.lists[kCollectingList];
   while (!doomed.empty()) move_to(heap, *doomed.back(), survivors_list);
+}
+
+std::size_t collect_generations(Heap& heap, int oldest) {
+#if TENURE_CHECKS
+  validate_heap(heap, oldest);
+#endif
+  Collection c(heap, oldest);
+  reserve_work(c);
+
+  heap.collecting = true;
+  copy_counts(heap, oldest);
+  try {
+    subtract_internal(heap, oldest);
+    mark_reachable(heap, oldest, c.stack);
+  } catch (...) {
+    // A trace() threw before anything was decided: nothing has moved, and
+    // the heap stays usable.
+    restore_slots(heap, oldest);
+    heap.collecting = false;
+    throw;
+  }
+  take_verdicts(heap, oldest, c.garbage);
+  move_garbage_and_promote(c);
+
+  if (c.save_all) {
+    save_garbage(heap, c.garbage);
+  } else {
+    destroy_garbage(heap, c.garbage);
+  }
+  keep_resurrected(heap, c.survivors_list);
+
   if (oldest == kGenerations - 1) {
     heap.long_lived_pending = 0;
     heap.long_lived_total = heap.lists[kGenerations - 1].size();
-    // The end of a full collection: where per-type free lists are emptied
-    // (the allocator's hook goes here).
   }
   heap.collecting = false;
+  // The end of a full collection empties the per-type free lists.
   if (oldest == kGenerations - 1) clear_free_lists();
-  return garbage.size();
+#if TENURE_CHECKS
+  validate_heap(heap, oldest + 1 < kGenerations ? oldest + 1 : oldest);
+#endif
+  return c.garbage.size();
 }
 
 // Calls each callback with the heap marked so that none can start a

@@ -121,4 +121,16 @@ void detach_weak(Object& object) noexcept;
 // The collector's automatic trigger, called by track() after an allocation.
 void collect_if_due(Heap& heap) noexcept;
 
+// The heap's invariants at a safe point (no collection, destructor cascade or
+// callback under way), checked the way CPython's validate_list checks gc.c's
+// lists: each object in generations 0..last_generation (and, when that is
+// the oldest, in the permanent list) sits at the place its slot names, is
+// alive with a count of at least one, and its weak control points back at
+// it; the collecting list is empty and nothing waits to be destroyed. Aborts
+// with "tenure: fatal: heap: ..." naming the first broken one. Linear in the
+// lists it checks; checked builds (TENURE_CHECKS) call it before and after
+// every collection, on the generations that collection touches.
+void validate_heap(const Heap& heap,
+                   int last_generation = kGenerations - 1) noexcept;
+
 }  // namespace tenure::detail
