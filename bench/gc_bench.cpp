@@ -18,8 +18,6 @@
 // default threshold (700 young objects) over a 10^6-object old heap.
 #include <benchmark/benchmark.h>
 
-#include <signal.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -32,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "turns.h"
 #include "tenure/tenure.h"
 
 namespace {
@@ -230,65 +229,10 @@ double MeasureTenure(const std::string& mode, const std::string& shape,
   return ns;
 }
 
-#ifdef TENURE_PYTHON
-// gc_shapes.py as a child answering requests over two pipes.
-class CPython {
- public:
-  bool Start() {
-    int to_child[2], from_child[2];
-    if (pipe(to_child) != 0 || pipe(from_child) != 0) return false;
-    pid_ = fork();
-    if (pid_ < 0) return false;
-    if (pid_ == 0) {
-      dup2(to_child[0], 0);
-      dup2(from_child[1], 1);
-      close(to_child[1]);
-      close(from_child[0]);
-      execl(TENURE_PYTHON, TENURE_PYTHON, TENURE_GC_SHAPES,
-            static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    close(to_child[0]);
-    close(from_child[1]);
-    in_ = fdopen(to_child[1], "w");
-    out_ = fdopen(from_child[0], "r");
-    return in_ && out_;
-  }
-  // ns per tracked object, or a negative value when the child failed.
-  double Measure(const std::string& mode, const std::string& shape,
-                 std::size_t n) {
-    std::fprintf(in_, "%s %s %zu\n", mode.c_str(), shape.c_str(), n);
-    std::fflush(in_);
-    unsigned long tracked = 0;
-    double ns = 0;
-    if (std::fscanf(out_, "%lu %lf", &tracked, &ns) != 2) return -1;
-    return ns;
-  }
-  ~CPython() {
-    if (in_) std::fclose(in_);
-    if (out_) std::fclose(out_);
-    if (pid_ > 0) waitpid(pid_, nullptr, 0);
-  }
-
- private:
-  pid_t pid_ = -1;
-  FILE* in_ = nullptr;
-  FILE* out_ = nullptr;
-};
-#endif
-
-double Median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  std::size_t mid = values.size() / 2;
-  return values.size() % 2 ? values[mid]
-                           : (values[mid - 1] + values[mid]) / 2;
-}
-
 void CompareWithCPython() {
 #ifdef TENURE_PYTHON
-  signal(SIGPIPE, SIG_IGN);
-  CPython cpython;
-  if (!cpython.Start()) {
+  tenure::bench::ChildProcess cpython;
+  if (!cpython.Start({TENURE_PYTHON, TENURE_GC_SHAPES})) {
     std::printf("gc_vs_cpython: skipped, cannot run %s\n", TENURE_PYTHON);
     return;
   }
@@ -309,8 +253,11 @@ void CompareWithCPython() {
         if ((turn + round) % 2 == 0) {
           g.tenure.push_back(MeasureTenure(g.mode, g.shape, g.n));
         } else {
-          double ns = cpython.Measure(g.mode, g.shape, g.n);
-          if (ns < 0) {
+          unsigned long tracked = 0;
+          double ns = 0;
+          std::string answer = cpython.Ask(g.mode + " " + g.shape + " " +
+                                           std::to_string(g.n));
+          if (std::sscanf(answer.c_str(), "%lu %lf", &tracked, &ns) != 2) {
             std::printf("gc_vs_cpython: skipped, %s %s failed\n",
                         TENURE_PYTHON, TENURE_GC_SHAPES);
             return;
@@ -325,7 +272,7 @@ void CompareWithCPython() {
   double smallest = 0;
   double log_sum = 0;
   for (const Graph& g : graphs) {
-    double peer = Median(g.cpython), ours = Median(g.tenure);
+    double peer = tenure::bench::median(g.cpython), ours = tenure::bench::median(g.tenure);
     double ratio = peer / ours;
     std::printf("gc_vs_cpython %s %-6s %7zu  cpython %7.2f ns/object  "
                 "tenure %7.2f ns/object  ratio %.2f\n",

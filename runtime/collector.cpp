@@ -36,7 +36,9 @@ namespace {
 constexpr std::uint32_t kInSet = kCollectingList << kIndexBits;
 // Working counts with a meaning of their own.
 constexpr std::uint32_t kReachable = kIndexMask;    // held from outside
-constexpr std::uint32_t kSaturated = kIndexMask - 1;  // too big to count down
+// Passed by mark_reachable's scan with no reference from outside (yet).
+constexpr std::uint32_t kUnreached = kIndexMask - 1;
+constexpr std::uint32_t kSaturated = kIndexMask - 2;  // too big to count down
 
 std::uint32_t* working_count(Object& object) {
   std::uint32_t& slot = ObjectAccess::slot(object);
@@ -51,7 +53,8 @@ std::uint32_t* working_count(Object& object) {
 // (most likely) arrived; a dozen misses are then in flight at once instead
 // of one. Boehm's collector prefetches from its mark stack for the same
 // reason. Each phase touches each header once.
-constexpr std::size_t kQueueDepth = 16;
+constexpr std::size_t kSubtractDepth = 16;
+constexpr std::size_t kMarkDepth = 8;
 // How far the sequential passes over a generation list request headers
 // ahead of the one they work on.
 constexpr std::size_t kAhead = 8;
@@ -62,7 +65,7 @@ void prefetch_header(const Object* object) {
 
 // Calls `handle(object)` for each object pushed, in order, kQueueDepth
 // pushes after its header was requested.
-template <class Handle>
+template <class Handle, std::size_t kQueueDepth>
 class PrefetchQueue {
  public:
   explicit PrefetchQueue(Handle handle) : handle_(handle) {}
@@ -128,18 +131,27 @@ class SubtractInternal final : public Tracer {
  private:
   void visit(Object& target) override { queue_.push(target); }
 
-  PrefetchQueue<Subtract> queue_;
+  PrefetchQueue<Subtract, kSubtractDepth> queue_;
 };
 
 // Marks an object in the set as reachable and puts it on the stack of
 // objects whose trace() is still to be followed.
+//
+// The mark goes through the set in list order, as CPython's
+// move_unreachable does: an object reached by an edge from one the scan has
+// traced is only marked when the scan has not passed it yet (the scan
+// traces it when it gets there, so that in the common case tracing runs in
+// list order, which is allocation order), and followed at once from a stack
+// when the scan has passed it already.
 struct Reach {
   std::vector<Object*>* stack;
   void operator()(Object& target) const {
     std::uint32_t* slot = working_count(target);
-    if (!slot || (*slot & kIndexMask) == kReachable) return;
+    if (!slot) return;
+    std::uint32_t state = *slot & kIndexMask;
+    if (state == kReachable) return;
     *slot = kInSet | kReachable;
-    stack->push_back(&target);
+    if (state == kUnreached) stack->push_back(&target);
   }
 };
 
@@ -150,14 +162,18 @@ class MarkReachable final : public Tracer {
       : Tracer(/*clearing=*/false), stack_(stack), queue_(Reach{&stack}) {}
 
   // Follows the edges of everything on the stack, and of everything they
-  // reach, until both the stack and the queue are empty.
-  void follow() {
+  // reach behind the scan.
+  void follow_stack() {
+    while (!stack_.empty()) {
+      Object* reached = stack_.back();
+      stack_.pop_back();
+      reached->trace(*this);
+    }
+  }
+  // After the scan: until both the queue and the stack are empty.
+  void finish() {
     do {
-      while (!stack_.empty()) {
-        Object* reached = stack_.back();
-        stack_.pop_back();
-        reached->trace(*this);
-      }
+      follow_stack();
     } while (queue_.pop());
   }
 
@@ -165,7 +181,7 @@ class MarkReachable final : public Tracer {
   void visit(Object& target) override { queue_.push(target); }
 
   std::vector<Object*>& stack_;
-  PrefetchQueue<Reach> queue_;
+  PrefetchQueue<Reach, kMarkDepth> queue_;
 };
 
 // Requests the headers of what an object's handles point at: run on the
@@ -300,7 +316,7 @@ void subtract_internal(Heap& heap, int oldest) {
 }
 
 // Leaves kReachable in the slot of every object held from outside the set or
-// reachable from one. May throw from a trace().
+// reachable from one, kUnreached in the others. May throw from a trace().
 void mark_reachable(Heap& heap, int oldest, std::vector<Object*>& stack) {
   MarkReachable mark(stack);
   for (int gen = 0; gen <= oldest; ++gen) {
@@ -308,14 +324,17 @@ void mark_reachable(Heap& heap, int oldest, std::vector<Object*>& stack) {
     for (std::size_t i = 0; i < objects.size(); ++i) {
       if (i + kAhead < objects.size()) prefetch_header(objects[i + kAhead]);
       std::uint32_t& slot = ObjectAccess::slot(*objects[i]);
-      if ((slot & kIndexMask) == 0 || (slot & kIndexMask) == kReachable) {
+      if ((slot & kIndexMask) == 0) {
+        slot = kInSet | kUnreached;
         continue;
       }
+      // Held from outside, or reached by an edge before the scan got here.
       slot = kInSet | kReachable;
-      stack.push_back(objects[i]);
-      mark.follow();
+      objects[i]->trace(mark);
+      mark.follow_stack();
     }
   }
+  mark.finish();
 }
 
 // One pass per generation reads the verdicts: garbage goes to the
