@@ -21,8 +21,8 @@
 #include <vector>
 
 #include "alloc_workload.h"
-#include "turns.h"
 #include "tenure/pool.h"
+#include "turns.h"
 
 namespace {
 
@@ -80,10 +80,11 @@ void report_rss(const char* name, void* (*allocate)(std::size_t),
 }  // namespace
 
 int main() {
-  std::printf("alloc+free pairs, %zu live blocks of 16..512 B per round, "
-              "median of %d turns taken in alternation, ns of CPU time per "
-              "pair\n",
-              tenure::bench::kBatch, tenure::bench::kTurns);
+  std::printf(
+      "alloc+free pairs, %zu live blocks of 16..512 B per round, "
+      "median of %d turns taken in alternation, ns of CPU time per "
+      "pair\n",
+      tenure::bench::kBatch, tenure::bench::kTurns);
   struct Allocator {
     const char* name;
     const char* path;  // a peer program, or null for one in this process
@@ -160,9 +161,9 @@ int main() {
     if (a.turns[Order::kLifo].empty() || a.turns[Order::kShuffled].empty()) {
       continue;
     }
-    results[a.name] = Times{{Order::kLifo, tenure::bench::median(a.turns[Order::kLifo])},
-                            {Order::kShuffled,
-                             tenure::bench::median(a.turns[Order::kShuffled])}};
+    results[a.name] = Times{
+        {Order::kLifo, tenure::bench::median(a.turns[Order::kLifo])},
+        {Order::kShuffled, tenure::bench::median(a.turns[Order::kShuffled])}};
   }
   allocators.clear();  // the peers end before the RSS measurement
 

@@ -32,10 +32,10 @@ int main() {
   Workload work;
   char order[32];
   while (std::scanf("%31s", order) == 1) {
-    Order which = std::string(order) == "lifo" ? Order::kLifo
-                                                 : Order::kShuffled;
-    std::printf("%.3f\n", time_pairs(work, which, kRounds, peer_allocate,
-                                       peer_free));
+    Order which =
+        std::string(order) == "lifo" ? Order::kLifo : Order::kShuffled;
+    std::printf("%.3f\n",
+                time_pairs(work, which, kRounds, peer_allocate, peer_free));
     std::fflush(stdout);
   }
   return 0;

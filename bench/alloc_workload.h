@@ -3,6 +3,8 @@
 // allocator brings only its allocate and free calls.
 #pragma once
 
+#include <time.h>
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -10,8 +12,6 @@
 #include <numeric>
 #include <random>
 #include <vector>
-
-#include <time.h>
 
 namespace tenure::bench {
 

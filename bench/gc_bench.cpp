@@ -17,7 +17,6 @@
 // The table also shows the pause of a generation-0 collection at the
 // default threshold (700 young objects) over a 10^6-object old heap.
 #include <benchmark/benchmark.h>
-
 #include <time.h>
 #include <unistd.h>
 
@@ -30,8 +29,8 @@
 #include <string>
 #include <vector>
 
-#include "turns.h"
 #include "tenure/tenure.h"
+#include "turns.h"
 
 namespace {
 
@@ -255,11 +254,11 @@ void CompareWithCPython() {
         } else {
           unsigned long tracked = 0;
           double ns = 0;
-          std::string answer = cpython.Ask(g.mode + " " + g.shape + " " +
-                                           std::to_string(g.n));
+          std::string answer =
+              cpython.Ask(g.mode + " " + g.shape + " " + std::to_string(g.n));
           if (std::sscanf(answer.c_str(), "%lu %lf", &tracked, &ns) != 2) {
-            std::printf("gc_vs_cpython: skipped, %s %s failed\n",
-                        TENURE_PYTHON, TENURE_GC_SHAPES);
+            std::printf("gc_vs_cpython: skipped, %s %s failed\n", TENURE_PYTHON,
+                        TENURE_GC_SHAPES);
             return;
           }
           g.cpython.push_back(ns);
@@ -272,11 +271,13 @@ void CompareWithCPython() {
   double smallest = 0;
   double log_sum = 0;
   for (const Graph& g : graphs) {
-    double peer = tenure::bench::median(g.cpython), ours = tenure::bench::median(g.tenure);
+    double peer = tenure::bench::median(g.cpython),
+           ours = tenure::bench::median(g.tenure);
     double ratio = peer / ours;
-    std::printf("gc_vs_cpython %s %-6s %7zu  cpython %7.2f ns/object  "
-                "tenure %7.2f ns/object  ratio %.2f\n",
-                g.mode.c_str(), g.shape.c_str(), g.n, peer, ours, ratio);
+    std::printf(
+        "gc_vs_cpython %s %-6s %7zu  cpython %7.2f ns/object  "
+        "tenure %7.2f ns/object  ratio %.2f\n",
+        g.mode.c_str(), g.shape.c_str(), g.n, peer, ours, ratio);
     smallest = smallest == 0 ? ratio : std::min(smallest, ratio);
     log_sum += std::log(ratio);
   }
@@ -298,8 +299,9 @@ int main(int argc, char** argv) {
     std::string spec = std::string(argv[1]).substr(10);
     std::size_t comma1 = spec.find(','), comma2 = spec.rfind(',');
     if (comma1 == std::string::npos || comma1 == comma2) {
-      std::fprintf(stderr, "tenure-gc-bench: --profile=<live|free>,<shape>,"
-                           "<nodes>\n");
+      std::fprintf(stderr,
+                   "tenure-gc-bench: --profile=<live|free>,<shape>,"
+                   "<nodes>\n");
       return 2;
     }
     std::string mode = spec.substr(0, comma1);

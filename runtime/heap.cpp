@@ -6,8 +6,8 @@
 #include <typeinfo>
 
 #include "allocation.h"
-#include "tenure/detail/sanitizer.h"
 #include "tenure/detail/fail.h"
+#include "tenure/detail/sanitizer.h"
 #include "tenure/weak.h"
 
 namespace tenure {

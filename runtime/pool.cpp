@@ -270,9 +270,12 @@ FreeBlock* next_free(FreeBlock* block, std::size_t block_size) {
 
 const char* state_name(PoolState state) {
   switch (state) {
-    case PoolState::kAvailable: return "available";
-    case PoolState::kFull: return "full";
-    case PoolState::kAbandoned: return "abandoned";
+    case PoolState::kAvailable:
+      return "available";
+    case PoolState::kFull:
+      return "full";
+    case PoolState::kAbandoned:
+      return "abandoned";
   }
   return "corrupt";
 }
@@ -290,8 +293,7 @@ void check_pool(const Pool* pool, const ThreadCache* owner, std::size_t cls,
                           pool, (cls + 1) * kGranule, state_name(pool->state),
                           state_name(state)));
   }
-  if (pool->size_class != cls ||
-      pool->block_size != (cls + 1) * kGranule) {
+  if (pool->size_class != cls || pool->block_size != (cls + 1) * kGranule) {
     fatal(absl::StrFormat("%s: carries block size %u", where(),
                           pool->block_size));
   }
@@ -299,8 +301,9 @@ void check_pool(const Pool* pool, const ThreadCache* owner, std::size_t cls,
     fatal(absl::StrFormat("%s: owned by another thread cache", where()));
   }
   const Arena* arena = pool->arena;
-  if (!arena || arena->base + pool->index * kPoolSize !=
-                    reinterpret_cast<const char*>(pool) ||
+  if (!arena ||
+      arena->base + pool->index * kPoolSize !=
+          reinterpret_cast<const char*>(pool) ||
       !(arena->used_mask & (std::uint64_t{1} << pool->index))) {
     fatal(absl::StrFormat("%s: not an assigned pool of its arena", where()));
   }
@@ -743,8 +746,7 @@ void validate_pool() noexcept {
     const Pool* prev = nullptr;
     for (const Pool* pool = list.head; pool; pool = pool->next) {
       if (pool->prev != prev) {
-        fatal(absl::StrFormat("pool %p: its list's back link is broken",
-                              pool));
+        fatal(absl::StrFormat("pool %p: its list's back link is broken", pool));
       }
       check_pool(pool, owner, cls, state);
       prev = pool;

@@ -307,7 +307,8 @@ TEST_F(CollectorTest, ObjectsHeldOnlyByLaterObjectsSurvive) {
   EXPECT_EQ(gc::collect(), 2u);
   EXPECT_EQ(LiveCounter::live, 5000);
   int expected = 4999;
-  for (Node* n = head.get(); n; n = n->next.get()) EXPECT_EQ(n->value, expected--);
+  for (Node* n = head.get(); n; n = n->next.get())
+    EXPECT_EQ(n->value, expected--);
   EXPECT_EQ(expected, -1);
   // Again from the oldest generation, where the chain now is.
   EXPECT_EQ(gc::collect(), 0u);

@@ -31,7 +31,8 @@ TEST(InvariantsTest, HeapHoldsThroughCollectionsOfEveryGeneration) {
     }
     gc::collect(round % 3);
     detail::validate_heap(detail::current_heap());
-    if (round % 5 == 0) kept.erase(kept.begin(), kept.begin() + kept.size() / 2);
+    if (round % 5 == 0)
+      kept.erase(kept.begin(), kept.begin() + kept.size() / 2);
   }
   gc::freeze();
   detail::validate_heap(detail::current_heap());
