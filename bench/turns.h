@@ -4,6 +4,7 @@
 // shared machine's load; each side's median is then compared.
 #pragma once
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -29,9 +30,11 @@ class ChildProcess {
   // Starts argv[0] with the given arguments; false when it cannot.
   bool Start(const std::vector<std::string>& argv) {
     signal(SIGPIPE, SIG_IGN);  // a dead child is an error, not a signal
+    // Close-on-exec: a child started later must not hold this one's pipes
+    // open, or this one never sees the end of its input.
     int to_child[2], from_child[2];
-    if (pipe(to_child) != 0) return false;
-    if (pipe(from_child) != 0) {
+    if (pipe2(to_child, O_CLOEXEC) != 0) return false;
+    if (pipe2(from_child, O_CLOEXEC) != 0) {
       close(to_child[0]);
       close(to_child[1]);
       return false;

@@ -54,7 +54,12 @@ std::uint32_t* working_count(Object& object) {
 // of one. Boehm's collector prefetches from its mark stack for the same
 // reason. Each phase touches each header once.
 constexpr std::size_t kSubtractDepth = 16;
-constexpr std::size_t kMarkDepth = 8;
+// The mark scans in list order, where most edges of trees and rings lead a
+// little ahead of the scan and the hardware prefetcher already has the
+// line: a deeper queue measured slower there (live 10^6-node tree 20 ns per
+// object at depth 1, 32 at depth 32) and only somewhat faster on random
+// graphs (138 against 113), so it looks one edge ahead.
+constexpr std::size_t kMarkDepth = 1;
 // How far the sequential passes over a generation list request headers
 // ahead of the one they work on.
 constexpr std::size_t kAhead = 8;
