@@ -462,6 +462,12 @@ std::size_t collect_generations(Heap& heap, int oldest) {
   } else {
     destroy_garbage(heap, c.garbage);
   }
+  // What is left in the collecting list now (resurrected or saved) was not
+  // freed.
+  gc::GenerationStats& stats = heap.stats[oldest];
+  ++stats.collections;
+  stats.collected += c.garbage.size();
+  stats.uncollectable += heap.lists[kCollectingList].size();
   keep_resurrected(heap, c.survivors_list);
 
   if (oldest == kGenerations - 1) {
