@@ -1,9 +1,12 @@
 // tenure's pooled allocator side by side with the allocators people use:
 // glibc malloc in this process, mimalloc, jemalloc and tcmalloc each in a
-// process of its own (tenure-alloc-peer-*), all running alloc_workload.h.
-// Prints a table, then for each peer
+// process of its own (tenure-alloc-peer-*, started once and asked for one
+// turn at a time), all running alloc_workload.h. The allocators take turns
+// (tenure, glibc, the peers, and the next turn in another order) kTurns
+// times per free order, in CPU time, and each keeps its median: machine
+// load lands on all of them alike. Prints a table, then for each peer
 //   RATIO pool_vs_<peer> <geometric mean over the free orders of
-//                         peer time / tenure time>
+//                         peer median / tenure median>
 // and the resident memory left after allocating and freeing 1 GiB.
 #include <unistd.h>
 
@@ -12,29 +15,19 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "alloc_workload.h"
 #include "tenure/pool.h"
+#include "turns.h"
 
 namespace {
 
 using tenure::bench::Order;
 using Times = std::map<Order, double>;  // ns per pair
-
-Times run_in_process(void* (*allocate)(std::size_t),
-                     void (*free)(void*, std::size_t)) {
-  tenure::bench::Workload work;
-  Times times;
-  for (Order order : {Order::kLifo, Order::kShuffled}) {
-    times[order] = tenure::bench::time_pairs(work, order,
-                                             tenure::bench::kRounds, allocate,
-                                             free);
-  }
-  return times;
-}
 
 void* tenure_allocate(std::size_t size) {
   return tenure::pool::allocate(size);
@@ -44,20 +37,6 @@ void tenure_free(void* p, std::size_t size) {
 }
 void* glibc_allocate(std::size_t size) { return std::malloc(size); }
 void glibc_free(void* p, std::size_t) { std::free(p); }
-
-// Runs a peer program and reads its "TIME <order> <ns>" lines.
-std::optional<Times> run_peer(const char* path) {
-  FILE* out = popen(path, "r");
-  if (!out) return std::nullopt;
-  Times times;
-  char order[32];
-  double ns;
-  while (std::fscanf(out, " TIME %31s %lf", order, &ns) == 2) {
-    times[std::string(order) == "lifo" ? Order::kLifo : Order::kShuffled] = ns;
-  }
-  if (pclose(out) != 0 || times.size() != 2) return std::nullopt;
-  return times;
-}
 
 std::size_t resident_bytes() {
   std::FILE* statm = std::fopen("/proc/self/statm", "r");
@@ -101,14 +80,25 @@ void report_rss(const char* name, void* (*allocate)(std::size_t),
 }  // namespace
 
 int main() {
-  std::printf("alloc+free pairs, %zu live blocks of 16..512 B per round, "
-              "best of 3 turns of %d runs, ns per pair\n",
-              tenure::bench::kBatch, tenure::bench::kRepetitions);
-  struct Peer {
+  std::printf(
+      "alloc+free pairs, %zu live blocks of 16..512 B per round, "
+      "median of %d turns taken in alternation, ns of CPU time per "
+      "pair\n",
+      tenure::bench::kBatch, tenure::bench::kTurns);
+  struct Allocator {
     const char* name;
-    const char* path;
+    const char* path;  // a peer program, or null for one in this process
+    void* (*allocate)(std::size_t) = nullptr;
+    void (*free)(void*, std::size_t) = nullptr;
+    std::unique_ptr<tenure::bench::ChildProcess> child;
+    std::map<Order, std::vector<double>> turns;
   };
-  std::vector<Peer> peers = {
+  std::vector<Allocator> allocators;
+  allocators.push_back(
+      {"tenure", nullptr, tenure_allocate, tenure_free, nullptr, {}});
+  allocators.push_back(
+      {"glibc", nullptr, glibc_allocate, glibc_free, nullptr, {}});
+  const std::pair<const char*, const char*> peers[] = {
 #ifdef TENURE_PEER_MIMALLOC_PATH
       {"mimalloc", TENURE_PEER_MIMALLOC_PATH},
 #else
@@ -125,39 +115,57 @@ int main() {
       {"tcmalloc", nullptr},
 #endif
   };
-  for (const Peer& peer : peers) {
-    if (!peer.path) {
+  for (auto [name, path] : peers) {
+    if (!path) {
       std::printf("%-10s skipped: not found when the build was configured\n",
-                  peer.name);
+                  name);
+      continue;
     }
+    auto child = std::make_unique<tenure::bench::ChildProcess>();
+    if (!child->Start({path})) {
+      std::printf("%-10s skipped: cannot run %s\n", name, path);
+      continue;
+    }
+    allocators.push_back({name, path, nullptr, nullptr, nullptr, {}});
+    allocators.back().child = std::move(child);
   }
 
-  // The allocators take turns, three times over, and each keeps its best
-  // time: on a shared machine a burst of load then hurts no one alone.
-  std::map<std::string, std::optional<Times>> results;
-  auto keep_best = [&](const std::string& name, std::optional<Times> times) {
-    std::optional<Times>& best = results[name];
-    if (!times) return;
-    if (!best) {
-      best = times;
-      return;
-    }
-    for (auto& [order, ns] : *best) ns = std::min(ns, times->at(order));
-  };
+  tenure::bench::Workload work;
   std::vector<std::string> failed;
-  for (int turn = 0; turn < 3; ++turn) {
-    keep_best("tenure", run_in_process(tenure_allocate, tenure_free));
-    keep_best("glibc", run_in_process(glibc_allocate, glibc_free));
-    for (const Peer& peer : peers) {
-      if (!peer.path) continue;
-      std::optional<Times> times = run_peer(peer.path);
-      if (!times) failed.push_back(peer.name);
-      keep_best(peer.name, times);
+  for (int turn = 0; turn < tenure::bench::kTurns; ++turn) {
+    for (Order order : {Order::kLifo, Order::kShuffled}) {
+      for (std::size_t k = 0; k < allocators.size(); ++k) {
+        // Each turn starts with another allocator.
+        Allocator& a = allocators[(k + turn) % allocators.size()];
+        if (!a.child) {
+          a.turns[order].push_back(tenure::bench::time_pairs(
+              work, order, tenure::bench::kRounds, a.allocate, a.free));
+          continue;
+        }
+        double ns = 0;
+        std::string answer = a.child->Ask(tenure::bench::order_name(order));
+        if (std::sscanf(answer.c_str(), "%lf", &ns) == 1) {
+          a.turns[order].push_back(ns);
+        } else if (std::find(failed.begin(), failed.end(), a.name) ==
+                   failed.end()) {
+          failed.push_back(a.name);
+        }
+      }
     }
   }
   for (const std::string& name : failed) {
-    std::printf("%-10s failed to run once\n", name.c_str());
+    std::printf("%-10s failed to answer a turn\n", name.c_str());
   }
+  std::map<std::string, std::optional<Times>> results;
+  for (Allocator& a : allocators) {
+    if (a.turns[Order::kLifo].empty() || a.turns[Order::kShuffled].empty()) {
+      continue;
+    }
+    results[a.name] = Times{
+        {Order::kLifo, tenure::bench::median(a.turns[Order::kLifo])},
+        {Order::kShuffled, tenure::bench::median(a.turns[Order::kShuffled])}};
+  }
+  allocators.clear();  // the peers end before the RSS measurement
 
   const Times& tenure = *results["tenure"];
   std::printf("%-10s %10s %10s %12s\n", "allocator", "lifo", "shuffled",

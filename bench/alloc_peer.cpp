@@ -1,10 +1,13 @@
 // One peer allocator running the shared workload in a process of its own
 // (jemalloc and tcmalloc replace malloc process-wide when linked, so they
 // cannot share a process with glibc's malloc). Each uses its own API with
-// sized free where it has one, as tenure's pool does. Prints one line per
-// free order: "TIME <order> <ns per pair>".
+// sized free where it has one, as tenure's pool does. Reads one free order
+// per line ("lifo" or "shuffled"), runs one turn of the workload and
+// answers "<ns per pair>", until end of input: tenure-alloc-bench asks turn
+// by turn, alternating with the other allocators.
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 
 #include "alloc_workload.h"
 
@@ -27,9 +30,13 @@ void peer_free(void* p, std::size_t size) { tc_free_sized(p, size); }
 int main() {
   using namespace tenure::bench;
   Workload work;
-  for (Order order : {Order::kLifo, Order::kShuffled}) {
-    double ns = time_pairs(work, order, kRounds, peer_allocate, peer_free);
-    std::printf("TIME %s %.3f\n", order_name(order), ns);
+  char order[32];
+  while (std::scanf("%31s", order) == 1) {
+    Order which =
+        std::string(order) == "lifo" ? Order::kLifo : Order::kShuffled;
+    std::printf("%.3f\n",
+                time_pairs(work, which, kRounds, peer_allocate, peer_free));
+    std::fflush(stdout);
   }
   return 0;
 }

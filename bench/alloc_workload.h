@@ -3,8 +3,9 @@
 // allocator brings only its allocate and free calls.
 #pragma once
 
+#include <time.h>
+
 #include <algorithm>
-#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -17,7 +18,8 @@ namespace tenure::bench {
 // Blocks alive at once in one round: enough to leave the first cache level,
 // few enough that the workload measures allocation, not memory traffic.
 inline constexpr std::size_t kBatch = 4096;
-inline constexpr int kRepetitions = 7;
+// Turns each allocator takes per free order.
+inline constexpr int kTurns = 15;
 
 enum class Order { kLifo, kShuffled };
 inline const char* order_name(Order order) {
@@ -39,33 +41,34 @@ struct Workload {
 
 // Runs `rounds` rounds of kBatch allocations (each block's first byte
 // written, as a constructor would) followed by kBatch frees in `order`, and
-// returns the best nanoseconds per allocate+free pair over kRepetitions.
+// returns the nanoseconds of CPU time per allocate+free pair. One call is
+// one turn: the comparison alternates allocators turn by turn and compares
+// medians.
 template <class Allocate, class Free>
 double time_pairs(const Workload& work, Order order, int rounds,
                   Allocate allocate, Free free) {
   std::vector<void*> blocks(kBatch);
-  double best = 1e300;
-  for (int rep = 0; rep < kRepetitions; ++rep) {
-    auto start = std::chrono::steady_clock::now();
-    for (int round = 0; round < rounds; ++round) {
-      for (std::size_t i = 0; i < kBatch; ++i) {
-        auto* p = static_cast<unsigned char*>(allocate(work.sizes[i]));
-        *p = static_cast<unsigned char>(i);
-        blocks[i] = p;
-      }
-      if (order == Order::kLifo) {
-        for (std::size_t i = kBatch; i-- > 0;) free(blocks[i], work.sizes[i]);
-      } else {
-        for (std::uint32_t i : work.free_order) free(blocks[i], work.sizes[i]);
-      }
+  auto cpu_ns = [] {
+    timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return double(t.tv_sec) * 1e9 + double(t.tv_nsec);
+  };
+  double start = cpu_ns();
+  for (int round = 0; round < rounds; ++round) {
+    for (std::size_t i = 0; i < kBatch; ++i) {
+      auto* p = static_cast<unsigned char*>(allocate(work.sizes[i]));
+      *p = static_cast<unsigned char>(i);
+      blocks[i] = p;
     }
-    std::chrono::duration<double, std::nano> elapsed =
-        std::chrono::steady_clock::now() - start;
-    best = std::min(best, elapsed.count() / (double(rounds) * kBatch));
+    if (order == Order::kLifo) {
+      for (std::size_t i = kBatch; i-- > 0;) free(blocks[i], work.sizes[i]);
+    } else {
+      for (std::uint32_t i : work.free_order) free(blocks[i], work.sizes[i]);
+    }
   }
-  return best;
+  return (cpu_ns() - start) / (double(rounds) * kBatch);
 }
 
-inline constexpr int kRounds = 400;
+inline constexpr int kRounds = 200;
 
 }  // namespace tenure::bench

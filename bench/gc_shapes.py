@@ -1,10 +1,16 @@
-"""CPython's side of `RATIO gc_vs_cpython`: full gc.collect() over the same
+"""CPython's side of `RATIO gc_vs_cpython`: gc.collect() over the same
 object graphs bench/gc_bench.cpp builds (same shapes, same pseudo-random
-sequence), all alive and held by one root.
+sequence), measured on request so the two sides take turns in one run.
 
-Prints one line per graph: `<shape> <nodes> <tracked objects> <ns per tracked
-object>`, the mean of several collections, in CPU time (process time): on
-a shared machine wall time mostly measures the neighbours.
+Reads one request per line on stdin, `<mode> <shape> <nodes>`, and answers
+each with one line, `<tracked objects> <ns per object>`, in CPU time
+(process time: on a shared machine wall time mostly measures the
+neighbours):
+  live  the graph held by one root; the mean of full collections repeated
+        for at least 50 ms (nothing is freed)
+  free  the root dropped first, so the whole graph is cyclic garbage: one
+        full collection, which finds it, clears it and deallocates it
+Ends at end of input.
 """
 import gc
 import sys
@@ -50,21 +56,31 @@ def build(shape, n):
     return nodes[0]
 
 
-def main():
-    repeats = 5
-    for shape in ("ring", "tree", "random"):
-        for n in (100_000, 1_000_000):
-            root = build(shape, n)
+def measure(mode, shape, n):
+    root = build(shape, n)
+    gc.collect()
+    tracked = len(gc.get_objects())
+    if mode == "live":
+        total = runs = 0
+        while total < 50_000_000 or runs < 2:
+            start = time.process_time_ns()
             gc.collect()
-            tracked = len(gc.get_objects())
-            total = 0
-            for _ in range(repeats):
-                start = time.process_time_ns()
-                gc.collect()
-                total += time.process_time_ns() - start
-            print(f"{shape} {n} {tracked} {total / repeats / tracked:.3f}")
-            sys.stdout.flush()
-            del root
+            total += time.process_time_ns() - start
+            runs += 1
+        return tracked, total / runs / tracked
+    if mode != "free":
+        raise SystemExit(f"gc_shapes.py: unknown mode {mode!r}")
+    del root  # what refcounting alone frees goes now, outside the timing
+    start = time.process_time_ns()
+    gc.collect()
+    return tracked, (time.process_time_ns() - start) / tracked
+
+
+def main():
+    for line in sys.stdin:
+        mode, shape, n = line.split()
+        tracked, ns = measure(mode, shape, int(n))
+        print(f"{tracked} {ns:.3f}", flush=True)
 
 
 if __name__ == "__main__":

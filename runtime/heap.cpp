@@ -1,6 +1,8 @@
 #include "heap.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <stdexcept>
 #include <typeinfo>
 
@@ -91,6 +93,55 @@ std::size_t Heap::size() const noexcept {
   std::size_t total = 0;
   for (const std::vector<Object*>& objects : lists) total += objects.size();
   return total;
+}
+
+namespace {
+
+[[noreturn]] void heap_fatal(const char* what) noexcept {
+  std::fprintf(stderr, "tenure: fatal: heap: %s\n", what);
+  std::fflush(stderr);
+  std::abort();
+}
+
+[[noreturn]] void heap_fatal(const char* what, std::uint32_t list,
+                             std::size_t index) noexcept {
+  std::fprintf(stderr, "tenure: fatal: heap: list %u, index %zu: %s\n", list,
+               index, what);
+  std::fflush(stderr);
+  std::abort();
+}
+
+void validate_list(const Heap& heap, std::uint32_t list) noexcept {
+  const std::vector<Object*>& objects = heap.lists[list];
+  for (std::size_t i = 0; i < objects.size(); ++i) {
+    Object* object = objects[i];
+    if (!object) heap_fatal("null entry", list, i);
+    if (ObjectAccess::slot(*object) !=
+        make_slot(list, static_cast<std::uint32_t>(i))) {
+      heap_fatal("the object's slot names another place", list, i);
+    }
+    std::uint32_t count = ObjectAccess::count(*object);
+    if (count == kDestroyedCount) heap_fatal("destroyed object", list, i);
+    if (count == 0) heap_fatal("tracked object with a count of 0", list, i);
+    const WeakControl* weak = ObjectAccess::weak(*object);
+    if (weak && weak->target != object) {
+      heap_fatal("its weak control points at another object", list, i);
+    }
+  }
+}
+
+}  // namespace
+
+void validate_heap(const Heap& heap, int last_generation) noexcept {
+  if (heap.busy()) heap_fatal("validated during a collection or cascade");
+  if (heap.dying) heap_fatal("objects are waiting to be destroyed");
+  if (!heap.lists[kCollectingList].empty()) {
+    heap_fatal("collecting list not empty", kCollectingList, 0);
+  }
+  for (int gen = 0; gen <= last_generation; ++gen) {
+    validate_list(heap, static_cast<std::uint32_t>(gen));
+  }
+  if (last_generation == kGenerations - 1) validate_list(heap, kPermanentList);
 }
 
 Heap& current_heap() {

@@ -42,6 +42,37 @@ struct FreeBlock {
 struct ThreadCache;
 struct Arena;
 
+// A pool's life. Pool memory is "unassigned" while its bit in the arena's
+// used_mask is clear (blocks poisoned, header meaningless); otherwise it
+// carries one size class and is in exactly one state, on exactly the list
+// that state names:
+//
+//   state       list                        owner          who moves it
+//   kAvailable  owner's available[cls]      a thread       the owner
+//   kFull       owner's full[cls]           a thread       the owner
+//   kAbandoned  global abandoned[cls]       none           under the lock
+//
+//   unassigned -> kAvailable  new_pool_locked: a thread short of the class
+//                             (allocate_in) takes a free pool of an arena
+//   kAvailable -> kFull       allocate_in: no free block, nothing to bump and
+//                             no remote frees to collect
+//   kFull -> kAvailable       free_local (the owner frees into it),
+//                             allocate_in (a remote-free hint, then blocks
+//                             found on its remote list), trim()
+//   kAbandoned -> kAvailable  allocate_in adopts it for a thread short of the
+//                             class, collecting its remote frees
+//   kAvailable/kFull -> kAbandoned  retire_cache: its thread exits while
+//                             blocks are still in use
+//   any -> unassigned         release_pool_locked, once no block is in use:
+//                             free_local (not the class's last available
+//                             pool), retire_cache, trim()
+//
+// Counting, in every assigned state: used + blocks on `free` + blocks past
+// `bump` == capacity. Blocks on the remote list and on any thread's front
+// list count as used until they come back to `free`. An arena whose
+// used_mask drops to 0 is unmapped unless it is the one spare kept.
+// validate_pool() checks all of this for the calling thread's and the
+// abandoned pools; checked builds check each pool as it changes state.
 enum class PoolState : std::uint8_t { kAvailable, kFull, kAbandoned };
 
 // The header at the start of every 64 KiB pool; blocks follow it. Fields
@@ -156,12 +187,13 @@ Global& global() {
   return *g;
 }
 
-#if TENURE_CHECKS
 [[noreturn]] void fatal(const std::string& what) noexcept {
   std::fprintf(stderr, "tenure: fatal: pool: %s\n", what.c_str());
   std::fflush(stderr);
   std::abort();
 }
+
+#if TENURE_CHECKS
 
 // Which 4 MiB address ranges are arenas, readable without the lock: checked
 // builds use it to reject pointers the pool never handed out. Untouched
@@ -227,6 +259,97 @@ void check_free(const void* block, std::size_t size) {
   }
 }
 #endif  // TENURE_CHECKS
+
+// The next block of a free list, read through the poison of a free block.
+FreeBlock* next_free(FreeBlock* block, std::size_t block_size) {
+  unpoison(block, sizeof(FreeBlock));
+  FreeBlock* next = block->next;
+  poison(block, block_size);
+  return next;
+}
+
+const char* state_name(PoolState state) {
+  switch (state) {
+    case PoolState::kAvailable:
+      return "available";
+    case PoolState::kFull:
+      return "full";
+    case PoolState::kAbandoned:
+      return "abandoned";
+  }
+  return "corrupt";
+}
+
+// One pool against the block comment above PoolState: `state` and `owner`
+// are what the list it was found on (or the transition just made) says.
+void check_pool(const Pool* pool, const ThreadCache* owner, std::size_t cls,
+                PoolState state) noexcept {
+  auto where = [&] {
+    return absl::StrFormat("pool %p (%zu-byte class, %s)", pool,
+                           (cls + 1) * kGranule, state_name(state));
+  };
+  if (pool->state != state) {
+    fatal(absl::StrFormat("pool %p (%zu-byte class) is %s but found as %s",
+                          pool, (cls + 1) * kGranule, state_name(pool->state),
+                          state_name(state)));
+  }
+  if (pool->size_class != cls || pool->block_size != (cls + 1) * kGranule) {
+    fatal(absl::StrFormat("%s: carries block size %u", where(),
+                          pool->block_size));
+  }
+  if (pool->owner.load(std::memory_order_relaxed) != owner) {
+    fatal(absl::StrFormat("%s: owned by another thread cache", where()));
+  }
+  const Arena* arena = pool->arena;
+  if (!arena ||
+      arena->base + pool->index * kPoolSize !=
+          reinterpret_cast<const char*>(pool) ||
+      !(arena->used_mask & (std::uint64_t{1} << pool->index))) {
+    fatal(absl::StrFormat("%s: not an assigned pool of its arena", where()));
+  }
+  char* first = first_block(const_cast<Pool*>(pool));
+  if (pool->capacity != (kPoolSize - kHeaderSize) / pool->block_size ||
+      pool->end != first + std::size_t{pool->capacity} * pool->block_size ||
+      pool->bump < first || pool->bump > pool->end ||
+      (pool->bump - first) % pool->block_size != 0) {
+    fatal(absl::StrFormat("%s: bump or end outside its blocks", where()));
+  }
+  std::size_t free_blocks = 0;
+  for (FreeBlock* block = pool->free; block;
+       block = next_free(block, pool->block_size)) {
+    auto* p = reinterpret_cast<char*>(block);
+    if (p < first || p >= pool->bump || (p - first) % pool->block_size != 0) {
+      fatal(absl::StrFormat("%s: free block %p is not one of its blocks",
+                            where(), block));
+    }
+    if (++free_blocks > pool->capacity) {
+      fatal(absl::StrFormat("%s: its free list loops", where()));
+    }
+#if TENURE_CHECKS
+    std::size_t i = block_index(const_cast<Pool*>(pool), block);
+    if (pool->live[i / 64].load(std::memory_order_relaxed) &
+        (std::uint64_t{1} << (i % 64))) {
+      fatal(absl::StrFormat("%s: block %p is both free and in use", where(),
+                            block));
+    }
+#endif
+  }
+  std::size_t untouched =
+      static_cast<std::size_t>(pool->end - pool->bump) / pool->block_size;
+  std::size_t used = pool->used.load(std::memory_order_relaxed);
+  if (used + free_blocks + untouched != pool->capacity) {
+    fatal(absl::StrFormat(
+        "%s: %zu blocks in use + %zu free + %zu untouched != capacity %u",
+        where(), used, free_blocks, untouched, pool->capacity));
+  }
+}
+
+#if TENURE_CHECKS
+#define TENURE_CHECK_POOL(pool, owner, cls, state) \
+  check_pool(pool, owner, cls, state)
+#else
+#define TENURE_CHECK_POOL(pool, owner, cls, state) ((void)0)
+#endif
 
 thread_local ThreadCache* t_cache = nullptr;
 thread_local bool t_cache_gone = false;
@@ -306,6 +429,13 @@ Pool* new_pool_locked(Global& g, ThreadCache& cache, std::size_t cls) {
 // Gives an empty pool back to its arena; an arena left empty goes back to
 // the system unless it is the one spare kept against oscillation.
 void release_pool_locked(Global& g, Pool* pool) {
+#if TENURE_CHECKS
+  check_pool(pool, pool->owner.load(std::memory_order_relaxed),
+             pool->size_class, pool->state);
+  if (pool->used.load(std::memory_order_relaxed) != 0) {
+    fatal(absl::StrFormat("pool %p released with blocks in use", pool));
+  }
+#endif
   Arena* arena = pool->arena;
   // The pool's pages stay resident until the whole arena is unmapped:
   // returning them one pool at a time would cost a system call and page
@@ -390,6 +520,7 @@ void* allocate_in(ThreadCache& cache, std::size_t cls, bool locked) {
     available.remove(pool);
     pool->state = PoolState::kFull;
     full.push_front(pool);
+    TENURE_CHECK_POOL(pool, &cache, cls, PoolState::kFull);
   }
   std::uint32_t hint =
       cache.remote_frees[cls].load(std::memory_order_relaxed);
@@ -401,6 +532,7 @@ void* allocate_in(ThreadCache& cache, std::size_t cls, bool locked) {
         full.remove(pool);
         pool->state = PoolState::kAvailable;
         available.push_front(pool);
+        TENURE_CHECK_POOL(pool, &cache, cls, PoolState::kAvailable);
       }
       pool = next;
     }
@@ -419,6 +551,7 @@ void* allocate_in(ThreadCache& cache, std::size_t cls, bool locked) {
   }
   pool->state = PoolState::kAvailable;
   available.push_front(pool);
+  TENURE_CHECK_POOL(pool, &cache, cls, PoolState::kAvailable);
   void* block = take(pool);
   if (!block) {
     // An adopted pool still full: file it and try again from the top.
@@ -443,6 +576,7 @@ void free_local(ThreadCache& cache, Pool* pool, void* address) {
     cache.full[pool->size_class].remove(pool);
     pool->state = PoolState::kAvailable;
     available.push_front(pool);
+    TENURE_CHECK_POOL(pool, &cache, pool->size_class, PoolState::kAvailable);
   }
   // Keep one pool per class however empty, so that a workload allocating
   // and freeing one block does not take the lock each time.
@@ -470,6 +604,7 @@ void retire_cache(ThreadCache* cache) {
           pool->owner.store(nullptr, std::memory_order_relaxed);
           pool->state = PoolState::kAbandoned;
           g.abandoned[cls].push_front(pool);
+          TENURE_CHECK_POOL(pool, nullptr, cls, PoolState::kAbandoned);
         }
       }
     }
@@ -506,6 +641,9 @@ struct CacheOwner {
   ~CacheOwner() {
     if (!t_cache) return;
     flush_fronts(*t_cache);
+#if TENURE_CHECKS
+    validate_pool();
+#endif
     ThreadCache* cache = t_cache;
     t_cache = nullptr;
     t_cache_gone = true;
@@ -600,11 +738,52 @@ void deallocate(void* block, std::size_t size) noexcept {
   poison(block, (cls + 1) * kGranule);
 }
 
+void validate_pool() noexcept {
+  Global& g = global();
+  std::lock_guard<std::mutex> lock(g.mutex);
+  auto walk = [](const PoolList& list, const ThreadCache* owner,
+                 std::size_t cls, PoolState state) {
+    const Pool* prev = nullptr;
+    for (const Pool* pool = list.head; pool; pool = pool->next) {
+      if (pool->prev != prev) {
+        fatal(absl::StrFormat("pool %p: its list's back link is broken", pool));
+      }
+      check_pool(pool, owner, cls, state);
+      prev = pool;
+    }
+  };
+  if (const ThreadCache* cache = t_cache) {
+    for (std::size_t cls = 0; cls < kClasses; ++cls) {
+      walk(cache->available[cls], cache, cls, PoolState::kAvailable);
+      walk(cache->full[cls], cache, cls, PoolState::kFull);
+      const FrontList& front = cache->front[cls];
+      std::uint32_t blocks = 0;
+      for (FreeBlock* block = front.head; block;
+           block = next_free(block, (cls + 1) * kGranule)) {
+        if (pool_of(block)->size_class != cls || ++blocks > front_limit(cls)) {
+          fatal(absl::StrFormat(
+              "front list of the %zu-byte class: block %p does not belong "
+              "there",
+              (cls + 1) * kGranule, block));
+        }
+      }
+      if (blocks != front.count) {
+        fatal(absl::StrFormat(
+            "front list of the %zu-byte class holds %u blocks, counts %u",
+            (cls + 1) * kGranule, blocks, front.count));
+      }
+    }
+  }
+  for (std::size_t cls = 0; cls < kClasses; ++cls) {
+    walk(g.abandoned[cls], nullptr, cls, PoolState::kAbandoned);
+  }
+}
+
 void trim() noexcept {
   Global& g = global();
   ThreadCache* cache = t_cache;
   if (cache) flush_fronts(*cache);
-  std::lock_guard<std::mutex> lock(g.mutex);
+  std::unique_lock<std::mutex> lock(g.mutex);
   for (std::size_t cls = 0; cls < kClasses; ++cls) {
     if (cache) {
       for (PoolList* list : {&cache->available[cls], &cache->full[cls]}) {
@@ -618,6 +797,7 @@ void trim() noexcept {
             list->remove(pool);
             pool->state = PoolState::kAvailable;
             cache->available[cls].push_front(pool);
+            TENURE_CHECK_POOL(pool, cache, cls, PoolState::kAvailable);
           }
           pool = next;
         }
@@ -633,6 +813,10 @@ void trim() noexcept {
       pool = next;
     }
   }
+#if TENURE_CHECKS
+  lock.unlock();
+  validate_pool();
+#endif
 }
 
 Stats stats() {

@@ -39,6 +39,16 @@ void deallocate(void* block, std::size_t size) noexcept;
 // A thread that exits does the same.
 void trim() noexcept;
 
+// Checks the allocator's invariants (the pool states and lists described in
+// runtime/pool.cpp): every pool of the calling thread and every abandoned
+// pool is on the list its state names, carries its class, is an assigned
+// pool of its arena and counts its blocks right (in use + free + never
+// handed out = capacity); every block on a free or front list belongs there.
+// Aborts with "tenure: fatal: pool: ..." on the first broken one. Linear in
+// pools and free blocks; checked builds (TENURE_CHECKS) run it at the end of
+// trim() and when a thread exits, and check each pool as it changes state.
+void validate_pool() noexcept;
+
 struct ClassStats {
   std::size_t block_size = 0;
   std::size_t pools = 0;
