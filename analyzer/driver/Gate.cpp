@@ -2,16 +2,12 @@
 
 #include "analyzer/driver/Gate.h"
 
+#include "analyzer/io/Report.h"
 #include "analyzer/model/CheckRegistry.h"
 #include "llvm/ADT/STLExtras.h"
 #include <tuple>
 
 namespace tenure::analyzer {
-
-bool isCompilerError(const Finding &F) {
-  return F.Severity == Level::Error &&
-         llvm::StringRef(F.Check).starts_with("clang-diagnostic-");
-}
 
 namespace {
 
@@ -24,10 +20,10 @@ bool failsGate(const Finding &F, FailOn Level) {
 /// Where a finding stands when evidence was given: what the runtime proved
 /// first, cycles before caches before copies, the most often seen first.
 void orderByEvidence(std::vector<Finding> &Findings) {
+  // EvidenceKind lists cycles, then survivors (caches), then copies.
   auto Rank = [](const Finding &F) {
-    static constexpr llvm::StringLiteral Order[] = {
-        RefCycleCheckName, UnboundedCacheCheckName, NeedlessCopyCheckName};
-    return llvm::find(Order, F.Check) - std::begin(Order);
+    const CheckDescriptor *Check = findCheck(F.Check);
+    return Check ? static_cast<int>(Check->Evidence) : 0;
   };
   auto Key = [&](const Finding &F) {
     bool Seen = F.Confirmed.has_value();

@@ -38,9 +38,6 @@ struct GateDecision {
   int ExitCode = ExitClean;
 };
 
-/// Compiler errors are not findings: they make the run exit 2 on their own.
-bool isCompilerError(const Finding &F);
-
 /// \p Findings: merged, deduplicated and marked by the evidence. \p Accepted:
 /// the --baseline, if any. \p Seen: the --evidence, if any (findings are
 /// then ordered by what the runtime proved). \p Complete: every TU was

@@ -2,6 +2,8 @@
 
 #include "analyzer/driver/Options.h"
 
+#include "analyzer/Version.h"
+
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Config/llvm-config.h"
