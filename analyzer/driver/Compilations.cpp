@@ -22,17 +22,16 @@ loadCompilations(const Options &O) {
     llvm::SmallString<256> File(O.BuildPath);
     llvm::sys::path::append(File, "compile_commands.json");
     if (!llvm::sys::fs::exists(File))
-      return llvm::createStringError(
-          O.BuildPath + ": cannot load the compile database: no "
-                        "compile_commands.json (configure with "
-                        "-DCMAKE_EXPORT_COMPILE_COMMANDS=ON)");
+      return llvm::createStringError(O.BuildPath +
+                                     ": cannot load the compile database: no "
+                                     "compile_commands.json (configure with "
+                                     "-DCMAKE_EXPORT_COMPILE_COMMANDS=ON)");
     DB = tooling::JSONCompilationDatabase::loadFromFile(
         File, Message, tooling::JSONCommandLineSyntax::AutoDetect);
     if (!DB) {
       std::replace(Message.begin(), Message.end(), '\n', ' ');
-      return llvm::createStringError(File +
-                                     ": cannot load the compile database: " +
-                                     Message);
+      return llvm::createStringError(
+          File + ": cannot load the compile database: " + Message);
     }
     DB = std::make_unique<CanonicalCompilationDatabase>(
         tooling::inferMissingCompileCommands(std::move(DB)));

@@ -47,8 +47,8 @@ explicitConfiguration(const Options &O) {
           "--config and --config-file cannot be used together");
     auto Text = llvm::MemoryBuffer::getFile(O.ConfigFile);
     if (!Text)
-      return llvm::createStringError(O.ConfigFile + ": cannot read: " +
-                                     Text.getError().message());
+      return llvm::createStringError(
+          O.ConfigFile + ": cannot read: " + Text.getError().message());
     return parseConfigurationQuietly((*Text)->getBuffer(), O.ConfigFile);
   }
   if (!O.Config.empty())
@@ -152,9 +152,9 @@ llvm::Error checkCheckNames(llvm::StringRef Globs) {
   std::vector<std::string> Unknown = unknownCheckNames(Globs, Known);
   if (Unknown.empty())
     return llvm::Error::success();
-  return llvm::createStringError("unknown check '" + Unknown.front() +
-                                 "' (tenure's checks: " +
-                                 tenureCheckList(Known) + ")");
+  return llvm::createStringError(
+      "unknown check '" + Unknown.front() +
+      "' (tenure's checks: " + tenureCheckList(Known) + ")");
 }
 
 bool checkEnabled(ClangTidyOptionsProvider &Provider, llvm::StringRef File,

@@ -96,8 +96,8 @@ llvm::Error applyFixes(const std::vector<Finding> &Findings,
       Fail(File + ": cannot apply fixes: " + llvm::toString(Fixed.takeError()));
       continue;
     }
-    if (llvm::Error Err = writeOutput(
-            File, [&](llvm::raw_ostream &OS) { OS << *Fixed; })) {
+    if (llvm::Error Err =
+            writeOutput(File, [&](llvm::raw_ostream &OS) { OS << *Fixed; })) {
       Fail(File + ": cannot write fixes: " + llvm::toString(std::move(Err)));
       continue;
     }
@@ -106,9 +106,9 @@ llvm::Error applyFixes(const std::vector<Finding> &Findings,
   return Failures;
 }
 
-void writeExportedFixes(
-    llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
-    llvm::function_ref<unsigned(const Location &)> Offset) {
+void writeExportedFixes(llvm::raw_ostream &OS,
+                        const std::vector<Finding> &Findings,
+                        llvm::function_ref<unsigned(const Location &)> Offset) {
   tooling::TranslationUnitDiagnostics TU;
   for (const Finding &F : Findings) {
     if (F.Fix.empty())
@@ -122,9 +122,9 @@ void writeExportedFixes(
     for (const Replacement &R : F.Fix)
       llvm::consumeError(
           Message.Fix[R.File].add(toTooling(R))); // Overlaps: kept apart.
-    TU.Diagnostics.emplace_back(F.Check, Message,
-                                llvm::SmallVector<tooling::DiagnosticMessage, 1>(),
-                                tooling::Diagnostic::Warning, "");
+    TU.Diagnostics.emplace_back(
+        F.Check, Message, llvm::SmallVector<tooling::DiagnosticMessage, 1>(),
+        tooling::Diagnostic::Warning, "");
   }
   llvm::yaml::Output YAML(OS);
   YAML << TU;

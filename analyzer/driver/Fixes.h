@@ -34,9 +34,9 @@ llvm::Error applyFixes(const std::vector<Finding> &Findings,
 /// The fix-its as the YAML clang-tidy's --export-fixes writes and
 /// clang-apply-replacements reads. \p Offset gives a finding's offset in its
 /// file (the YAML locates diagnostics by offset).
-void writeExportedFixes(
-    llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
-    llvm::function_ref<unsigned(const Location &)> Offset);
+void writeExportedFixes(llvm::raw_ostream &OS,
+                        const std::vector<Finding> &Findings,
+                        llvm::function_ref<unsigned(const Location &)> Offset);
 
 } // namespace tenure::analyzer
 

@@ -110,12 +110,11 @@ int run(const Options &O) {
     auto Provider = makeOptionsProvider(O);
     if (!Provider)
       return fail(Provider.takeError());
-    std::string First =
-        Sources->Files.empty() ? "." : Sources->Files.front();
+    std::string First = Sources->Files.empty() ? "." : Sources->Files.front();
     clang::tidy::ClangTidyOptions Options = (*Provider)->getOptions(First);
     if (clang::tidy::getCheckNames(Options, false).empty())
-      return fail("no checks enabled (checks: '" +
-                  Options.Checks.value_or("") + "')");
+      return fail("no checks enabled (checks: '" + Options.Checks.value_or("") +
+                  "')");
   }
 
   if (!O.EmitFacts.empty()) {

@@ -21,9 +21,9 @@ namespace {
 // once into an Options, and nothing else looks at them.
 cl::OptionCategory Category("tenure-analyze options");
 
-cl::opt<std::string> BuildPath(
-    "p", cl::desc("Build directory with compile_commands.json"),
-    cl::value_desc("dir"), cl::cat(Category));
+cl::opt<std::string>
+    BuildPath("p", cl::desc("Build directory with compile_commands.json"),
+              cl::value_desc("dir"), cl::cat(Category));
 cl::list<std::string> Sources(cl::Positional,
                               cl::desc("[<source>...] [-- <compiler flags>]"),
                               cl::cat(Category));
@@ -32,12 +32,13 @@ cl::opt<std::string> Checks(
     cl::desc("Comma-separated globs of checks, added to the configuration's "
              "(default: -*,tenure-*)"),
     cl::cat(Category));
-cl::opt<std::string> Config(
-    "config", cl::desc("Configuration in .clang-tidy format (YAML/JSON)"),
-    cl::cat(Category));
-cl::opt<std::string> ConfigFile(
-    "config-file", cl::desc("Read the configuration from this file"),
-    cl::value_desc("file"), cl::cat(Category));
+cl::opt<std::string>
+    Config("config",
+           cl::desc("Configuration in .clang-tidy format (YAML/JSON)"),
+           cl::cat(Category));
+cl::opt<std::string>
+    ConfigFile("config-file", cl::desc("Read the configuration from this file"),
+               cl::value_desc("file"), cl::cat(Category));
 cl::opt<std::string> HeaderFilter(
     "header-filter",
     cl::desc("Regular expression: report findings in the headers it matches "
@@ -50,10 +51,10 @@ cl::opt<std::string> ExcludeHeaderFilter(
     cl::desc("Regular expression: no findings in the headers it matches, "
              "even when --header-filter matches them"),
     cl::value_desc("regex"), cl::cat(Category));
-cl::list<std::string> ExtraArgs(
-    "extra-arg",
-    cl::desc("Add this argument to the end of every compile command"),
-    cl::value_desc("arg"), cl::cat(Category));
+cl::list<std::string>
+    ExtraArgs("extra-arg",
+              cl::desc("Add this argument to the end of every compile command"),
+              cl::value_desc("arg"), cl::cat(Category));
 cl::list<std::string> ExtraArgsBefore(
     "extra-arg-before",
     cl::desc("Add this argument to the start of every compile command"),
@@ -180,9 +181,10 @@ bool checkOptionNames(llvm::ArrayRef<const char *> Args) {
           Nearest = Candidate;
         }
       }
-      usageError("unknown option '" + Typed + "'" +
-                 (Nearest.empty() ? "" : "; did you mean '--" + Nearest + "'?") +
-                 " (see --help)");
+      usageError(
+          "unknown option '" + Typed + "'" +
+          (Nearest.empty() ? "" : "; did you mean '--" + Nearest + "'?") +
+          " (see --help)");
       return false;
     }
     cl::Option *Opt = Registered.lookup(Name);

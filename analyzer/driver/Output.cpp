@@ -39,7 +39,8 @@ llvm::Expected<std::string> followLinks(llvm::StringRef Path) {
     }
     Current = std::string(Target);
   }
-  return failure(std::make_error_code(std::errc::too_many_symbolic_link_levels));
+  return failure(
+      std::make_error_code(std::errc::too_many_symbolic_link_levels));
 }
 
 bool isRegularOrMissing(llvm::StringRef Path) {
@@ -109,9 +110,8 @@ llvm::Error writeOutput(llvm::StringRef Path,
     return llvm::Error::success();
   }
 
-  llvm::Expected<fs::TempFile> Temp =
-      fs::TempFile::create(*Target + ".tmp-%%%%%%",
-                           fs::all_read | fs::all_write);
+  llvm::Expected<fs::TempFile> Temp = fs::TempFile::create(
+      *Target + ".tmp-%%%%%%", fs::all_read | fs::all_write);
   if (!Temp)
     return Temp.takeError();
   std::error_code EC;

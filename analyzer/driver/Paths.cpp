@@ -57,8 +57,8 @@ CanonicalCompilationDatabase::getCompileCommands(
     llvm::StringRef FilePath) const {
   auto It = KnownAs.find(canonicalPath(FilePath));
   std::vector<clang::tooling::CompileCommand> Commands =
-      Inner->getCompileCommands(It == KnownAs.end() ? FilePath
-                                                    : llvm::StringRef(It->second));
+      Inner->getCompileCommands(
+          It == KnownAs.end() ? FilePath : llvm::StringRef(It->second));
   if (Commands.size() > 1)
     Commands.resize(1);
   return Commands;

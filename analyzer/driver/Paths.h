@@ -35,7 +35,8 @@ llvm::Expected<std::string> canonicalCurrentDirectory();
 /// a sub-make's directory (bear) and a file reached through a link are each
 /// the one file they name. A file listed several times gets its first
 /// command only: it is analysed once.
-class CanonicalCompilationDatabase : public clang::tooling::CompilationDatabase {
+class CanonicalCompilationDatabase
+    : public clang::tooling::CompilationDatabase {
 public:
   explicit CanonicalCompilationDatabase(
       std::unique_ptr<clang::tooling::CompilationDatabase> Inner);

@@ -112,13 +112,12 @@ llvm::Error writeBaselineFile(const Options &O,
                               llvm::ArrayRef<Finding> Findings,
                               llvm::StringRef Root) {
   Baseline B = makeBaseline(Findings, Root);
-  if (llvm::Error Err = writeOutput(O.WriteBaselineFile,
-                                    [&](llvm::raw_ostream &OS) {
-                                      writeBaseline(OS, B);
-                                    }))
-    return llvm::createStringError(O.WriteBaselineFile +
-                                   ": cannot write the baseline: " +
-                                   llvm::toString(std::move(Err)));
+  if (llvm::Error Err =
+          writeOutput(O.WriteBaselineFile,
+                      [&](llvm::raw_ostream &OS) { writeBaseline(OS, B); }))
+    return llvm::createStringError(
+        O.WriteBaselineFile +
+        ": cannot write the baseline: " + llvm::toString(std::move(Err)));
   if (!O.Quiet)
     llvm::errs() << "tenure-analyze: recorded "
                  << plural(B.Entries.size(), "finding", "findings") << " in "
@@ -181,9 +180,9 @@ llvm::Expected<RunInputs> prepareRun(const Options &O) {
   if (!O.BaselineFile.empty()) {
     auto Text = llvm::MemoryBuffer::getFile(O.BaselineFile);
     if (!Text)
-      return llvm::createStringError(O.BaselineFile +
-                                     ": cannot read the baseline: " +
-                                     Text.getError().message());
+      return llvm::createStringError(
+          O.BaselineFile +
+          ": cannot read the baseline: " + Text.getError().message());
     llvm::Expected<Baseline> B =
         parseBaseline((*Text)->getBuffer(), O.BaselineFile);
     if (!B)
@@ -201,8 +200,8 @@ llvm::Expected<RunInputs> prepareRun(const Options &O) {
   return In;
 }
 
-int report(const Options &O, const RunInputs &In,
-           std::vector<TUResult> Results, std::vector<std::string> Errors) {
+int report(const Options &O, const RunInputs &In, std::vector<TUResult> Results,
+           std::vector<std::string> Errors) {
   auto Provider = makeOptionsProvider(O);
   if (!Provider) {
     error(llvm::toString(Provider.takeError()));
@@ -271,9 +270,8 @@ int report(const Options &O, const RunInputs &In,
   }
   if (!O.ExportFixes.empty())
     Failed(writeOutput(O.ExportFixes, [&](llvm::raw_ostream &OS) {
-      writeExportedFixes(OS, D.Reported, [&](const Location &L) {
-        return Cache.offset(L);
-      });
+      writeExportedFixes(OS, D.Reported,
+                         [&](const Location &L) { return Cache.offset(L); });
     }));
   if (!O.WriteBaselineFile.empty()) {
     if (D.WriteBaseline)
@@ -286,9 +284,9 @@ int report(const Options &O, const RunInputs &In,
     if (llvm::Error Err = writeOutput(O.CycleGraph, [&](llvm::raw_ostream &OS) {
           writeCycleGraph(OS, D.Reported);
         }))
-      Failed(llvm::createStringError(O.CycleGraph +
-                                     ": cannot write the cycle graph: " +
-                                     llvm::toString(std::move(Err))));
+      Failed(llvm::createStringError(
+          O.CycleGraph +
+          ": cannot write the cycle graph: " + llvm::toString(std::move(Err))));
 
   std::string Path = O.Output.empty() ? "-" : O.Output;
   SarifInvocation Invocation{Status, Errors};
@@ -305,8 +303,8 @@ int report(const Options &O, const RunInputs &In,
           break;
         }
       }))
-    Failed(llvm::createStringError(Path + ": cannot write the report: " +
-                                   llvm::toString(std::move(Err))));
+    Failed(llvm::createStringError(
+        Path + ": cannot write the report: " + llvm::toString(std::move(Err))));
 
   if (O.Quiet)
     return Status;
@@ -339,9 +337,9 @@ int report(const Options &O, const RunInputs &In,
       "tenure-analyze: {0}{1} in {2}{3}\n",
       plural(Warnings, "finding", "findings"), Runtime,
       plural(Results.size(), "translation unit", "translation units"),
-      ParseErrors ? ", " + plural(ParseErrors, "compiler error",
-                                  "compiler errors")
-                  : std::string());
+      ParseErrors
+          ? ", " + plural(ParseErrors, "compiler error", "compiler errors")
+          : std::string());
   return Status;
 }
 

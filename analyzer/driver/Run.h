@@ -31,8 +31,8 @@ llvm::Expected<RunInputs> prepareRun(const Options &O);
 /// the report. \p Errors: what already went wrong (failed workers, stale
 /// database entries), one line each; they make the run incomplete.
 /// Returns the exit code.
-int report(const Options &O, const RunInputs &In,
-           std::vector<TUResult> Results, std::vector<std::string> Errors);
+int report(const Options &O, const RunInputs &In, std::vector<TUResult> Results,
+           std::vector<std::string> Errors);
 
 } // namespace tenure::analyzer
 

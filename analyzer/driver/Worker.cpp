@@ -42,8 +42,8 @@ Finding toFinding(const ClangTidyError &E, llvm::StringRef MainFile,
       E.DiagLevel == ClangTidyError::Error ? Level::Error : Level::Warning;
   F.Message = E.Message.Message;
   if (!E.Message.FilePath.empty())
-    F.Loc = Sources.location(Canonical(E.Message.FilePath),
-                             E.Message.FileOffset);
+    F.Loc =
+        Sources.location(Canonical(E.Message.FilePath), E.Message.FileOffset);
   else
     F.Loc = {MainFile.str(), 0, 0}; // An error about a flag: no line.
   for (const tooling::DiagnosticMessage &N : E.Notes) {
@@ -55,8 +55,8 @@ Finding toFinding(const ClangTidyError &E, llvm::StringRef MainFile,
   }
   for (const auto &Entry : E.Message.Fix)
     for (const tooling::Replacement &R : Entry.getValue())
-      F.Fix.push_back({Canonical(R.getFilePath()), R.getOffset(),
-                       R.getLength(), R.getReplacementText().str()});
+      F.Fix.push_back({Canonical(R.getFilePath()), R.getOffset(), R.getLength(),
+                       R.getReplacementText().str()});
   F.Key = Sources.normalisedLine(F.Loc);
   auto Context = Contexts.find({E.Message.FilePath, E.Message.FileOffset});
   if (Context != Contexts.end())
@@ -121,19 +121,19 @@ int emitFacts(const Options &O,
 llvm::Expected<TUResult> readTUResult(llvm::StringRef Path) {
   auto Text = llvm::MemoryBuffer::getFile(Path);
   if (!Text)
-    return llvm::createStringError(Path + ": cannot read: " +
-                                   Text.getError().message());
+    return llvm::createStringError(
+        Path + ": cannot read: " + Text.getError().message());
   llvm::Expected<llvm::json::Value> V = llvm::json::parse((*Text)->getBuffer());
   if (!V)
-    return llvm::createStringError(Path + ": malformed facts file: " +
-                                   llvm::toString(V.takeError()));
+    return llvm::createStringError(
+        Path + ": malformed facts file: " + llvm::toString(V.takeError()));
   const llvm::json::Object *O = V->getAsObject();
   const llvm::json::Value *FactsValue = O ? O->get("facts") : nullptr;
   const llvm::json::Array *Findings = O ? O->getArray("findings") : nullptr;
   std::optional<llvm::StringRef> File = O ? O->getString("file") : std::nullopt;
   if (!FactsValue || !Findings || !File)
-    return llvm::createStringError(
-        Path + ": not a tenure-analyze --emit-facts file");
+    return llvm::createStringError(Path +
+                                   ": not a tenure-analyze --emit-facts file");
   TUResult R;
   R.File = File->str();
   R.ParseErrors = O->getInteger("parse_errors").value_or(0);

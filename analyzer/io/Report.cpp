@@ -51,9 +51,8 @@ json::Object sarifArtifact(llvm::StringRef File, llvm::StringRef Root) {
 json::Value sarifLocation(const Location &L, llvm::StringRef Root) {
   json::Object Physical{{"artifactLocation", sarifArtifact(L.File, Root)}};
   if (L.Line >= 1)
-    Physical["region"] =
-        json::Object{{"startLine", L.Line},
-                     {"startColumn", std::max(L.Column, 1u)}};
+    Physical["region"] = json::Object{{"startLine", L.Line},
+                                      {"startColumn", std::max(L.Column, 1u)}};
   return json::Object{{"physicalLocation", std::move(Physical)}};
 }
 
@@ -70,11 +69,12 @@ json::Array sarifFixes(const Finding &F, llvm::StringRef Root) {
     for (const Replacement &R : F.Fix)
       if (R.File == File)
         Replacements.push_back(json::Object{
-            {"deletedRegion", json::Object{{"byteOffset", R.Offset},
-                                           {"byteLength", R.Length}}},
+            {"deletedRegion",
+             json::Object{{"byteOffset", R.Offset}, {"byteLength", R.Length}}},
             {"insertedContent", json::Object{{"text", R.Text}}}});
-    Changes.push_back(json::Object{{"artifactLocation", sarifArtifact(File, Root)},
-                                   {"replacements", std::move(Replacements)}});
+    Changes.push_back(
+        json::Object{{"artifactLocation", sarifArtifact(File, Root)},
+                     {"replacements", std::move(Replacements)}});
   }
   if (Changes.empty())
     return {};
@@ -279,9 +279,9 @@ void writeSARIF(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
       continue;
     }
     std::string HelpUri = (TENURE_DOCS_URL + Info->Name + ".md").str();
-    std::string Markdown = llvm::formatv("**{0}**\n\n{1}\n\nMore: [{2}]({3})",
-                                         Info->Summary, Info->Help, Info->Name,
-                                         HelpUri);
+    std::string Markdown =
+        llvm::formatv("**{0}**\n\n{1}\n\nMore: [{2}]({3})", Info->Summary,
+                      Info->Help, Info->Name, HelpUri);
     Rules.push_back(json::Object{
         {"id", Id},
         {"shortDescription", json::Object{{"text", Info->Summary}}},
@@ -320,16 +320,15 @@ void writeSARIF(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
       if (F.RuntimeOnly)
         Properties["tenure/runtimeOnly"] = true;
     }
-    json::Object Result{
-        {"ruleId", F.Check},
-        {"ruleIndex", static_cast<int64_t>(RuleIndex)},
-        {"level", levelName(Shown)},
-        {"properties", std::move(Properties)},
-        {"message", json::Object{{"text", F.Message}}},
-        {"locations", json::Array{sarifLocation(F.Loc, Root)}},
-        {"relatedLocations", std::move(Related)},
-        {"partialFingerprints",
-         json::Object{{"tenureFindingKey/v1", Fingerprint}}}};
+    json::Object Result{{"ruleId", F.Check},
+                        {"ruleIndex", static_cast<int64_t>(RuleIndex)},
+                        {"level", levelName(Shown)},
+                        {"properties", std::move(Properties)},
+                        {"message", json::Object{{"text", F.Message}}},
+                        {"locations", json::Array{sarifLocation(F.Loc, Root)}},
+                        {"relatedLocations", std::move(Related)},
+                        {"partialFingerprints",
+                         json::Object{{"tenureFindingKey/v1", Fingerprint}}}};
     if (json::Array Fixes = sarifFixes(F, Root); !Fixes.empty())
       Result["fixes"] = std::move(Fixes);
     Results.push_back(std::move(Result));
@@ -349,10 +348,9 @@ void writeSARIF(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
 
   json::Object Run{
       {"tool",
-       json::Object{{"driver",
-                     json::Object{{"name", "tenure-analyze"},
-                                  {"version", TENURE_VERSION},
-                                  {"rules", std::move(Rules)}}}}},
+       json::Object{{"driver", json::Object{{"name", "tenure-analyze"},
+                                            {"version", TENURE_VERSION},
+                                            {"rules", std::move(Rules)}}}}},
       {"invocations",
        json::Array{json::Object{
            {"executionSuccessful", Invocation.ExitCode != 2},
@@ -362,8 +360,8 @@ void writeSARIF(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
   if (!Root.empty())
     Run["originalUriBaseIds"] = json::Object{
         {"%SRCROOT%",
-         json::Object{{"uri", "file://" + percentEncoded(Root.rtrim('/')) +
-                                  "/"}}}};
+         json::Object{
+             {"uri", "file://" + percentEncoded(Root.rtrim('/')) + "/"}}}};
   OS << llvm::formatv(
       "{0:2}\n",
       json::Value(json::Object{

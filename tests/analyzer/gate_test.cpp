@@ -128,9 +128,9 @@ TEST(Gate, OnlyConfirmedNarrowsTheReportNotTheBaseline) {
   GateOptions O;
   O.OnlyConfirmed = true;
   O.WritesBaseline = true;
-  GateDecision D = run({copyAt(10), confirmed(copyAt(20, "Scene::add"), 3),
-                        compilerError()},
-                       O, nullptr, /*Complete=*/false);
+  GateDecision D =
+      run({copyAt(10), confirmed(copyAt(20, "Scene::add"), 3), compilerError()},
+          O, nullptr, /*Complete=*/false);
   ASSERT_EQ(D.Reported.size(), 2u); // The confirmed one and the error.
   EXPECT_EQ(D.Reported[0].Context, "Scene::add");
   EXPECT_EQ(D.Recorded.size(), 3u);

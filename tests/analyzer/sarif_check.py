@@ -174,8 +174,15 @@ def validate(log):
 
 
 def _rule_index_problems(log, result, path):
-    rules = log['runs'][0]['tool']['driver'].get('rules', [])
+    """A ruleIndex (-1: none) names the rule of the result's ruleId."""
+    try:
+        rules = log['runs'][0]['tool']['driver'].get('rules', [])
+    except (KeyError, IndexError, TypeError, AttributeError):
+        return []  # Reported as a missing property already.
     index = result['ruleIndex']
-    if index >= len(rules) or ('ruleId' in result and rules[index]['id'] != result['ruleId']):
+    if not isinstance(index, int) or index < 0:
+        return []
+    if index >= len(rules) or ('ruleId' in result and
+                               rules[index].get('id') != result['ruleId']):
         return ['%s.ruleIndex: %d does not name rule %r' % (path, index, result.get('ruleId'))]
     return []
