@@ -29,10 +29,27 @@ tooling::Replacement toTooling(const Replacement &R) {
 }
 
 /// Adds \p R to \p Set unless the same edit is there already (two findings
-/// may share one, such as a declaration both change the same way).
+/// may share one, such as a declaration both change the same way). Two
+/// insertions at one place (two fields added before the same '}') are both
+/// kept, the earlier finding's first, where Replacements alone would call
+/// them a conflict.
 llvm::Error addOnce(tooling::Replacements &Set, const tooling::Replacement &R) {
   if (llvm::is_contained(Set, R))
     return llvm::Error::success();
+  if (R.getLength() == 0)
+    for (const tooling::Replacement &Taken : Set)
+      if (Taken.getLength() == 0 && Taken.getOffset() == R.getOffset()) {
+        tooling::Replacements Rebuilt;
+        for (const tooling::Replacement &Other : Set)
+          if (&Other != &Taken)
+            llvm::cantFail(Rebuilt.add(Other));
+        if (llvm::Error Err = Rebuilt.add(tooling::Replacement(
+                R.getFilePath(), R.getOffset(), 0,
+                (Taken.getReplacementText() + R.getReplacementText()).str())))
+          return Err;
+        Set = std::move(Rebuilt);
+        return llvm::Error::success();
+      }
   return Set.add(R);
 }
 
