@@ -46,6 +46,34 @@
 #                         nothing). Default: clang-tidy-19 on the PATH, or
 #                         clang-tidy in the LLVM 19 that tenure was built with.
 #
+# tenure_analyze(<target>
+#                [NAME <name>]
+#                [FORMAT text|json|sarif]
+#                [OUTPUT <file>]
+#                [ARGS <arg>...])
+#
+#   Makes tenure-analyze's two steps build actions, so the build system runs
+#   the per-unit work in parallel, only for what changed (and, with a
+#   distributed build, on other machines): for each C++ source of <target>,
+#   `tenure-analyze --emit-facts` writes the unit's facts and findings, and
+#   is run again when the source or any file it includes changes (a
+#   dependency file lists them); the target <name> (default
+#   tenure_analyze_<target>) merges them with `--merge-facts` and reports
+#   whole-program findings too (a cycle through types of several files).
+#   `cmake --build build --target tenure_analyze_app` fails when a finding
+#   fails the gate (exit 1), like tenure-analyze itself. The report step runs
+#   in the top-level source folder, so baseline paths are relative to it.
+#
+#   FORMAT, OUTPUT  The report's --format and --output (default: text on the
+#                   build's output).
+#   ARGS            More options of the report step: --baseline=...,
+#                   --fail-on=..., --evidence=..., --only-confirmed.
+#
+#   The per-unit steps read the compile database, so <target> exports its
+#   compile commands (EXPORT_COMPILE_COMMANDS); the checks and their options
+#   come from the project's .clang-tidy files. Needs a tenure built with the
+#   analyzer (tenure::analyze).
+#
 # tenure_verify_tests(<test target>
 #                     [LIBRARIES <target>...]
 #                     [NO_MAIN]
@@ -220,6 +248,90 @@ function(_tenure_clang_tidy who out)
     set_property(GLOBAL PROPERTY TENURE_CLANG_TIDY_CHECKED "${TENURE_CLANG_TIDY}")
   endif()
   set(${out} "${TENURE_CLANG_TIDY}" PARENT_SCOPE)
+endfunction()
+
+function(tenure_analyze target)
+  set(who "tenure_analyze(${target})")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "NAME;FORMAT;OUTPUT" "ARGS")
+  if(arg_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "${who}: unknown arguments: ${arg_UNPARSED_ARGUMENTS}")
+  endif()
+  if(NOT TARGET ${target})
+    message(FATAL_ERROR "${who}: there is no target ${target}")
+  endif()
+  get_target_property(aliased ${target} ALIASED_TARGET)
+  if(aliased)
+    set(target ${aliased})
+  endif()
+  get_target_property(imported ${target} IMPORTED)
+  get_target_property(type ${target} TYPE)
+  if(imported OR type STREQUAL "INTERFACE_LIBRARY")
+    message(FATAL_ERROR "${who}: ${target} compiles no sources in this "
+      "project (it is imported or an INTERFACE library); analyse the targets "
+      "that compile them")
+  endif()
+  if(NOT TARGET tenure::analyze)
+    message(FATAL_ERROR "${who}: this tenure has no tenure-analyze: it was "
+      "built without the analyzer (TENURE_BUILD_ANALYZER=OFF, or Clang 19 was "
+      "not found)")
+  endif()
+  if(NOT CMAKE_GENERATOR MATCHES "Ninja|Makefiles")
+    message(FATAL_ERROR "${who}: needs a compile database, which only the "
+      "Ninja and Makefile generators write (this is ${CMAKE_GENERATOR})")
+  endif()
+  if(DEFINED arg_FORMAT AND NOT arg_FORMAT MATCHES "^(text|json|sarif)$")
+    message(FATAL_ERROR "${who}: FORMAT is text, json or sarif, not "
+      "`${arg_FORMAT}`")
+  endif()
+  if(NOT arg_NAME)
+    set(arg_NAME "tenure_analyze_${target}")
+  endif()
+  if(TARGET ${arg_NAME})
+    message(FATAL_ERROR "${who}: a target ${arg_NAME} exists already (a "
+      "second call for the same target?); pick another NAME")
+  endif()
+  set_target_properties(${target} PROPERTIES EXPORT_COMPILE_COMMANDS ON)
+
+  get_target_property(sources ${target} SOURCES)
+  get_target_property(source_dir ${target} SOURCE_DIR)
+  set(facts_dir "${CMAKE_CURRENT_BINARY_DIR}/tenure-facts/${arg_NAME}")
+  set(all_facts "")
+  foreach(source IN LISTS sources)
+    if(source MATCHES "\\$<" OR NOT source MATCHES "\\.(cpp|cc|cxx|c\\+\\+|C)$")
+      continue()
+    endif()
+    get_filename_component(source "${source}" ABSOLUTE BASE_DIR "${source_dir}")
+    file(RELATIVE_PATH name "${CMAKE_SOURCE_DIR}" "${source}")
+    string(REGEX REPLACE "[^A-Za-z0-9_.-]" "_" name "${name}")
+    set(facts "${facts_dir}/${name}.facts.json")
+    add_custom_command(OUTPUT "${facts}"
+      COMMAND tenure::analyze "--emit-facts=${facts}" "--depfile=${facts}.d"
+        -p "${CMAKE_BINARY_DIR}" "${source}"
+      DEPENDS "${source}" tenure::analyze
+      DEPFILE "${facts}.d"
+      COMMENT "tenure: facts of ${name}"
+      VERBATIM)
+    list(APPEND all_facts "${facts}")
+  endforeach()
+  if(NOT all_facts)
+    message(FATAL_ERROR "${who}: ${target} has no C++ sources to analyse")
+  endif()
+
+  set(report "")
+  if(arg_FORMAT)
+    list(APPEND report "--format=${arg_FORMAT}")
+  endif()
+  if(arg_OUTPUT)
+    get_filename_component(output "${arg_OUTPUT}" ABSOLUTE
+      BASE_DIR "${CMAKE_CURRENT_BINARY_DIR}")
+    list(APPEND report "--output=${output}")
+  endif()
+  add_custom_target(${arg_NAME}
+    COMMAND tenure::analyze --merge-facts ${all_facts} ${report} ${arg_ARGS}
+    DEPENDS ${all_facts}
+    WORKING_DIRECTORY "${CMAKE_SOURCE_DIR}"
+    COMMENT "tenure: analysing ${target}"
+    VERBATIM)
 endfunction()
 
 function(tenure_lint target)

@@ -24,6 +24,11 @@ void* allocate_block(std::size_t size, std::align_val_t align) {
   return ::operator new(size, align);
 }
 
+std::size_t block_bytes(std::size_t size) noexcept {
+  if (size > pool::kMaxSize) return size;
+  return (pool::size_class(size) + 1) * pool::kGranule;
+}
+
 void free_block(void* block, std::size_t size,
                 std::align_val_t align) noexcept {
   if (pooled(size, align)) {

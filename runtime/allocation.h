@@ -12,6 +12,10 @@ namespace tenure::detail {
 void* allocate_block(std::size_t size, std::align_val_t align);
 void free_block(void* block, std::size_t size, std::align_val_t align) noexcept;
 
+// The bytes of the block allocate_block gives for `size` at the default
+// alignment: the pool's size class, or `size` itself beyond the pool.
+std::size_t block_bytes(std::size_t size) noexcept;
+
 // Frees a block of a collectable object or weak control. Checked builds hold
 // the most recent such blocks back for a while (a quarantine), so a handle
 // used after its target was destroyed reads the poison left behind and gets

@@ -231,6 +231,10 @@ std::size_t collect_generations(Heap& heap, int oldest) {
 
   // Resurrected (or saved) objects survive, resurrected ones with their
   // handles cleared. The reserve above left room for them.
+  gc::GenerationStats& stats = heap.stats[oldest];
+  ++stats.collections;
+  stats.collected += garbage.size();
+  stats.uncollectable += doomed.size();  // what is left there was not freed
   while (!doomed.empty()) move_to(heap, *doomed.back(), survivors_list);
   if (oldest == kGenerations - 1) {
     heap.long_lived_pending = 0;

@@ -15,8 +15,23 @@
 #include "object_names.h"
 #include "tenure/verify.h"
 
+namespace tenure::detail {
+
+std::string dot_quote(const std::string& text) {
+  std::string quoted = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') quoted += '\\';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
+}  // namespace tenure::detail
+
 namespace tenure::verify {
 namespace {
+
+using detail::dot_quote;
 
 struct Edge {
   std::string field;
@@ -194,15 +209,6 @@ std::vector<Object*> raw(const std::vector<Ref<Object>>& objects) {
     if (object) result.push_back(object.get());
   }
   return result;
-}
-
-std::string dot_quote(const std::string& text) {
-  std::string quoted = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') quoted += '\\';
-    quoted += c;
-  }
-  return quoted + "\"";
 }
 
 void write_graph(std::ostream& out, const Graph& graph) {

@@ -1,11 +1,12 @@
 #include "heap.h"
 
+#include <algorithm>
 #include <stdexcept>
 #include <typeinfo>
 
 #include "allocation.h"
-#include "tenure/detail/sanitizer.h"
 #include "tenure/detail/fail.h"
+#include "tenure/detail/sanitizer.h"
 #include "tenure/weak.h"
 
 namespace tenure {
@@ -103,11 +104,16 @@ Heap& current_heap() {
 Heap* current_heap_if_any() noexcept { return t_heap; }
 
 #if TENURE_VERIFY
-void track(Object* object, const char* file, std::uint32_t line) {
+void track(Object* object, const char* file, std::uint32_t line,
+           std::size_t size) {
   Heap& heap = current_heap();
   heap.sites.reserve(heap.sites.size() + 1);  // may throw, before any change
   heap.add(*object, 0);
-  heap.sites[object] = Site{file, line, ++heap.makes};
+  std::size_t bytes = block_bytes(size);
+  heap.sites[object] =
+      Site{file, line, static_cast<std::uint32_t>(bytes), ++heap.makes};
+  heap.traced_bytes += bytes;
+  heap.traced_peak_bytes = std::max(heap.traced_peak_bytes, heap.traced_bytes);
   ++heap.count[0];
   collect_if_due(heap);
 }
@@ -133,7 +139,10 @@ void release_last(Object* object) noexcept {
   detach_weak(*object);
   heap.remove(*object);
 #if TENURE_VERIFY
-  heap.sites.erase(object);
+  if (auto site = heap.sites.find(object); site != heap.sites.end()) {
+    heap.traced_bytes -= site->second.size;
+    heap.sites.erase(site);
+  }
 #endif
   if (heap.count[0] > 0) --heap.count[0];
   // The weak field is free now; it links the object into the dying list.

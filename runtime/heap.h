@@ -60,10 +60,12 @@ class Quarantine {
 };
 
 // Where an object was made: a std::source_location's file (static storage)
-// and line; and when: its number among the heap's makes.
+// and line; and when: its number among the heap's makes; and the bytes of
+// its block.
 struct Site {
   const char* file = "";
   std::uint32_t line = 0;
+  std::uint32_t size = 0;
   std::uint64_t made = 0;
 };
 
@@ -85,8 +87,12 @@ struct Heap {
   std::vector<std::pair<std::uint64_t, gc::Callback>> callbacks;
   std::uint64_t next_callback_id = 1;
   std::uint64_t makes = 0;  // objects made on this heap so far
+  // Indexed by the oldest generation of each collection (gc::get_stats).
+  std::array<gc::GenerationStats, kGenerations> stats{};
 #if TENURE_VERIFY
   absl::flat_hash_map<const Object*, Site> sites;
+  std::size_t traced_bytes = 0;  // the blocks of the objects in `sites`
+  std::size_t traced_peak_bytes = 0;
 #endif
   // Set while the destruction loop runs: an object whose count reaches zero
   // then waits in `dying` instead of being destroyed recursively.

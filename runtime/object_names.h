@@ -19,6 +19,9 @@ Site site_record(const Object& object);
 // "file:line", or "" for an empty Site.
 std::string format_site(Site site);
 
+// `text` as a Graphviz DOT string literal, quotes included.
+std::string dot_quote(const std::string& text);
+
 class ObjectNames {
  public:
   const std::string& type(const Object& object);

@@ -16,18 +16,23 @@ Snapshot Snapshot::take(std::uint64_t made_after) {
   detail::Heap* heap = detail::current_heap_if_any();
   if (!heap || (!kEnabled && made_after > 0)) return snapshot;
   detail::ObjectNames names;
-  absl::flat_hash_map<std::pair<std::string, std::string>, std::size_t> counts;
+  // (count, bytes) per (type, site)
+  absl::flat_hash_map<std::pair<std::string, std::string>,
+                      std::pair<std::size_t, std::size_t>>
+      counts;
   for (const std::vector<Object*>& objects : heap->lists) {
     for (const Object* object : objects) {
-      if (made_after > 0 && detail::site_record(*object).made <= made_after) {
-        continue;
-      }
-      ++counts[{names.type(*object), names.site(*object)}];
+      detail::Site site = detail::site_record(*object);
+      if (made_after > 0 && site.made <= made_after) continue;
+      auto& [count, size] = counts[{names.type(*object), names.site(*object)}];
+      ++count;
+      size += site.size;
     }
   }
   snapshot.statistics_.reserve(counts.size());
-  for (auto& [key, count] : counts) {
-    snapshot.statistics_.push_back({key.first, key.second, count});
+  for (auto& [key, totals] : counts) {
+    snapshot.statistics_.push_back(
+        {key.first, key.second, totals.first, totals.second});
   }
   std::sort(snapshot.statistics_.begin(), snapshot.statistics_.end(),
             [](const Statistic& a, const Statistic& b) {
@@ -45,21 +50,26 @@ std::vector<StatisticDiff> Snapshot::compare_to(const Snapshot& older) const {
     d.site = s.site;
     d.count = s.count;
     d.count_diff += static_cast<std::ptrdiff_t>(s.count);
+    d.size = s.size;
+    d.size_diff += static_cast<std::ptrdiff_t>(s.size);
   }
   for (const Statistic& s : older.statistics_) {
     StatisticDiff& d = diffs[{s.type, s.site}];
     d.type = s.type;
     d.site = s.site;
     d.count_diff -= static_cast<std::ptrdiff_t>(s.count);
+    d.size_diff -= static_cast<std::ptrdiff_t>(s.size);
   }
   std::vector<StatisticDiff> result;
   for (auto& [key, diff] : diffs) {
-    if (diff.count_diff != 0) result.push_back(std::move(diff));
+    if (diff.count_diff != 0 || diff.size_diff != 0) {
+      result.push_back(std::move(diff));
+    }
   }
   std::sort(result.begin(), result.end(),
             [](const StatisticDiff& a, const StatisticDiff& b) {
-              return std::tie(b.count_diff, a.type, a.site) <
-                     std::tie(a.count_diff, b.type, b.site);
+              return std::tie(b.count_diff, b.size_diff, a.type, a.site) <
+                     std::tie(a.count_diff, a.size_diff, b.type, b.site);
             });
   return result;
 }

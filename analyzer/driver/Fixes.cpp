@@ -15,13 +15,6 @@
 namespace tenure::analyzer {
 namespace tooling = clang::tooling;
 
-std::string contentHash(llvm::StringRef Text) {
-  std::string Out;
-  llvm::raw_string_ostream OS(Out);
-  OS << llvm::format_hex_no_prefix(llvm::xxh3_64bits(Text), 16);
-  return Out;
-}
-
 namespace {
 
 tooling::Replacement toTooling(const Replacement &R) {

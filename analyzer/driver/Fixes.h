@@ -3,6 +3,7 @@
 #ifndef TENURE_ANALYZER_DRIVER_FIXES_H
 #define TENURE_ANALYZER_DRIVER_FIXES_H
 
+#include "analyzer/model/Facts.h"
 #include "analyzer/model/Finding.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Error.h"
@@ -11,10 +12,6 @@
 #include <vector>
 
 namespace tenure::analyzer {
-
-/// A hash of a file's content as the analysis read it: what --fix checks
-/// before it writes, so offsets computed on one text never land in another.
-std::string contentHash(llvm::StringRef Text);
 
 struct AppliedFixes {
   size_t Findings = 0;            ///< Findings whose fix was applied.
@@ -25,7 +22,7 @@ struct AppliedFixes {
 /// signature changed in the header but not in the .cpp would not compile):
 /// one that conflicts with a fix already taken is left out and said so on
 /// stderr. Writes only files in \p ReadByAnalysis (path -> contentHash of
-/// the text the analysis read) whose content is still that text; each file
+/// the text the analysis read; contentHash() of model/Facts.h) whose content is still that text; each file
 /// is rewritten whole or not at all. The error lists the files not written.
 llvm::Error applyFixes(const std::vector<Finding> &Findings,
                        const llvm::StringMap<std::string> &ReadByAnalysis,

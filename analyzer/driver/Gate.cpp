@@ -60,6 +60,11 @@ GateDecision decide(std::vector<Finding> Findings, const GateOptions &Options,
     llvm::erase_if(Findings, [](const Finding &F) {
       return !F.Confirmed && F.Severity == Level::Warning;
     });
+  if (Options.Lines)
+    llvm::erase_if(Findings, [&](const Finding &F) {
+      return F.Severity == Level::Warning &&
+             !Options.Lines->contains(F.Loc.File, F.Loc.Line);
+    });
   D.Reported = std::move(Findings);
   // A run that did not see every TU would record a baseline without their
   // findings, and the next run would report them all as new.

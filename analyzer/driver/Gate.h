@@ -12,6 +12,7 @@
 #ifndef TENURE_ANALYZER_DRIVER_GATE_H
 #define TENURE_ANALYZER_DRIVER_GATE_H
 
+#include "analyzer/driver/LineFilter.h"
 #include "analyzer/driver/Options.h"
 #include "analyzer/io/Baseline.h"
 #include "analyzer/model/Finding.h"
@@ -26,6 +27,9 @@ struct GateOptions {
   FailOn FailOnLevel = FailOn::Warning;
   bool OnlyConfirmed = false;
   bool WritesBaseline = false; ///< --write-baseline given.
+  /// --line-filter or --changed-since: like --only-confirmed, it narrows
+  /// the report alone; a compiler error anywhere still stops the gate.
+  const LineFilter *Lines = nullptr;
 };
 
 struct GateDecision {

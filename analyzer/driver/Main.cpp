@@ -9,7 +9,8 @@
 // The parts: Options (the command line), Compilations and Paths (which
 // files, under which names), Worker (the per-TU step and its processes), Run
 // (the merge step), Gate (what is reported and the exit code), Fixes,
-// Output (where reports go), Configuration (clang-tidy's options).
+// Output (where reports go), Configuration (clang-tidy's options), FactsCache
+// (--cache-dir), LineFilter (--line-filter, --changed-since).
 //
 // Exit codes: 0 nothing fails the gate, 1 findings that fail it (--fail-on),
 // 2 usage, configuration, parse or baseline error (or a worker that failed).
@@ -23,6 +24,7 @@
 #include "analyzer/driver/Worker.h"
 
 #include "clang-tidy/ClangTidy.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -48,6 +50,12 @@ llvm::Error checkUsage(const Options &O) {
     return llvm::createStringError(
         "--emit-facts writes one TU's facts; " + O.ReportOptionsGiven.front() +
         " belongs to the run that reports (--merge-facts)");
+  if (!O.DepFile.empty() && O.EmitFacts.empty())
+    return llvm::createStringError(
+        "--depfile belongs to the per-TU step (--emit-facts)");
+  if (O.LineFilterJSON && O.ChangedSince)
+    return llvm::createStringError(
+        "--line-filter and --changed-since cannot be used together");
   if (O.ApplyFixes && !O.WriteBaselineFile.empty())
     return llvm::createStringError(
         "--fix and --write-baseline cannot be used together: the baseline "
@@ -122,9 +130,31 @@ int run(const Options &O) {
       return fail("--emit-facts analyses exactly one source file");
     return emitFacts(O, **Compilations, Sources->Files.front());
   }
-  llvm::Expected<WorkerRun> Run = runWorkers(O, Sources->Files);
+  std::optional<FactsCache> Cache;
+  if (O.CacheDir) {
+    llvm::Expected<FactsCache> Opened = FactsCache::open(*O.CacheDir);
+    if (!Opened)
+      return fail(Opened.takeError());
+    Cache.emplace(std::move(*Opened));
+  }
+  llvm::Expected<WorkerRun> Run = runWorkers(O, Sources->Files, **Compilations,
+                                             Cache ? &*Cache : nullptr);
   if (!Run)
     return fail(Run.takeError());
+  if (Cache && !O.Quiet) {
+    FactsCache::Stats S = Cache->stats();
+    llvm::errs() << llvm::formatv(
+        "tenure-analyze: cache {0}: {1} hit{2}, {3} miss{4}", Cache->directory(),
+        S.Hits, S.Hits == 1 ? "" : "s", S.Misses + S.Corrupt,
+        S.Misses + S.Corrupt == 1 ? "" : "es");
+    if (S.Corrupt)
+      llvm::errs() << llvm::formatv(" ({0} unreadable entr{1} recomputed)",
+                                    S.Corrupt, S.Corrupt == 1 ? "y" : "ies");
+    if (S.Unwritten)
+      llvm::errs() << llvm::formatv(" ({0} result{1} could not be stored)",
+                                    S.Unwritten, S.Unwritten == 1 ? "" : "s");
+    llvm::errs() << '\n';
+  }
   std::vector<std::string> Errors = std::move(Run->Failures);
   for (const std::string &Stale : Sources->Stale)
     Errors.push_back(Stale + ": no such file (a stale compile database entry)");

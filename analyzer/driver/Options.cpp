@@ -2,7 +2,7 @@
 
 #include "analyzer/driver/Options.h"
 
-#include "analyzer/Version.h"
+#include "analyzer/model/Version.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
@@ -11,6 +11,7 @@
 #include "llvm/Support/Regex.h"
 #include "llvm/Support/StringSaver.h"
 #include "llvm/Support/raw_ostream.h"
+#include <cstdlib>
 
 namespace tenure::analyzer {
 namespace cl = llvm::cl;
@@ -100,6 +101,28 @@ cl::opt<std::string> EmitFacts(
     cl::desc("Per-TU step: analyse the one source given and write its facts "
              "and findings to this file"),
     cl::value_desc("file"), cl::cat(Category));
+cl::opt<std::string> DepFile(
+    "depfile",
+    cl::desc("With --emit-facts: also write the files the unit read as a "
+             "Makefile-style dependency file (for build systems)"),
+    cl::value_desc("file"), cl::cat(Category));
+cl::opt<std::string> CacheDir(
+    "cache-dir",
+    cl::desc("Keep each translation unit's result in this directory and reuse "
+             "it while the unit, every file it includes, its compile command "
+             "and the configuration are unchanged (default: "
+             "$TENURE_CACHE_DIR, else no cache)"),
+    cl::value_desc("dir"), cl::cat(Category));
+cl::opt<std::string> LineFilterJSON(
+    "line-filter",
+    cl::desc("Report only findings on these lines, in clang-tidy's form: "
+             "[{\"name\":\"file.cpp\",\"lines\":[[1,3],[5,7]]},...]"),
+    cl::value_desc("json"), cl::cat(Category));
+cl::opt<std::string> ChangedSince(
+    "changed-since",
+    cl::desc("Report only findings on lines changed since this git revision "
+             "(committed, staged, unstaged or untracked)"),
+    cl::value_desc("revision"), cl::cat(Category));
 cl::opt<std::string> EvidenceFile(
     "evidence",
     cl::desc("Runtime evidence written by tests in verification mode "
@@ -232,7 +255,7 @@ ParsedOptions parseOptions(int Argc, const char **Argv) {
 
   cl::HideUnrelatedOptions(Category);
   cl::SetVersionPrinter([](llvm::raw_ostream &OS) {
-    OS << "tenure-analyze " TENURE_VERSION " (built with Clang "
+    OS << "tenure-analyze " << Version << " (built with Clang "
        << LLVM_VERSION_STRING << ")\n";
   });
   if (!checkOptionNames(Args))
@@ -267,6 +290,16 @@ ParsedOptions parseOptions(int Argc, const char **Argv) {
   O.DumpConfig = DumpConfig;
   O.Quiet = Quiet;
   O.EmitFacts = EmitFacts;
+  O.DepFile = DepFile;
+  if (CacheDir.getNumOccurrences())
+    O.CacheDir = CacheDir;
+  else if (const char *FromEnvironment = std::getenv("TENURE_CACHE_DIR");
+           FromEnvironment && *FromEnvironment)
+    O.CacheDir = FromEnvironment;
+  if (LineFilterJSON.getNumOccurrences())
+    O.LineFilterJSON = LineFilterJSON;
+  if (ChangedSince.getNumOccurrences())
+    O.ChangedSince = ChangedSince;
   O.MergeFacts = MergeFacts;
   O.EvidenceFile = EvidenceFile;
   O.OnlyConfirmed = OnlyConfirmed;
@@ -276,7 +309,8 @@ ParsedOptions parseOptions(int Argc, const char **Argv) {
   O.FailOnLevel = FailOnLevel;
   for (const cl::Option *Report : std::initializer_list<const cl::Option *>{
            &EvidenceFile, &OnlyConfirmed, &CycleGraph, &BaselineFile,
-           &WriteBaselineFile, &Output, &ApplyFixes, &ExportFixes})
+           &WriteBaselineFile, &Output, &ApplyFixes, &ExportFixes,
+           &LineFilterJSON, &ChangedSince})
     if (Report->getNumOccurrences())
       O.ReportOptionsGiven.push_back(("--" + Report->ArgStr).str());
   O.Argv0 = Argv[0];

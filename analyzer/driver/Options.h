@@ -42,6 +42,11 @@ struct Options {
   bool DumpConfig = false;
   bool Quiet = false;
   std::string EmitFacts;
+  std::string DepFile; ///< With --emit-facts: a Makefile-style depfile.
+  /// --cache-dir, else $TENURE_CACHE_DIR; unset: no cache.
+  std::optional<std::string> CacheDir;
+  std::optional<std::string> LineFilterJSON; ///< --line-filter
+  std::optional<std::string> ChangedSince;   ///< --changed-since
   bool MergeFacts = false;
   std::string EvidenceFile;
   bool OnlyConfirmed = false;

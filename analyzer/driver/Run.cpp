@@ -191,6 +191,14 @@ llvm::Expected<RunInputs> prepareRun(const Options &O) {
       return Stale;
     In.Accepted = std::move(*B);
   }
+  if (O.LineFilterJSON || O.ChangedSince) {
+    llvm::Expected<LineFilter> F =
+        O.LineFilterJSON ? LineFilter::fromJSON(*O.LineFilterJSON, "--line-filter")
+                         : LineFilter::changedSince(*O.ChangedSince, In.Root);
+    if (!F)
+      return F.takeError();
+    In.Lines = std::move(*F);
+  }
   if (!O.EvidenceFile.empty()) {
     llvm::Expected<Evidence> E = readEvidence(O.EvidenceFile);
     if (!E)
@@ -244,6 +252,7 @@ int report(const Options &O, const RunInputs &In, std::vector<TUResult> Results,
   Gate.FailOnLevel = O.FailOnLevel;
   Gate.OnlyConfirmed = O.OnlyConfirmed;
   Gate.WritesBaseline = !O.WriteBaselineFile.empty();
+  Gate.Lines = In.Lines ? &*In.Lines : nullptr;
   GateDecision D =
       decide(std::move(Findings), Gate, In.Accepted ? &*In.Accepted : nullptr,
              In.Seen ? &*In.Seen : nullptr, Complete, In.Root);

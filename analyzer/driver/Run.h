@@ -3,6 +3,7 @@
 #ifndef TENURE_ANALYZER_DRIVER_RUN_H
 #define TENURE_ANALYZER_DRIVER_RUN_H
 
+#include "analyzer/driver/LineFilter.h"
 #include "analyzer/driver/Options.h"
 #include "analyzer/driver/Worker.h"
 #include "analyzer/io/Baseline.h"
@@ -19,6 +20,7 @@ struct RunInputs {
   std::optional<Baseline> Accepted;
   std::optional<Evidence> Seen;
   std::string Root; ///< The canonical current directory.
+  std::optional<LineFilter> Lines; ///< --line-filter, --changed-since.
 };
 
 /// Reads the --baseline and --evidence files and checks that every output

@@ -8,6 +8,7 @@
 #include "analyzer/driver/Paths.h"
 #include "analyzer/driver/SourceCache.h"
 #include "analyzer/io/Report.h"
+#include "analyzer/model/Version.h"
 #include "checks/TenureCheck.h"
 #include "clang-tidy/ClangTidy.h"
 #include "clang-tidy/ClangTidyDiagnosticConsumer.h"
@@ -100,9 +101,13 @@ int emitFacts(const Options &O,
       NoteRead(R.File);
     Findings.push_back(toJSON(F));
   }
+  llvm::json::Array Inputs;
+  for (const auto &[Path, Hash] : Recorded.Inputs)
+    Inputs.push_back(llvm::json::Object{{"file", Path}, {"hash", Hash}});
   llvm::json::Object Result{
       {"version", FactsVersion},
       {"file", File},
+      {"inputs", std::move(Inputs)},
       {"facts", toJSON(mergeFacts(std::move(Recorded.Facts)))},
       {"findings", std::move(Findings)},
       {"parse_errors", ParseErrors},
@@ -115,25 +120,83 @@ int emitFacts(const Options &O,
                  << '\n';
     return ExitError;
   }
+  if (!O.DepFile.empty())
+    if (llvm::Error Err = writeOutput(O.DepFile, [&](llvm::raw_ostream &OS) {
+          // Make's escapes, as compilers write them for -MD.
+          auto Escaped = [](llvm::StringRef Path) {
+            std::string Out;
+            for (char C : Path) {
+              if (C == ' ' || C == '#')
+                Out += '\\';
+              if (C == '$')
+                Out += '$';
+              Out += C;
+            }
+            return Out;
+          };
+          OS << Escaped(O.EmitFacts) << ':';
+          for (const auto &Input : Recorded.Inputs)
+            OS << " \\\n  " << Escaped(Input.first);
+          OS << '\n';
+        })) {
+      llvm::errs() << "tenure-analyze: error: " << O.DepFile
+                   << ": cannot write: " << llvm::toString(std::move(Err))
+                   << '\n';
+      return ExitError;
+    }
   return ParseErrors ? ExitError : ExitClean;
 }
 
-llvm::Expected<TUResult> readTUResult(llvm::StringRef Path) {
+namespace {
+
+llvm::Expected<llvm::json::Value> readTUResultFile(llvm::StringRef Path) {
   auto Text = llvm::MemoryBuffer::getFile(Path);
   if (!Text)
-    return llvm::createStringError(
-        Path + ": cannot read: " + Text.getError().message());
+    return llvm::createStringError(Path + ": cannot read: " +
+                                   Text.getError().message());
   llvm::Expected<llvm::json::Value> V = llvm::json::parse((*Text)->getBuffer());
   if (!V)
-    return llvm::createStringError(
-        Path + ": malformed facts file: " + llvm::toString(V.takeError()));
-  const llvm::json::Object *O = V->getAsObject();
+    return llvm::createStringError(Path + ": malformed facts file: " +
+                                   llvm::toString(V.takeError()));
+  return V;
+}
+
+/// What a TU's result depends on besides the content of the files it reads
+/// (which the cache entry records): tenure's version, the compile command as
+/// the worker runs it, and the effective configuration.
+std::string cacheKey(const tooling::CompilationDatabase &Compilations,
+                     const std::string &File,
+                     ClangTidyOptionsProvider &Provider) {
+  std::vector<std::string> Parts = {Version, std::to_string(FactsVersion),
+                                    File};
+  for (const tooling::CompileCommand &C :
+       Compilations.getCompileCommands(File)) {
+    Parts.push_back(C.Directory);
+    Parts.push_back(C.Filename);
+    llvm::append_range(Parts, C.CommandLine);
+  }
+  Parts.push_back(configurationAsText(Provider.getOptions(File)));
+  return FactsCache::key(Parts);
+}
+
+} // namespace
+
+llvm::Expected<TUResult> readTUResult(llvm::StringRef Path) {
+  llvm::Expected<llvm::json::Value> V = readTUResultFile(Path);
+  if (!V)
+    return V.takeError();
+  return tuResultFromJSON(*V, Path);
+}
+
+llvm::Expected<TUResult> tuResultFromJSON(const llvm::json::Value &V,
+                                          llvm::StringRef Path) {
+  const llvm::json::Object *O = V.getAsObject();
   const llvm::json::Value *FactsValue = O ? O->get("facts") : nullptr;
   const llvm::json::Array *Findings = O ? O->getArray("findings") : nullptr;
   std::optional<llvm::StringRef> File = O ? O->getString("file") : std::nullopt;
   if (!FactsValue || !Findings || !File)
-    return llvm::createStringError(Path +
-                                   ": not a tenure-analyze --emit-facts file");
+    return llvm::createStringError(
+        Path + ": not a tenure-analyze --emit-facts file");
   TUResult R;
   R.File = File->str();
   R.ParseErrors = O->getInteger("parse_errors").value_or(0);
@@ -156,8 +219,10 @@ llvm::Expected<TUResult> readTUResult(llvm::StringRef Path) {
   return R;
 }
 
-llvm::Expected<WorkerRun> runWorkers(const Options &O,
-                                     llvm::ArrayRef<std::string> Files) {
+llvm::Expected<WorkerRun>
+runWorkers(const Options &O, llvm::ArrayRef<std::string> Files,
+           const tooling::CompilationDatabase &Compilations,
+           FactsCache *Cache) {
   std::string Self = llvm::sys::fs::getMainExecutable(
       O.Argv0.c_str(), reinterpret_cast<void *>(&runWorkers));
   llvm::SmallString<128> TempDir;
@@ -166,15 +231,47 @@ llvm::Expected<WorkerRun> runWorkers(const Options &O,
     return llvm::createStringError(EC, "cannot create a temporary directory: " +
                                            EC.message());
 
+  std::vector<std::string> Keys;
+  if (Cache) {
+    auto Provider = makeOptionsProvider(O);
+    if (!Provider)
+      return Provider.takeError();
+    for (const std::string &File : Files)
+      Keys.push_back(cacheKey(Compilations, File, **Provider));
+  }
+
   std::vector<std::optional<TUResult>> Results(Files.size());
   WorkerRun Run;
   std::mutex Lock;
+  // A long scan says where it is, on a terminal only (logs and tests keep
+  // the report alone): "[12/340] src/a.cpp".
+  size_t Finished = 0;
+  bool ShowProgress = llvm::errs().is_displayed();
+  auto Progress = [&](const std::string &File, llvm::StringRef How) {
+    if (ShowProgress)
+      llvm::errs() << llvm::formatv("[{0}/{1}] {2}{3}\n", ++Finished,
+                                    Files.size(), File, How);
+  };
   unsigned Threads =
       O.Jobs ? O.Jobs
              : llvm::heavyweight_hardware_concurrency().compute_thread_count();
   llvm::DefaultThreadPool Pool(llvm::hardware_concurrency(Threads));
   for (size_t I = 0; I < Files.size(); ++I) {
     Pool.async([&, I] {
+      if (Cache) {
+        if (std::optional<llvm::json::Value> Hit = Cache->lookup(Keys[I])) {
+          llvm::Expected<TUResult> R =
+              tuResultFromJSON(*Hit, Cache->directory());
+          if (R) {
+            std::lock_guard<std::mutex> Guard(Lock);
+            Results[I] = std::move(*R);
+            Progress(Files[I], " (cached)");
+            return;
+          }
+          llvm::consumeError(R.takeError());
+          Cache->noteCorrupt();
+        }
+      }
       std::string ResultPath = (TempDir + "/" + llvm::Twine(I) + ".json").str();
       std::vector<std::string> Args = workerArguments(O, ResultPath, Files[I]);
       Args.insert(Args.begin(), Self);
@@ -188,13 +285,16 @@ llvm::Expected<WorkerRun> runWorkers(const Options &O,
       std::string Message;
       int Code = llvm::sys::ExecuteAndWait(Self, ArgRefs, std::nullopt,
                                            Redirects, 0, 0, &Message);
-      llvm::Expected<TUResult> R = readTUResult(ResultPath);
+      llvm::Expected<llvm::json::Value> Value = readTUResultFile(ResultPath);
+      llvm::Expected<TUResult> R =
+          Value ? tuResultFromJSON(*Value, ResultPath) : Value.takeError();
       llvm::sys::fs::remove(ResultPath);
       std::string Stderr;
       if (auto Buffer = llvm::MemoryBuffer::getFile(ErrPath))
         Stderr = (*Buffer)->getBuffer().str();
       llvm::sys::fs::remove(ErrPath);
       std::lock_guard<std::mutex> Guard(Lock);
+      Progress(Files[I], "");
       llvm::SmallVector<llvm::StringRef, 8> Lines;
       llvm::StringRef(Stderr).split(Lines, '\n', -1, /*KeepEmpty=*/false);
       for (llvm::StringRef Line : Lines)
@@ -202,6 +302,10 @@ llvm::Expected<WorkerRun> runWorkers(const Options &O,
           llvm::errs() << Line << '\n';
       bool Crashed = Code != ExitClean && Code != ExitError;
       if (R && !Crashed) {
+        // A result with compiler errors is not kept: a header it could not
+        // find is no input the cache could see appear.
+        if (Cache && R->ParseErrors == 0)
+          Cache->store(Keys[I], *Value);
         Results[I] = std::move(*R);
         return;
       }

@@ -7,6 +7,7 @@
 //
 //   {"version": <FactsVersion>, "file": "<canonical path>",
 //    "facts": {...}, "findings": [<finding>...], "parse_errors": <n>,
+//    "inputs": [{"file": ..., "hash": ...}],  (every file read: the cache)
 //    "sources": {"<canonical path>": "<content hash>", ...}}
 //
 // "sources" holds the hash of every file a finding or fix-it is in, as the
@@ -18,6 +19,7 @@
 #ifndef TENURE_ANALYZER_DRIVER_WORKER_H
 #define TENURE_ANALYZER_DRIVER_WORKER_H
 
+#include "analyzer/driver/FactsCache.h"
 #include "analyzer/driver/Options.h"
 #include "analyzer/model/Facts.h"
 #include "analyzer/model/Finding.h"
@@ -45,6 +47,9 @@ int emitFacts(const Options &O,
               const std::string &File);
 
 llvm::Expected<TUResult> readTUResult(llvm::StringRef Path);
+/// The same from parsed JSON (a cache entry); \p Path names it in errors.
+llvm::Expected<TUResult> tuResultFromJSON(const llvm::json::Value &V,
+                                          llvm::StringRef Path);
 
 struct WorkerRun {
   std::vector<TUResult> Results; ///< In the order of the files.
@@ -53,9 +58,12 @@ struct WorkerRun {
   std::vector<std::string> Failures;
 };
 
-/// Runs one worker per file, O.Jobs at a time, and reads their results.
-llvm::Expected<WorkerRun> runWorkers(const Options &O,
-                                     llvm::ArrayRef<std::string> Files);
+/// Runs one worker per file, O.Jobs at a time, and reads their results;
+/// with \p Cache, a unit whose inputs are unchanged is not run again.
+llvm::Expected<WorkerRun>
+runWorkers(const Options &O, llvm::ArrayRef<std::string> Files,
+           const clang::tooling::CompilationDatabase &Compilations,
+           FactsCache *Cache);
 
 } // namespace tenure::analyzer
 

@@ -155,6 +155,29 @@ llvm::Expected<Evidence> parseEvidence(llvm::StringRef Text,
           return Err;
         if (llvm::Error Err = Growth.count(O, I, G.Count))
           return Err;
+        if (const json::Value *Holders = O.get("holders")) {
+          const json::Array *A = Holders->getAsArray();
+          if (!A)
+            return Growth.error(I, "'holders' must be an array");
+          for (const json::Value &V : *A) {
+            const json::Object *H = V.getAsObject();
+            EvidenceHolder Holder;
+            if (!H)
+              return Growth.error(I, "'holders' must hold objects");
+            if (llvm::Error Err = Growth.strings(*H, I, "types", Holder.Types))
+              return Err;
+            if (llvm::Error Err =
+                    Growth.strings(*H, I, "fields", Holder.Fields))
+              return Err;
+            if (Holder.Types.empty() ||
+                Holder.Fields.size() != Holder.Types.size())
+              return Growth.error(I, "a holder's 'types' must be non-empty "
+                                     "and as long as its 'fields'");
+            if (llvm::Error Err = Growth.count(*H, I, Holder.Count))
+              return Err;
+            G.Holders.push_back(std::move(Holder));
+          }
+        }
         E.Growth.push_back(std::move(G));
         return llvm::Error::success();
       }))

@@ -30,11 +30,22 @@ struct EvidenceCycle {
   std::vector<std::string> Tests;
 };
 
+/// The shape of the retention path of sampled survivors: Types[0] is held
+/// from outside the heap, Fields[i] is the field of Types[i-1] that holds
+/// Types[i] (Fields[0] is ""), the last type is the survivor's.
+struct EvidenceHolder {
+  std::vector<std::string> Types;
+  std::vector<std::string> Fields;
+  uint64_t Count = 0; ///< Sampled survivors held this way.
+};
+
 struct EvidenceGrowth {
   std::string Type;
   std::string Site;
   uint64_t Count = 0;
   std::string Test;
+  /// Optional: who holds a sample of them (verification mode).
+  std::vector<EvidenceHolder> Holders;
 };
 
 struct EvidenceCopies {

@@ -2,8 +2,8 @@
 
 #include "analyzer/io/Report.h"
 
-#include "analyzer/Version.h"
 #include "analyzer/model/CheckRegistry.h"
+#include "analyzer/model/Version.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
@@ -278,7 +278,7 @@ void writeSARIF(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
           {"defaultConfiguration", json::Object{{"level", "warning"}}}});
       continue;
     }
-    std::string HelpUri = (TENURE_DOCS_URL + Info->Name + ".md").str();
+    std::string HelpUri = (llvm::Twine(DocsUrl) + Info->Name + ".md").str();
     std::string Markdown =
         llvm::formatv("**{0}**\n\n{1}\n\nMore: [{2}]({3})", Info->Summary,
                       Info->Help, Info->Name, HelpUri);
@@ -349,7 +349,7 @@ void writeSARIF(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
   json::Object Run{
       {"tool",
        json::Object{{"driver", json::Object{{"name", "tenure-analyze"},
-                                            {"version", TENURE_VERSION},
+                                            {"version", Version},
                                             {"rules", std::move(Rules)}}}}},
       {"invocations",
        json::Array{json::Object{

@@ -148,9 +148,13 @@ public:
   explicit Survivors(const std::vector<EvidenceGrowth> &Growth)
       : Growth(Growth), Used(Growth.size()) {}
 
-  /// "3 'Session' objects outlived 2 tests", or "" when none qualify.
+  /// "3 'Session' objects outlived 2 tests", or "" when none qualify. For a
+  /// cache finding, only survivors the container holds count (heldBy).
   std::string match(const std::vector<std::string> &Types, bool Together,
                     const Records &Known, Finding &Item) {
+    llvm::StringRef Container;
+    if (evidenceOf(Item) == EvidenceKind::Survivors)
+      Container = Item.Key;
     llvm::StringMap<std::vector<size_t>> ByTest;
     for (size_t I = 0; I < Growth.size(); ++I)
       if (Growth[I].Count &&
@@ -168,10 +172,18 @@ public:
       });
       if (Together && !Complete)
         continue;
+      uint64_t Held = 0;
+      for (size_t I : Entries)
+        Held += heldBy(Growth[I], Container, Known);
+      if (!Held)
+        continue;
       Tests.push_back(Test.str());
       for (size_t I : Entries) {
+        uint64_t N = heldBy(Growth[I], Container, Known);
+        if (!N)
+          continue;
         Used[I] = true;
-        Count += Growth[I].Count;
+        Count += N;
         std::string Name = "'" + shownName(Growth[I].Type).str() + "'";
         if (!llvm::is_contained(Names, Name))
           Names.push_back(Name);
@@ -191,6 +203,38 @@ public:
   size_t used() const { return llvm::count(Used, true); }
 
 private:
+  /// How many of \p G's objects the container \p Container ("Owner::field",
+  /// or a variable's name; "" for none) holds. Without holder records, all
+  /// of them. With them, the sampled share whose retention path passes
+  /// through Owner's field, or, for a container outside the heap (a variable,
+  /// or a member of a class that is not a tenure::Object), the share held
+  /// from outside the heap (a one-step path).
+  static uint64_t heldBy(const EvidenceGrowth &G, llvm::StringRef Container,
+                         const Records &Known) {
+    if (G.Holders.empty() || Container.empty())
+      return G.Count;
+    auto [Owner, Field] = Container.rsplit("::");
+    bool OnHeap = !Field.empty() && Known.field(Owner, Field) &&
+                  Known.isA(Owner, "tenure::Object");
+    uint64_t Sampled = 0, Through = 0;
+    for (const EvidenceHolder &H : G.Holders) {
+      Sampled += H.Count;
+      bool Passes = !OnHeap && H.Types.size() == 1;
+      for (size_t I = 1; OnHeap && !Passes && I < H.Types.size(); ++I)
+        Passes = Known.isA(H.Types[I - 1], Owner) &&
+                 (H.Fields[I].empty() ||
+                  comparableField(H.Fields[I]) == comparableField(Field));
+      if (Passes)
+        Through += H.Count;
+    }
+    if (!Through || !Sampled)
+      return 0;
+    // The sample stands for all of G's objects.
+    return std::max<uint64_t>(
+        1, static_cast<uint64_t>(static_cast<long double>(G.Count) * Through /
+                                 Sampled));
+  }
+
   const std::vector<EvidenceGrowth> &Growth;
   std::vector<bool> Used;
 };

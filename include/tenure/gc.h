@@ -75,4 +75,44 @@ std::uint64_t add_callback(Callback callback);
 // False when no callback has that id.
 bool remove_callback(std::uint64_t id);
 
+// ---- Introspection (Python's gc.get_referents, get_referrers, get_objects,
+// is_tracked, get_stats). Each returned handle keeps its object alive while
+// you hold it. Not to be called from trace(): during a collection's decision
+// phase they throw std::logic_error.
+
+// The collectable objects `object`'s trace() reports, once per handle, in
+// trace order. `object` may be any object of this thread (made by make, or
+// a member or local that derives from Object); one of another thread's heap
+// is refused with std::invalid_argument (its trace would race).
+std::vector<Ref<Object>> get_referents(const Object& object);
+
+// The objects of this thread's heap whose trace() reports a handle to
+// `object`, each once. A scan of the whole heap (frozen objects included),
+// as in CPython: linear in the number of tracked objects, for debugging.
+// Handles held from outside the heap (locals, globals, gc::garbage()) are not
+// objects and do not appear; an object of another thread has no referrers here.
+std::vector<Ref<Object>> get_referrers(const Object& object);
+
+// The objects tracked in `generation` (0, 1 or 2), or with -1 every tracked
+// object of this thread's heap: the three generations, the frozen ones
+// (gc::freeze) and garbage whose destruction is under way. Other values:
+// std::out_of_range.
+std::vector<Ref<Object>> get_objects(int generation = -1);
+
+// True when `object` is on this thread's heap: made by make<T>() on this
+// thread and not destroyed (frozen and saved-garbage objects included).
+// False for another thread's objects and for members or locals.
+bool is_tracked(const Object& object) noexcept;
+
+// Per generation, counted at each collection of which it was the oldest
+// generation collected (CPython's gc.get_stats): collections run, unreachable
+// objects found (what collect() returned), and of those the ones that were
+// not freed: kept in garbage() by kSaveAll, or resurrected by a destructor.
+struct GenerationStats {
+  std::size_t collections = 0;
+  std::size_t collected = 0;
+  std::size_t uncollectable = 0;
+};
+std::array<GenerationStats, 3> get_stats() noexcept;
+
 }  // namespace tenure::gc

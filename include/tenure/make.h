@@ -28,7 +28,8 @@ Ref<T> make_at(Args&&... args) {
     detail::ObjectAccess::count(*object) = 1;
     try {
 #if TENURE_VERIFY
-      detail::track(object, site.file_name(), site.line());
+      detail::track(object, site.file_name(), site.line(),
+                    sizeof(std::remove_cv_t<T>));
 #else
       detail::track(object);
 #endif

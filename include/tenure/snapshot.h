@@ -13,6 +13,8 @@ struct Statistic {
   std::string type;  // demangled dynamic type
   std::string site;  // "file:line" of make, "" outside verification mode
   std::size_t count = 0;
+  std::size_t size = 0;  // their bytes (verify::sizeof_object); 0 outside
+                         // verification mode
 };
 
 struct StatisticDiff {
@@ -20,6 +22,8 @@ struct StatisticDiff {
   std::string site;
   std::size_t count = 0;         // objects now
   std::ptrdiff_t count_diff = 0;  // change since the older snapshot
+  std::size_t size = 0;           // bytes now
+  std::ptrdiff_t size_diff = 0;   // change of the bytes
 };
 
 class Snapshot {
@@ -34,8 +38,8 @@ class Snapshot {
   // Largest count first.
   const std::vector<Statistic>& statistics() const { return statistics_; }
 
-  // What changed since `older`, largest growth first; unchanged entries are
-  // left out.
+  // What changed since `older`, largest growth in count first (then in
+  // bytes); entries whose count and bytes did not change are left out.
   std::vector<StatisticDiff> compare_to(const Snapshot& older) const;
 
  private:

@@ -2,24 +2,121 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <iterator>
+#include <map>
+#include <utility>
 #include <vector>
 
 #include "tenure/cycles.h"
 #include "tenure/gc.h"
 #include "tenure/verify.h"
+#include "tenure/weak.h"
 
 namespace tenure::testing {
 namespace {
 
 bool g_evidence_failed = false;
 
+// What expect_freed() was given during the current test.
+struct Expected {
+  Weak<Object> object;
+  std::string name;  // "type (site)", for when it is gone
+};
+std::vector<Expected>& expected_freed() {
+  static auto* expected = new std::vector<Expected>;  // never destroyed
+  return *expected;
+}
+
 std::string full_name(const ::testing::TestInfo& test) {
   return std::string(test.test_suite_name()) + "." + test.name();
 }
 
+std::string described(const Object& object) {
+  std::string site = verify::site_of(object);
+  return verify::type_name(object) + (site.empty() ? "" : " (" + site + ")");
+}
+
+// A retention path as evidence: (type, field) steps with runs of equal steps
+// folded, and long paths cut to their root and their last steps (the holder
+// that matters is near the object).
+HolderEvidence holder_shape(const verify::RetentionPath& path) {
+  constexpr std::size_t kMaxSteps = 16;
+  HolderEvidence shape;
+  for (std::size_t i = 0; i < path.steps.size(); ++i) {
+    const verify::PathStep& step = path.steps[i];
+    std::string field = i ? step.field : "";
+    if (!shape.types.empty() && shape.types.back() == step.type &&
+        shape.fields.back() == field) {
+      continue;
+    }
+    shape.types.push_back(step.type);
+    shape.fields.push_back(std::move(field));
+  }
+  if (shape.types.size() > kMaxSteps) {
+    std::size_t cut = shape.types.size() - (kMaxSteps - 1);
+    shape.types.erase(shape.types.begin() + 1, shape.types.begin() + cut);
+    shape.fields.erase(shape.fields.begin() + 1, shape.fields.begin() + cut);
+  }
+  return shape;
+}
+
+// Holder shapes by (type, site).
+using Holders =
+    std::map<std::pair<std::string, std::string>, std::vector<HolderEvidence>>;
+
+// Who holds the objects made after `mark` and alive now: the shapes of the
+// retention paths of up to `samples` of them per (type, site).
+Holders holders_since(std::uint64_t mark, std::size_t samples) {
+  std::map<std::pair<std::string, std::string>, std::vector<Ref<Object>>>
+      groups;
+  {
+    std::vector<Ref<Object>> all = gc::get_objects();
+    for (Ref<Object>& object : all) {
+      if (verify::allocation_number(*object) <= mark) continue;
+      auto& group =
+          groups[{verify::type_name(*object), verify::site_of(*object)}];
+      if (group.size() < samples) group.push_back(std::move(object));
+    }
+  }
+  // One handle per sampled object, which retention_paths discounts: a
+  // second one would make it look held from outside the heap.
+  std::vector<Ref<Object>> sampled;
+  std::vector<std::size_t> sizes;
+  for (auto& [key, group] : groups) {
+    sizes.push_back(group.size());
+    std::move(group.begin(), group.end(), std::back_inserter(sampled));
+    group.clear();
+  }
+  std::vector<verify::RetentionPath> paths = verify::retention_paths(sampled);
+  sampled.clear();
+  Holders holders;
+  std::size_t next = 0;
+  std::size_t group_index = 0;
+  for (auto& [key, group] : groups) {
+    std::map<std::pair<std::vector<std::string>, std::vector<std::string>>,
+             std::uint64_t>
+        shapes;
+    for (std::size_t i = 0; i < sizes[group_index]; ++i) {
+      HolderEvidence shape = holder_shape(paths[next++]);
+      ++shapes[{std::move(shape.types), std::move(shape.fields)}];
+    }
+    for (auto& [shape, count] : shapes) {
+      holders[key].push_back({shape.first, shape.second, count});
+    }
+    ++group_index;
+  }
+  return holders;
+}
+
 }  // namespace
 
+void expect_freed(const Object& object) {
+  Ref<Object> handle = Ref<Object>::from_this(const_cast<Object*>(&object));
+  expected_freed().push_back({Weak<Object>(handle), described(object)});
+}
+
 void CycleCheckListener::OnTestStart(const ::testing::TestInfo&) {
+  expected_freed().clear();
   gc::collect();
   evidence_path_ = std::getenv("TENURE_EVIDENCE");
   if (evidence_path_ && !*evidence_path_) evidence_path_ = nullptr;
@@ -60,6 +157,24 @@ void CycleCheckListener::OnTestEnd(const ::testing::TestInfo& test) {
                      "this test and collected:\n"
                   << verify::format_cycles(cycles);
   }
+  std::vector<Expected> expected = std::move(expected_freed());
+  expected_freed().clear();
+  for (const Expected& e : expected) {
+    Ref<Object> alive = e.object.lock();
+    if (!alive) continue;
+    std::string path =
+        verify::format_retention_path(verify::retention_path(*alive));
+    // Indented under the first line, as GoogleTest shows it.
+    std::string indented;
+    for (std::size_t start = 0; start < path.size();) {
+      std::size_t end = path.find('\n', start);
+      indented += "  " + path.substr(start, end - start + 1);
+      start = end + 1;
+    }
+    ADD_FAILURE() << "tenure: " << e.name
+                  << " outlived the test that expected it freed:\n"
+                  << indented;
+  }
   if (!evidence_path_) return;
   std::string name = full_name(test);
   for (verify::Cycle& cycle : cycles) {
@@ -68,17 +183,24 @@ void CycleCheckListener::OnTestEnd(const ::testing::TestInfo& test) {
   }
   if (verify::kEnabled) {
     verify::Snapshot made = verify::Snapshot::take(made_before_);
+    Holders holders;
+    if (!made.statistics().empty()) {
+      holders = holders_since(made_before_, kHolderSamples);
+    }
     for (const verify::Statistic& s : made.statistics()) {
-      evidence_.growth.push_back({s.type, s.site, s.count, name});
+      evidence_.growth.push_back({s.type, s.site, s.count, name,
+                                  std::move(holders[{s.type, s.site}])});
     }
     return;
   }
   verify::Snapshot after = verify::Snapshot::take();
   for (const verify::StatisticDiff& diff : after.compare_to(before_)) {
     if (diff.count_diff <= 0) continue;
-    evidence_.growth.push_back({diff.type, diff.site,
+    evidence_.growth.push_back({diff.type,
+                                diff.site,
                                 static_cast<std::uint64_t>(diff.count_diff),
-                                name});
+                                name,
+                                {}});
   }
 }
 

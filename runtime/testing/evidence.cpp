@@ -393,6 +393,37 @@ absl::StatusOr<Evidence> parse_evidence(std::string_view json) {
       g.site = *std::move(site);
       g.test = *std::move(test);
       g.count = *n;
+      if (const Value* holders = item.find("holders")) {
+        if (holders->kind != Value::Kind::kArray) {
+          return schema_error("growth.holders", "expected an array");
+        }
+        for (const Value& h : holders->items) {
+          if (h.kind != Value::Kind::kObject) {
+            return schema_error("growth.holders", "expected objects");
+          }
+          HolderEvidence holder;
+          if (auto s = strings_of(h.find("types"), "growth.holders.types",
+                                  holder.types);
+              !s.ok())
+            return s;
+          if (auto s = strings_of(h.find("fields"), "growth.holders.fields",
+                                  holder.fields);
+              !s.ok())
+            return s;
+          if (holder.types.empty() ||
+              holder.types.size() != holder.fields.size()) {
+            return schema_error(
+                "growth.holders",
+                "types and fields must be non-empty and of equal length");
+          }
+          const Value* held = h.find("count");
+          if (!held) return schema_error("growth.holders.count", "missing");
+          auto m = count_of(*held, "growth.holders.count");
+          if (!m.ok()) return m.status();
+          holder.count = *m;
+          g.holders.push_back(std::move(holder));
+        }
+      }
       evidence.growth.push_back(std::move(g));
     }
   }
@@ -429,12 +460,23 @@ void merge(Evidence& into, const Evidence& from) {
       unite(m.tests, c.tests);
     }
   }
-  std::map<std::tuple<std::string, std::string, std::string>, std::uint64_t> growth;
+  using HolderKey =
+      std::pair<std::vector<std::string>, std::vector<std::string>>;
+  struct GrowthTotals {
+    std::uint64_t count = 0;
+    std::map<HolderKey, std::uint64_t> holders;
+  };
+  std::map<std::tuple<std::string, std::string, std::string>, GrowthTotals>
+      growth;
   std::map<std::string, std::uint64_t> copies;
   for (const Evidence* source : {static_cast<const Evidence*>(&into), &from}) {
     for (const GrowthEvidence& g : source->growth) {
-      auto& n = growth[{g.type, g.site, g.test}];
-      n = add(n, g.count);
+      GrowthTotals& totals = growth[{g.type, g.site, g.test}];
+      totals.count = add(totals.count, g.count);
+      for (const HolderEvidence& h : g.holders) {
+        auto& n = totals.holders[{h.types, h.fields}];
+        n = add(n, h.count);
+      }
     }
     for (const CopyEvidence& c : source->copies) {
       auto& n = copies[c.site];
@@ -443,8 +485,13 @@ void merge(Evidence& into, const Evidence& from) {
   }
   Evidence merged;
   for (auto& [key, cycle] : cycles) merged.cycles.push_back(std::move(cycle));
-  for (auto& [key, count] : growth) {
-    merged.growth.push_back({std::get<0>(key), std::get<1>(key), count, std::get<2>(key)});
+  for (auto& [key, totals] : growth) {
+    GrowthEvidence g{
+        std::get<0>(key), std::get<1>(key), totals.count, std::get<2>(key), {}};
+    for (auto& [path, count] : totals.holders) {
+      g.holders.push_back({path.first, path.second, count});
+    }
+    merged.growth.push_back(std::move(g));
   }
   for (auto& [site, count] : copies) merged.copies.push_back({site, count});
   into = std::move(merged);
@@ -487,6 +534,18 @@ std::string to_json(const Evidence& evidence) {
     append_quoted(out, g.site);
     absl::StrAppend(&out, ", \"count\": ", g.count, ", \"test\": ");
     append_quoted(out, g.test);
+    // Written only when known, so files without them stay as they were.
+    if (!g.holders.empty()) {
+      out += ", \"holders\": [";
+      for (std::size_t i = 0; i < g.holders.size(); ++i) {
+        out += i ? ", {\"types\": " : "{\"types\": ";
+        append_strings(out, g.holders[i].types);
+        out += ", \"fields\": ";
+        append_strings(out, g.holders[i].fields);
+        absl::StrAppend(&out, ", \"count\": ", g.holders[i].count, "}");
+      }
+      out += ']';
+    }
     out += '}';
   });
   append_section(out, "copies", sorted.copies, true, [&](const CopyEvidence& c) {

@@ -136,6 +136,58 @@ TEST(EvidenceMatch, UntracedCycleNeedsSurvivorsOfEveryTypeInOneTest) {
       << "a traced cycle is confirmed by cycles, not by survivors";
 }
 
+Finding cache(std::string Key, std::vector<std::string> Held) {
+  Finding F;
+  F.Check = "tenure-unbounded-cache";
+  F.Loc = {"/w/a.cpp", 20, 3};
+  F.Key = std::move(Key);
+  F.Types = std::move(Held);
+  return F;
+}
+
+TEST(EvidenceMatch, HoldersDecideWhichContainerGrowthConfirms) {
+  // app::Cache::entries_ and app::Registry::entries_ (both tenure::Objects)
+  // and a global vector hold Entries.
+  Facts F = recordsAndFields(
+      {{"app::Cache", {"tenure::Object"}},
+       {"app::Registry", {"tenure::Object"}},
+       {"app::Entry", {"tenure::Object"}}},
+      {{"app::Cache", "entries_"}, {"app::Registry", "entries_"}});
+  std::vector<Finding> Findings = {
+      cache("app::Cache::entries_", {"app::Entry"}),
+      cache("app::all_entries", {"app::Entry"})};
+  EvidenceGrowth ByRegistry{"app::Entry", "", 30, "T.registry", {}};
+  ByRegistry.Holders = {
+      {{"app::Registry", "app::Entry"}, {"", "entries_"}, 16}};
+  Evidence E;
+  E.Growth.push_back(ByRegistry);
+  match(Findings, E, F);
+  EXPECT_FALSE(Findings[0].Confirmed) << "the registry holds them";
+  EXPECT_FALSE(Findings[1].Confirmed) << "something on the heap holds them";
+
+  // Half of the sample through the cache (named without the trailing '_'),
+  // half held from outside the heap: each container gets its share.
+  EvidenceGrowth Mixed{"app::Entry", "", 20, "T.cache", {}};
+  Mixed.Holders = {{{"app::Cache", "app::Entry"}, {"", "entries"}, 8},
+                   {{"app::Entry"}, {""}, 8}};
+  E.Growth.push_back(Mixed);
+  Findings = {cache("app::Cache::entries_", {"app::Entry"}),
+              cache("app::all_entries", {"app::Entry"})};
+  match(Findings, E, F);
+  ASSERT_TRUE(Findings[0].Confirmed);
+  EXPECT_EQ(Findings[0].Confirmed->Summary,
+            "10 'app::Entry' objects outlived 1 test");
+  ASSERT_TRUE(Findings[1].Confirmed);
+  EXPECT_EQ(Findings[1].Confirmed->Tests, std::vector<std::string>{"T.cache"});
+
+  // Growth without holders (outside verification mode) matches by type.
+  E.Growth = {{"app::Entry", "", 7, "T.old", {}}};
+  Findings = {cache("app::Cache::entries_", {"app::Entry"})};
+  match(Findings, E, F);
+  ASSERT_TRUE(Findings[0].Confirmed);
+  EXPECT_EQ(Findings[0].Confirmed->Count, 7u);
+}
+
 TEST(EvidenceMatch, RuntimeOnlyNeedsDeclaredTypes) {
   std::vector<Finding> Findings;
   Facts F;

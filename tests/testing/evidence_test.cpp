@@ -20,7 +20,7 @@ Evidence sample() {
   Evidence e;
   e.cycles.push_back({{"Doc", "Section"}, {"sections", "doc"}, 2,
                       {"doc.cpp:12", "doc.cpp:14"}, {"DocTest.Leaks"}});
-  e.growth.push_back({"Entry", "cache.cpp:40", 100, "CacheTest.Grows"});
+  e.growth.push_back({"Entry", "cache.cpp:40", 100, "CacheTest.Grows", {}});
   e.copies.push_back({"render.cpp:7", 3000});
   return e;
 }
@@ -92,6 +92,49 @@ TEST(EvidenceTest, MergeAddsCountsAndUnitesSitesAndTests) {
   EXPECT_EQ(into.growth[0].count, 200u);
   ASSERT_EQ(into.copies.size(), 2u);
   EXPECT_EQ(into.copies[1].count, 6000u);
+}
+
+TEST(EvidenceTest, HoldersRoundTripMergeAndStayOptional) {
+  Evidence e = sample();
+  e.growth[0].holders = {{{"Cache", "Entry"}, {"", "entries_"}, 12},
+                         {{"Entry"}, {""}, 4}};
+  std::string json = to_json(e);
+  EXPECT_NE(
+      json.find(
+          R"("holders": [{"types": ["Cache", "Entry"], "fields": ["", "entries_"], "count": 12})"),
+      std::string::npos)
+      << json;
+  absl::StatusOr<Evidence> parsed = parse_evidence(json);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(to_json(*parsed), json);
+  ASSERT_EQ(parsed->growth[0].holders.size(), 2u);
+
+  // Equal paths add up; a record without holders (an older file) merges in.
+  Evidence more = sample();
+  more.growth[0].holders = {{{"Cache", "Entry"}, {"", "entries_"}, 3}};
+  merge(*parsed, more);
+  merge(*parsed, sample());
+  ASSERT_EQ(parsed->growth.size(), 1u);
+  EXPECT_EQ(parsed->growth[0].count, 300u);
+  ASSERT_EQ(parsed->growth[0].holders.size(), 2u);
+  EXPECT_EQ(parsed->growth[0].holders[0].types,
+            (std::vector<std::string>{"Cache", "Entry"}));
+  EXPECT_EQ(parsed->growth[0].holders[0].count, 15u);
+  EXPECT_EQ(to_json(sample()).find("holders"), std::string::npos)
+      << "written only when known";
+
+  for (
+      const char* bad : {
+          R"({"tenure_evidence": 1, "growth": [{"type": "A", "site": "", "count": 1, "test": "T", "holders": {}}]})",
+          R"({"tenure_evidence": 1, "growth": [{"type": "A", "site": "", "count": 1, "test": "T", "holders": [{"types": ["A"], "fields": [], "count": 1}]}]})",
+          R"({"tenure_evidence": 1, "growth": [{"type": "A", "site": "", "count": 1, "test": "T", "holders": [{"types": ["A"], "fields": [""]}]}]})",
+      }) {
+    absl::StatusOr<Evidence> refused = parse_evidence(bad);
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_NE(refused.status().message().find("growth.holders"),
+              std::string::npos)
+        << refused.status();
+  }
 }
 
 TEST(EvidenceTest, BadInputGetsOneLineErrors) {

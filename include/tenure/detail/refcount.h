@@ -29,8 +29,10 @@ inline constexpr std::uint32_t kDestroyedCount = 0xDEADDEADu;
 // Out of line, in the runtime.
 void release_last(Object* object) noexcept;          // count reached zero
 #if TENURE_VERIFY
-// End of make<T>(); throws std::bad_alloc. Records where it was made.
-void track(Object* object, const char* file, std::uint32_t line);
+// End of make<T>(); throws std::bad_alloc. Records where it was made and
+// the bytes operator new was asked for.
+void track(Object* object, const char* file, std::uint32_t line,
+           std::size_t size);
 // A Ref was copied at file:line.
 void note_copy(const char* file, std::uint32_t line) noexcept;
 #else

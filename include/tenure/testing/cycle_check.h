@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 
+#include "tenure/object.h"
 #include "tenure/snapshot.h"
 #include "tenure/testing/evidence.h"
 
@@ -18,11 +19,17 @@ namespace tenure::testing {
 // and (in verification mode) allocation site. Watches the heap of the thread
 // that runs the tests.
 //
+// Objects given to expect_freed() during a test that are still alive after
+// the collection fail the test too, with the chain of handles that holds
+// each one (verify::retention_path).
+//
 // With TENURE_EVIDENCE=path in the environment it also records, per test,
-// the cycles and the objects made during the test and still alive after it,
-// and at the end of the program the process's Ref copy counts; it then
-// merges them into that file (see docs/evidence.md). A failure to write is
-// reported on stderr as one line and by evidence_written().
+// the cycles and the objects made during the test and still alive after it
+// (in verification mode with the retention paths of up to
+// kHolderSamples of them per type and site: who holds them), and at the end
+// of the program the process's Ref copy counts; it then merges them into
+// that file (see docs/evidence.md). A failure to write is reported on stderr
+// as one line and by evidence_written().
 class CycleCheckListener : public ::testing::EmptyTestEventListener {
  public:
   void OnTestStart(const ::testing::TestInfo& test) override;
@@ -30,6 +37,8 @@ class CycleCheckListener : public ::testing::EmptyTestEventListener {
   void OnTestProgramEnd(const ::testing::UnitTest& unit_test) override;
 
  private:
+  static constexpr std::size_t kHolderSamples = 16;
+
   const char* evidence_path_ = nullptr;
   verify::Snapshot before_;       // outside verification mode
   std::uint64_t made_before_ = 0;  // in verification mode
@@ -43,5 +52,17 @@ void install_cycle_check();
 
 // False when TENURE_EVIDENCE was set and the file could not be written.
 bool evidence_written();
+
+// The current test fails if `object` (of the test thread's heap) is still
+// alive when the test ends, after the listener's collection; the failure
+// names what holds it:
+//
+//   tenure: app::Entry (entry_test.cpp:12) outlived the test that expected it
+//   freed:
+//     held from outside the heap: app::Cache (cache.cpp:30)
+//       -[entries_]-> app::Entry (entry_test.cpp:12)
+//
+// Needs the listener (install_cycle_check() or tenure::testing_main).
+void expect_freed(const Object& object);
 
 }  // namespace tenure::testing

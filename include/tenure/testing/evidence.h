@@ -27,12 +27,25 @@ struct CycleEvidence {
   std::vector<std::string> tests;  // "Suite.Name" of the tests that leaked it
 };
 
+// What holds surviving objects: the shape of their retention path, from the
+// root (an object held from outside the heap) to the object itself, with
+// runs of equal steps folded into one (a list's Node -[next]-> Node ...).
+// fields[i] is the field of types[i - 1] that holds types[i]; fields[0] is
+// "". A one-step path means nothing on the heap holds them.
+struct HolderEvidence {
+  std::vector<std::string> types;
+  std::vector<std::string> fields;
+  std::uint64_t count = 0;  // sampled objects held this way
+};
+
 // Objects made during a test and still alive after it.
 struct GrowthEvidence {
   std::string type;
   std::string site;
   std::uint64_t count = 0;
   std::string test;
+  // Optional (verification mode): the holders of a sample of them.
+  std::vector<HolderEvidence> holders;
 };
 
 // Ref copies made at a site.
@@ -58,7 +71,8 @@ std::string to_json(const Evidence& evidence);
 
 // Adds `from` to `into`: entries with the same key (cycle: types and fields;
 // growth: type, site and test; copies: site) add their counts and unite
-// their sites and tests.
+// their sites and tests (growth: their holders, adding the counts of equal
+// paths).
 void merge(Evidence& into, const Evidence& from);
 
 // Merges `evidence` into the file at `path` under an exclusive flock on
