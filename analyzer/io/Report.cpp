@@ -8,6 +8,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/xxhash.h"
@@ -22,18 +23,62 @@ llvm::StringRef levelName(Level L) {
   return L == Level::Error ? "error" : "warning";
 }
 
+/// RFC 3986 percent-encoding of a path: everything but unreserved
+/// characters and '/' is escaped (a space, '#', '%', non-ASCII bytes).
+std::string percentEncoded(llvm::StringRef Path) {
+  std::string Out;
+  for (unsigned char C : Path) {
+    if (llvm::isAlnum(C) || C == '-' || C == '.' || C == '_' || C == '~' ||
+        C == '/')
+      Out += C;
+    else
+      Out += {'%', llvm::hexdigit(C >> 4), llvm::hexdigit(C & 15)};
+  }
+  return Out;
+}
+
+/// Under the root: relative to %SRCROOT%; elsewhere an absolute file URI.
+json::Object sarifArtifact(llvm::StringRef File, llvm::StringRef Root) {
+  std::string Display = displayPath(File, Root);
+  if (Display != File)
+    return json::Object{{"uri", percentEncoded(Display)},
+                        {"uriBaseId", "%SRCROOT%"}};
+  return json::Object{{"uri", "file://" + percentEncoded(File)}};
+}
+
+/// A location for SARIF; a diagnostic without a line (a compiler error
+/// about a flag) has its file alone, with no region.
 json::Value sarifLocation(const Location &L, llvm::StringRef Root) {
-  std::string Display = displayPath(L.File, Root);
-  json::Object Artifact{{"uri", Display}};
-  if (Display != L.File)
-    Artifact["uriBaseId"] = "%SRCROOT%";
-  else
-    Artifact["uri"] = "file://" + L.File;
-  return json::Object{
-      {"physicalLocation",
-       json::Object{{"artifactLocation", std::move(Artifact)},
-                    {"region", json::Object{{"startLine", L.Line},
-                                            {"startColumn", L.Column}}}}}};
+  json::Object Physical{{"artifactLocation", sarifArtifact(L.File, Root)}};
+  if (L.Line >= 1)
+    Physical["region"] = json::Object{{"startLine", L.Line},
+                                      {"startColumn", std::max(L.Column, 1u)}};
+  return json::Object{{"physicalLocation", std::move(Physical)}};
+}
+
+/// SARIF fixes: one artifactChange per file, byte offsets as the fix-its
+/// have them.
+json::Array sarifFixes(const Finding &F, llvm::StringRef Root) {
+  std::vector<std::string> Files;
+  for (const Replacement &R : F.Fix)
+    if (!llvm::is_contained(Files, R.File))
+      Files.push_back(R.File);
+  json::Array Changes;
+  for (const std::string &File : Files) {
+    json::Array Replacements;
+    for (const Replacement &R : F.Fix)
+      if (R.File == File)
+        Replacements.push_back(json::Object{
+            {"deletedRegion",
+             json::Object{{"byteOffset", R.Offset}, {"byteLength", R.Length}}},
+            {"insertedContent", json::Object{{"text", R.Text}}}});
+    Changes.push_back(
+        json::Object{{"artifactLocation", sarifArtifact(File, Root)},
+                     {"replacements", std::move(Replacements)}});
+  }
+  if (Changes.empty())
+    return {};
+  return json::Array{json::Object{{"artifactChanges", std::move(Changes)}}};
 }
 
 } // namespace
@@ -165,8 +210,12 @@ void sortAndDeduplicate(std::vector<Finding> &Findings) {
 void writeText(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
                llvm::StringRef Root) {
   for (const Finding &F : Findings) {
-    OS << displayPath(F.Loc.File, Root) << ':' << F.Loc.Line << ':'
-       << F.Loc.Column << ": " << levelName(F.Severity) << ": " << F.Message;
+    // A diagnostic without a line (a compiler error about a flag) names the
+    // translation unit it came from, as clang names the file.
+    OS << displayPath(F.Loc.File, Root);
+    if (F.Loc.Line)
+      OS << ':' << F.Loc.Line << ':' << F.Loc.Column;
+    OS << ": " << levelName(F.Severity) << ": " << F.Message;
     if (F.RuntimeOnly)
       OS << " [runtime-only]";
     else if (F.Confirmed)
@@ -197,32 +246,54 @@ void writeJSON(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
                                                {"findings", std::move(Items)}}));
 }
 
+bool isCompilerError(const Finding &F) {
+  return F.Severity == Level::Error &&
+         llvm::StringRef(F.Check).starts_with("clang-diagnostic-");
+}
+
 void writeSARIF(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
-                llvm::StringRef Root) {
+                llvm::StringRef Root, const SarifInvocation &Invocation) {
+  // Compiler errors are why the run failed, not alerts: they go to the
+  // invocation's notifications, which hold location-less ones too.
+  std::vector<const Finding *> Alerts, Errors;
+  for (const Finding &F : Findings)
+    (isCompilerError(F) ? Errors : Alerts).push_back(&F);
+
   // One rule per check that appears, known checks first in a stable order.
   std::vector<std::string> RuleIds;
   for (const CheckDescriptor &Check : allChecks())
     RuleIds.push_back(Check.Name.str());
-  for (const Finding &F : Findings)
-    if (!llvm::is_contained(RuleIds, F.Check))
-      RuleIds.push_back(F.Check);
+  for (const Finding *F : Alerts)
+    if (!llvm::is_contained(RuleIds, F->Check))
+      RuleIds.push_back(F->Check);
 
   json::Array Rules;
   for (const std::string &Id : RuleIds) {
     const CheckDescriptor *Info = findCheck(Id);
-    std::string Summary = Info ? Info->Summary.str() : "Compiler diagnostic";
-    std::string Help = Info ? Info->Help.str()
-                            : "A diagnostic of the compiler while parsing.";
+    if (!Info) {
+      Rules.push_back(json::Object{
+          {"id", Id},
+          {"shortDescription", json::Object{{"text", "Compiler diagnostic"}}},
+          {"help", json::Object{{"text", "A diagnostic of the compiler."}}},
+          {"defaultConfiguration", json::Object{{"level", "warning"}}}});
+      continue;
+    }
+    std::string HelpUri = (llvm::Twine(DocsUrl) + Info->Name + ".md").str();
+    std::string Markdown =
+        llvm::formatv("**{0}**\n\n{1}\n\nMore: [{2}]({3})", Info->Summary,
+                      Info->Help, Info->Name, HelpUri);
     Rules.push_back(json::Object{
         {"id", Id},
-        {"shortDescription", json::Object{{"text", Summary}}},
-        {"fullDescription", json::Object{{"text", Help}}},
-        {"help", json::Object{{"text", Help}}},
+        {"shortDescription", json::Object{{"text", Info->Summary}}},
+        {"fullDescription", json::Object{{"text", Info->Help}}},
+        {"help", json::Object{{"text", Info->Help}, {"markdown", Markdown}}},
+        {"helpUri", HelpUri},
         {"defaultConfiguration", json::Object{{"level", "warning"}}}});
   }
 
   json::Array Results;
-  for (const Finding &F : Findings) {
+  for (const Finding *FP : Alerts) {
+    const Finding &F = *FP;
     json::Array Related;
     int Id = 1;
     for (const Note &N : F.Notes) {
@@ -232,8 +303,11 @@ void writeSARIF(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
       LO["message"] = json::Object{{"text", N.Message}};
       Related.push_back(std::move(Loc));
     }
-    std::string Fingerprint = llvm::utohexstr(llvm::xxh3_64bits(
-        F.Check + "\n" + displayPath(F.Loc.File, Root) + "\n" + F.Key));
+    std::string Fingerprint;
+    llvm::raw_string_ostream(Fingerprint) << llvm::format_hex_no_prefix(
+        llvm::xxh3_64bits(F.Check + "\n" + displayPath(F.Loc.File, Root) +
+                          "\n" + F.Key),
+        16, /*Upper=*/true);
     size_t RuleIndex = llvm::find(RuleIds, F.Check) - RuleIds.begin();
     // What the tests proved ranks above what the analysis predicts.
     Level Shown = F.Confirmed ? Level::Error : F.Severity;
@@ -246,29 +320,48 @@ void writeSARIF(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
       if (F.RuntimeOnly)
         Properties["tenure/runtimeOnly"] = true;
     }
-    Results.push_back(json::Object{
-        {"ruleId", F.Check},
-        {"ruleIndex", static_cast<int64_t>(RuleIndex)},
-        {"level", levelName(Shown)},
-        {"properties", std::move(Properties)},
-        {"message", json::Object{{"text", F.Message}}},
-        {"locations", json::Array{sarifLocation(F.Loc, Root)}},
-        {"relatedLocations", std::move(Related)},
-        {"partialFingerprints",
-         json::Object{{"tenureFindingKey/v1", Fingerprint}}}});
+    json::Object Result{{"ruleId", F.Check},
+                        {"ruleIndex", static_cast<int64_t>(RuleIndex)},
+                        {"level", levelName(Shown)},
+                        {"properties", std::move(Properties)},
+                        {"message", json::Object{{"text", F.Message}}},
+                        {"locations", json::Array{sarifLocation(F.Loc, Root)}},
+                        {"relatedLocations", std::move(Related)},
+                        {"partialFingerprints",
+                         json::Object{{"tenureFindingKey/v1", Fingerprint}}}};
+    if (json::Array Fixes = sarifFixes(F, Root); !Fixes.empty())
+      Result["fixes"] = std::move(Fixes);
+    Results.push_back(std::move(Result));
   }
+
+  json::Array Notifications;
+  for (const Finding *F : Errors) {
+    json::Object Notification{{"level", "error"},
+                              {"message", json::Object{{"text", F->Message}}}};
+    if (!F->Loc.File.empty())
+      Notification["locations"] = json::Array{sarifLocation(F->Loc, Root)};
+    Notifications.push_back(std::move(Notification));
+  }
+  for (const std::string &Message : Invocation.Errors)
+    Notifications.push_back(json::Object{
+        {"level", "error"}, {"message", json::Object{{"text", Message}}}});
 
   json::Object Run{
       {"tool",
-       json::Object{{"driver",
-                     json::Object{{"name", "tenure-analyze"},
-                                  {"version", Version},
-                                  {"rules", std::move(Rules)}}}}},
+       json::Object{{"driver", json::Object{{"name", "tenure-analyze"},
+                                            {"version", Version},
+                                            {"rules", std::move(Rules)}}}}},
+      {"invocations",
+       json::Array{json::Object{
+           {"executionSuccessful", Invocation.ExitCode != 2},
+           {"exitCode", Invocation.ExitCode},
+           {"toolExecutionNotifications", std::move(Notifications)}}}},
       {"results", std::move(Results)}};
   if (!Root.empty())
     Run["originalUriBaseIds"] = json::Object{
         {"%SRCROOT%",
-         json::Object{{"uri", "file://" + Root.rtrim('/').str() + "/"}}}};
+         json::Object{
+             {"uri", "file://" + percentEncoded(Root.rtrim('/')) + "/"}}}};
   OS << llvm::formatv(
       "{0:2}\n",
       json::Value(json::Object{

@@ -25,9 +25,23 @@ void writeText(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
                llvm::StringRef Root);
 void writeJSON(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
                llvm::StringRef Root);
-/// SARIF 2.1.0 as GitHub code scanning reads it.
+/// What SARIF says of the run itself.
+struct SarifInvocation {
+  int ExitCode = 0; ///< 2: the run could not do its job.
+  /// Errors of the run that are not compiler diagnostics (a stale compile
+  /// database entry, a failed worker), one line each.
+  std::vector<std::string> Errors;
+};
+
+/// Compiler errors are not findings: they make the run exit 2 on their own,
+/// and SARIF holds them as notifications, not alerts.
+bool isCompilerError(const Finding &F);
+
+/// SARIF 2.1.0 as GitHub code scanning reads it: valid against the 2.1.0
+/// schema on every run, URIs percent-encoded and relative to %SRCROOT%
+/// (\p Root) when under it.
 void writeSARIF(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
-                llvm::StringRef Root);
+                llvm::StringRef Root, const SarifInvocation &Invocation = {});
 
 /// The tenure-ref-cycle findings as one Graphviz DOT graph: a node per
 /// record, an edge per field on a cycle; the edge to make weak is bold, and

@@ -8,10 +8,13 @@ import argparse
 import json
 import os
 import pty
+import stat
 import subprocess
 import sys
+import threading
 
 from case_runner import expect, run_case
+from sarif_check import validate as validate_sarif
 
 LEAK = '''#include <memory>
 #include <vector>
@@ -687,6 +690,381 @@ def case_ci_examples(c):
     gitlab = yaml.safe_load(open(os.path.join(docs, 'gitlab-ci.yml')))
     expect(gitlab['tenure']['artifacts']['reports']['codequality'] ==
            'gl-code-quality-report.json', 'the GitLab job keeps its reports', gitlab)
+
+
+# ---- issue 16: the gate does exactly what it says -------------------------
+
+COPY = '''#include <memory>
+struct Node { int weight = 0; };
+int weigh(std::shared_ptr<Node> node) { return node->weight; }
+'''
+COPY_FIXED = 'int weigh(const std::shared_ptr<Node>& node) { return node->weight; }'
+OTHER = '''#include <memory>
+struct Node { int weight = 0; };
+int pick(int o) { return o ? 2 : 0; }
+int unrelated() { return 3; }
+'''
+
+
+def compiles(c, path, *flags):
+    result = subprocess.run([os.path.join(c.args.tools_dir, 'clang++'), '-std=c++20',
+                             '-fsyntax-only', path] + list(flags),
+                            capture_output=True, text=True)
+    return result.returncode == 0, result.stderr
+
+
+def node_kind(path):
+    mode = os.lstat(path).st_mode
+    return ('fifo' if stat.S_ISFIFO(mode) else 'chr' if stat.S_ISCHR(mode) else
+            'link' if stat.S_ISLNK(mode) else 'file')
+
+
+def case_bear_relative_entries_same_name(c):
+    # bear over a recursive make: each entry is relative to the directory
+    # make ran in, and two of them are called util.cpp.
+    top = c.write('util.cpp', OTHER)
+    lib = c.write('lib/util.cpp', COPY)
+    c.write('compile_commands.json', json.dumps([
+        {'directory': c.work, 'file': 'util.cpp',
+         'arguments': ['c++', '-std=c++20', '-c', '-o', 'util.o', 'util.cpp']},
+        # bear 3 makes `file` absolute, but the command still names util.cpp.
+        {'directory': os.path.join(c.work, 'lib'), 'file': lib,
+         'arguments': ['/usr/bin/c++', '-std=c++20', '-c', '-o', 'util.o', 'util.cpp'],
+         'output': os.path.join(c.work, 'lib', 'util.o')}]))
+    code, out, err = c.run('-p', '.')
+    expect(code == 1 and out.startswith('lib/util.cpp:3:33: warning: parameter') and
+           out.count('warning:') == 1, 'the finding is in lib/util.cpp, at its line', out, err)
+    code, out, err = c.run('-p', '.', '--format=json')
+    finding = json.loads(out)['findings'][0]
+    expect(finding['file'] == 'lib/util.cpp' and finding['key'].startswith('int weigh(')
+           and all(r['file'].endswith('lib/util.cpp') for r in finding['fix']),
+           'the key and the fix name the file the finding is in', finding)
+    code, out, err = c.run('-p', '.', '--fix')
+    expect(open(top).read() == OTHER, 'the other util.cpp is untouched', open(top).read(), err)
+    expect(COPY_FIXED in open(lib).read(), 'lib/util.cpp is fixed', open(lib).read(), err)
+    ok, diag = compiles(c, lib)
+    expect(ok, 'the fixed file compiles', diag)
+    code, out, err = c.run('-p', '.')
+    expect(code == 0 and out == '', 'nothing left after the fix', out, err)
+
+
+def case_meson_parent_relative_entry(c):
+    # Meson writes entries relative to the build directory: ../src/x.cpp.
+    src = c.write('src/util.cpp', COPY)
+    c.write('build/compile_commands.json', json.dumps([
+        {'directory': os.path.join(c.work, 'build'), 'file': '../src/util.cpp',
+         'command': 'c++ -Isrc -I../src -std=c++20 -o src/util.cpp.o -c ../src/util.cpp',
+         'output': 'src/util.cpp.o'}]))
+    code, out, err = c.run('-p', 'build')
+    expect(code == 1 and out.startswith('src/util.cpp:3:33: warning:'),
+           'reported as src/util.cpp:3:33 from the project root', out, err)
+    code, out, err = c.run('-p', 'build', '--format=sarif')
+    location = json.loads(out)['runs'][0]['results'][0]['locations'][0]['physicalLocation']
+    expect(location['artifactLocation'] == {'uri': 'src/util.cpp', 'uriBaseId': '%SRCROOT%'}
+           and location['region']['startLine'] == 3, 'SARIF names it under %SRCROOT%', location)
+    code, out, err = c.run('-p', 'build', '--write-baseline=b.json')
+    entries = json.load(open(os.path.join(c.work, 'b.json')))['findings']
+    expect([(e['file'], e['key'][:10]) for e in entries] == [('src/util.cpp', 'int weigh(')],
+           'the baseline records the file and its line text', entries)
+    # Run from the build directory, as meson's own targets do.
+    code, out, err = c.run('-p', '.', cwd=os.path.join(c.work, 'build'))
+    expect(code == 1 and out.startswith(os.path.join(c.work, 'src/util.cpp') + ':3:33:'),
+           'outside the current directory the path is absolute', out, err)
+    code, out, err = c.run('-p', 'build', '--fix')
+    expect(COPY_FIXED in open(src).read(), 'the fix lands in src/util.cpp', open(src).read(), err)
+
+
+def case_file_given_twice_or_through_link(c):
+    leak = c.write('leak.cpp', LEAK)
+    os.symlink('leak.cpp', os.path.join(c.work, 'alias.cpp'))
+    code, out, err = c.run('leak.cpp', './leak.cpp', 'alias.cpp', leak, '--', '-std=c++20')
+    expect(code == 1 and out.count('warning:') == 1 and 'in 1 translation unit' in err,
+           'one file, however it is named, is analysed once', out, err)
+    expect(out.startswith('leak.cpp:7:48:'), 'and reported by its real name', out)
+    c.write('compile_commands.json', json.dumps([
+        {'directory': c.work, 'file': 'leak.cpp', 'command': 'c++ -std=c++20 -c leak.cpp'},
+        {'directory': c.work, 'file': './leak.cpp', 'command': 'c++ -std=c++20 -c ./leak.cpp'},
+        {'directory': c.work, 'file': 'alias.cpp', 'command': 'c++ -std=c++20 -c alias.cpp'}]))
+    code, out, err = c.run('-p', '.')
+    expect(code == 1 and out.count('warning:') == 1 and 'in 1 translation unit' in err,
+           'a database naming it three ways: once', out, err)
+
+
+def case_stale_database_entry(c):
+    leak = c.write('src/leak.cpp', LEAK)
+    gone = c.write('src/gone.cpp', CLEAN)
+    build = c.compile_db([gone, leak])
+    os.remove(gone)
+    code, out, err = c.run('-p', build)
+    expect(code == 2, 'a stale entry exits 2', out, err)
+    errors = [l for l in err.splitlines() if 'error' in l]
+    expect(len(errors) == 1 and 'src/gone.cpp' in errors[0] and 'no such file' in errors[0],
+           'one error line naming the missing file', err)
+    expect('src/leak.cpp:7:48: warning:' in out and 'in 1 translation unit' in err,
+           'the other files are still analysed', out, err)
+
+
+def case_fix_verified_by_content(c):
+    # The per-TU step ran, then the file changed: the merge step must not
+    # apply offsets computed on the old text.
+    src = c.write('util.cpp', COPY)
+    facts = os.path.join(c.work, 'util.facts.json')
+    code, out, err = c.run('--emit-facts=' + facts, src, '--', '-std=c++20')
+    expect(code == 0, 'the per-TU step', err)
+    edited = '// a comment that moves every offset\n' + COPY
+    c.write('util.cpp', edited)
+    code, out, err = c.run('--merge-facts', '--fix', facts)
+    expect(code == 2 and 'util.cpp' in err and 'changed since' in err,
+           'a file changed since the analysis is refused', out, err)
+    expect(open(src).read() == edited, 'and left as it is', open(src).read())
+    c.write('util.cpp', COPY)
+    code, out, err = c.run('--merge-facts', '--fix', facts)
+    expect(COPY_FIXED in open(src).read(), 'unchanged: the fix applies', open(src).read(), err)
+    expect('applied 1 fix' in err and 'util.cpp' in err, '--fix says what it applied', err)
+
+
+def case_output_through_symlink(c):
+    leak = c.write('leak.cpp', LEAK)
+    reports = os.path.join(c.work, 'reports')
+    for name in ('report.txt', 'graph.dot', 'baseline.json'):
+        c.write('reports/' + name, 'old\n')
+        os.symlink(os.path.join('reports', name), os.path.join(c.work, name))
+    code, out, err = c.run('--output=report.txt', '--cycle-graph=graph.dot', leak,
+                           '--', '-std=c++20')
+    expect(code == 1, 'findings', out, err)
+    for name in ('report.txt', 'graph.dot'):
+        expect(node_kind(os.path.join(c.work, name)) == 'link', name + ' is still a link')
+    expect('strong reference cycle' in open(os.path.join(reports, 'report.txt')).read(),
+           'the report went through the link', open(os.path.join(reports, 'report.txt')).read())
+    expect('digraph' in open(os.path.join(reports, 'graph.dot')).read(), 'so did the graph')
+    code, out, err = c.run('--write-baseline=baseline.json', leak, '--', '-std=c++20')
+    expect(node_kind(os.path.join(c.work, 'baseline.json')) == 'link' and
+           '"tenure_baseline"' in open(os.path.join(reports, 'baseline.json')).read(),
+           'the baseline went through the link', err)
+    code, out, err = c.run('--output=-', leak, '--', '-std=c++20')
+    expect(code == 1 and 'strong reference cycle' in out, '--output=- is stdout', out, err)
+
+
+def case_output_to_fifo_and_device(c):
+    leak = c.write('leak.cpp', LEAK)
+    fifo = os.path.join(c.work, 'report.fifo')
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(open(fifo).read()), daemon=True)
+    reader.start()
+    code, out, err = c.run('--output=' + fifo, '--format=json', leak, '--', '-std=c++20')
+    if not got:
+        # A run that replaced the FIFO never opened it: release the reader.
+        if node_kind(fifo) == 'fifo':
+            open(fifo, 'w').close()
+    reader.join(60)
+    expect(node_kind(fifo) == 'fifo', 'the FIFO is still a FIFO', err)
+    expect(got and '"tenure-ref-cycle"' in got[0], "the FIFO's reader got the report", got, err)
+    # A full device: the write fails, the node stays. As root, on a copy of
+    # /dev/full of our own (never the machine's, which a failing run would
+    # replace); otherwise /dev/full, which a non-root run cannot replace.
+    full = '/dev/full'
+    if os.geteuid() == 0:
+        full = os.path.join(c.work, 'full')
+        os.mknod(full, 0o666 | stat.S_IFCHR, os.makedev(1, 7))
+    code, out, err = c.run('--output=' + full, leak, '--', '-std=c++20')
+    expect(code == 2 and 'cannot write the report' in err, 'a full device is an error', out, err)
+    expect(node_kind(full) == 'chr', 'the device node stays a device', err)
+
+
+def case_unwritable_output_found_first(c):
+    broken = c.write('broken.cpp', 'int main() { return undefined_name; }\n')
+    for flag in ('--output', '--write-baseline', '--cycle-graph', '--export-fixes'):
+        code, out, err = c.run(flag + '=' + os.path.join(c.work, 'no/such/dir/x'),
+                               broken, '--', '-std=c++20')
+        expect(code == 2 and err.count('\n') == 1 and 'no/such/dir/x' in err
+               and 'undefined_name' not in out + err,
+               flag + ': one line before any analysis', out, err)
+
+
+def case_mistyped_flag_is_usage_error(c):
+    leak = c.write('leak.cpp', LEAK)
+    for bad in ('--header-filer=^src/', '--hx', '--fi', '-h-filter=x', '--exra-arg=-DX'):
+        code, out, err = c.run(bad, leak, '--', '-std=c++20')
+        expect(code == 2 and 'OVERVIEW' not in out + err and out == ''
+               and err.count('\n') == 1 and bad.split('=')[0] in err,
+               bad + ': a usage error (exit 2), never help and exit 0', out, err)
+    code, out, err = c.run('--help')
+    expect(code == 0 and '--header-filter' in out + err, '--help itself still works', out, err)
+
+
+HEADER_COPY = '''#pragma once
+#include <memory>
+struct Node { int weight = 0; };
+inline int weigh(std::shared_ptr<Node> node) { return node->weight; }
+'''
+
+
+def case_clang_tidy_header_filter(c):
+    c.write('src/app.h', HEADER_COPY)
+    c.write('lib/dep.h', HEADER_COPY.replace('Node', 'Dep').replace('weigh', 'weigh_dep'))
+    main = c.write('src/main.cpp',
+                   '#include "app.h"\n#include "../lib/dep.h"\nint main() { return 0; }\n')
+    code, out, err = c.run(main, '--', '-std=c++20')
+    expect(out.count('warning:') == 2, 'both headers by default', out, err)
+    code, out, err = c.run('--header-filter=^src/', main, '--', '-std=c++20')
+    expect(code == 1 and out.count('warning:') == 1 and out.startswith('src/app.h:4:'),
+           '--header-filter keeps the matching header', out, err)
+    code, out, err = c.run('--header-filter=.*', '--exclude-header-filter=app\\.h',
+                           main, '--', '-std=c++20')
+    expect(code == 1 and out.count('warning:') == 1 and out.startswith('lib/dep.h:4:'),
+           '--exclude-header-filter drops the matching header', out, err)
+    code, out, err = c.run('--header-filter=(', main, '--', '-std=c++20')
+    expect(code == 2 and err.count('\n') == 1 and '--header-filter' in err,
+           'a bad regex is one line', out, err)
+
+
+def case_extra_args(c):
+    guarded = c.write('guarded.cpp',
+                      '#ifdef WITH_LEAK\n' + LEAK + '#else\n#error need WITH_LEAK\n#endif\n')
+    build = c.compile_db([guarded])
+    code, out, err = c.run('-p', build)
+    expect(code == 2 and 'need WITH_LEAK' in out, 'without the define it does not compile',
+           out, err)
+    code, out, err = c.run('-p', build, '--extra-arg=-DWITH_LEAK')
+    expect(code == 1 and 'strong reference cycle' in out and 'error' not in out,
+           '--extra-arg appends to the database flags', out, err)
+    code, out, err = c.run('-p', build, '--extra-arg-before=-DWITH_LEAK')
+    expect(code == 1 and 'strong reference cycle' in out, '--extra-arg-before too', out, err)
+    code, out, err = c.run('-p', build, guarded, '--', '-DWITH_LEAK')
+    expect(code == 1 and 'strong reference cycle' in out,
+           '-p with -- FLAGS appends FLAGS to the database entry (its -std=c++20 kept)',
+           out, err)
+
+
+def case_export_fixes(c):
+    src = c.write('util.cpp', COPY)
+    fixes = os.path.join(c.work, 'fixes', 'tenure.yaml')
+    os.makedirs(os.path.dirname(fixes))
+    code, out, err = c.run('--export-fixes=' + fixes, src, '--', '-std=c++20')
+    expect(code == 1 and os.path.exists(fixes), '--export-fixes writes the YAML', out, err)
+    expect(open(src).read() == COPY, 'and changes nothing itself')
+    applied = subprocess.run([os.path.join(c.args.tools_dir, 'clang-apply-replacements'),
+                              os.path.dirname(fixes)], capture_output=True, text=True)
+    expect(applied.returncode == 0, 'clang-apply-replacements reads it', applied.stderr,
+           open(fixes).read())
+    expect(COPY_FIXED in open(src).read(), 'and applies it', open(src).read(),
+           open(fixes).read())
+
+
+def case_quiet_version_and_config_tools(c):
+    leak = c.write('leak.cpp', LEAK)
+    code, out, err = c.run('--quiet', leak, '--', '-std=c++20')
+    expect(code == 1 and err == '' and 'strong reference cycle' in out,
+           '--quiet: findings, no summary', out, err)
+    code, out, err = c.run('--version')
+    expect(code == 0 and 'tenure-analyze' in out and 'Clang 19' in out, '--version', out, err)
+    c.write('proj/.clang-tidy', "Checks: '-*,tenure-ref-cycle'\nCheckOptions:\n"
+            "  tenure-ref-cycle.StrongHandle: '::std::unique_ptr'\n")
+    inner = c.write('proj/leak.cpp', LEAK)
+    code, out, err = c.run('--verify-config', cwd=os.path.join(c.work, 'proj'))
+    expect(code == 2 and "'tenure-ref-cycle.StrongHandle'" in out + err
+           and 'StrongHandles' in out + err, '--verify-config names the misspelt option',
+           out, err)
+    c.write('proj/.clang-tidy', "Checks: '-*,tenure-ref-cycle'\nCheckOptions:\n"
+            "  tenure-ref-cycle.StrongHandles: '::std::unique_ptr'\n")
+    code, out, err = c.run('--verify-config', cwd=os.path.join(c.work, 'proj'))
+    expect(code == 0, '--verify-config accepts a correct one', out, err)
+    code, out, err = c.run('--dump-config', inner)
+    expect(code == 0 and 'tenure-ref-cycle.StrongHandles' in out and
+           '::std::unique_ptr' in out and 'Checks:' in out,
+           '--dump-config shows the configuration a file gets', out, err)
+
+
+def case_sarif_gcc_database_is_valid(c):
+    leak = c.write('src/leak.cpp', LEAK)
+    clean = c.write('src/clean.cpp', CLEAN)
+    c.write('build/compile_commands.json', json.dumps([
+        {'directory': c.work, 'file': f,
+         'arguments': ['/usr/bin/g++', '-std=c++20', '-fconcepts-diagnostics-depth=3',
+                       '-c', f, '-o', f + '.o']} for f in (leak, clean)]))
+    sarif_path = os.path.join(c.work, 'tenure.sarif')
+    code, out, err = c.run('-p', 'build', '--format=sarif', '--output=' + sarif_path)
+    expect(code == 2, 'the GCC-only flag is a compiler error: exit 2', out, err)
+    sarif = json.load(open(sarif_path))
+    problems = validate_sarif(sarif)
+    expect(not problems, 'valid SARIF 2.1.0', '\n'.join(problems))
+    run = sarif['runs'][0]
+    expect([r['ruleId'] for r in run['results']] == ['tenure-ref-cycle'],
+           'compiler errors are not alerts', run['results'])
+    invocation = run['invocations'][0]
+    notes = invocation['toolExecutionNotifications']
+    expect(invocation['executionSuccessful'] is False and invocation['exitCode'] == 2,
+           'the invocation says the run failed', invocation)
+    expect(len(notes) == 2 and all('-fconcepts-diagnostics-depth=3' in n['message']['text']
+                                   and n['level'] == 'error' for n in notes),
+           'the location-less error of each TU is a notification', notes)
+    rule = run['tool']['driver']['rules'][0]
+    expect(rule['helpUri'].endswith('tenure-ref-cycle.md') and rule['help']['markdown'],
+           'rules link their doc page and carry markdown help', rule)
+    expect(all(len(r['partialFingerprints']['tenureFindingKey/v1']) == 16
+               for r in run['results']), 'fingerprints have a fixed width', run['results'])
+
+    # A clean run and one with fixes: valid too, with the JSON's fixes.
+    code, out, err = c.run(clean, '--format=sarif', '--', '-std=c++20')
+    problems = validate_sarif(json.loads(out))
+    expect(code == 0 and not problems, 'a clean run is valid', '\n'.join(problems), out)
+    expect(json.loads(out)['runs'][0]['invocations'][0]['executionSuccessful'] is True,
+           'a clean run succeeded', out)
+    copy = c.write('src/copy.cpp', COPY)
+    code, out, err = c.run(copy, '--format=sarif', '--', '-std=c++20')
+    sarif = json.loads(out)
+    problems = validate_sarif(sarif)
+    expect(code == 1 and not problems, 'a run with fixes is valid', '\n'.join(problems), out)
+    change = sarif['runs'][0]['results'][0]['fixes'][0]['artifactChanges'][0]
+    expect(change['artifactLocation'] == {'uri': 'src/copy.cpp', 'uriBaseId': '%SRCROOT%'}
+           and [r['insertedContent']['text'] for r in change['replacements']] == ['const ', '&'],
+           'the fix-its as SARIF fixes', change)
+    odd = c.write('src/with space#1.cpp', LEAK)
+    code, out, err = c.run(odd, '--format=sarif', '--', '-std=c++20')
+    problems = validate_sarif(json.loads(out))
+    uri = json.loads(out)['runs'][0]['results'][0]['locations'][0]['physicalLocation'][
+        'artifactLocation']['uri']
+    expect(not problems and uri == 'src/with%20space%231.cpp', 'URIs are percent-encoded',
+           uri, '\n'.join(problems))
+
+
+def case_symlinked_checkout_baseline(c):
+    # The CI workspace is a link to the real checkout; the database and the
+    # baseline were made through one, the gate runs through the other.
+    real = os.path.join(c.work, 'real')
+    link = os.path.join(c.work, 'checkout')
+    c.write('real/src/doc.h', '#pragma once\n' + LEAK)
+    c.write('real/src/doc.cpp', '#include "doc.h"\n')
+    c.write('real/src/scene.cpp', SCENE)
+    os.symlink('real', link)
+    c.write('real/build/compile_commands.json', json.dumps([
+        {'directory': os.path.join(link, 'build'), 'file': os.path.join(link, 'src', f),
+         'command': 'c++ -std=c++20 -I%s/src -c %s/src/%s' % (link, link, f)}
+        for f in ('doc.cpp', 'scene.cpp')]))
+
+    def run_in(where, *argv):
+        # A shell that cd'ed through the link keeps PWD on it; a process
+        # started with another cwd does not.
+        env = dict(os.environ, PWD=where)
+        result = subprocess.run([c.args.analyzer] + list(argv), cwd=where, env=env,
+                                capture_output=True, text=True)
+        return result.returncode, result.stdout, result.stderr
+
+    code, out, err = run_in(link, '-p', 'build', '--write-baseline=tenure-baseline.json')
+    entries = json.load(open(os.path.join(real, 'tenure-baseline.json')))['findings']
+    expect(code == 0 and len(entries) == 3 and all(e['file'].startswith('src/') for e in entries),
+           'the baseline names files relative to the checkout', entries, err)
+    for where in (real, link):
+        code, out, err = run_in(where, '-p', 'build', '--baseline=tenure-baseline.json')
+        expect(code == 0 and out == '' and '3 findings accepted' in err,
+               'the baseline matches from ' + where, out, err)
+        code, out, err = run_in(where, '-p', 'build', '--format=sarif')
+        results = json.loads(out)['runs'][0]['results']
+        locations = [r['locations'][0]['physicalLocation']['artifactLocation'] for r in results]
+        expect(len(results) == 3 and all(l.get('uriBaseId') == '%SRCROOT%' and
+                                          l['uri'].startswith('src/') for l in locations),
+               'SARIF URIs stay under %SRCROOT% from ' + where, locations)
 
 
 def main():
