@@ -253,17 +253,7 @@ void addConstReference(DiagnosticBuilder &Diag, TypeLoc Loc, bool IsConst,
 
 NeedlessCopyCheck::NeedlessCopyCheck(StringRef Name,
                                      tidy::ClangTidyContext *Context)
-    : ClangTidyCheck(Name, Context),
-      StrongHandles(Options.getLocalOrGlobal("StrongHandles",
-                                             DefaultStrongHandles.str())),
-      WeakHandles(
-          Options.getLocalOrGlobal("WeakHandles", DefaultWeakHandles.str())),
-      Handles(StrongHandles, WeakHandles) {}
-
-void NeedlessCopyCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
-  Options.store(Opts, "StrongHandles", StrongHandles);
-  Options.store(Opts, "WeakHandles", WeakHandles);
-}
+    : TenureCheck(Name, Context) {}
 
 void NeedlessCopyCheck::registerMatchers(MatchFinder *Finder) {
   // Template patterns are checked, instantiations are not: a fix-it edits
@@ -340,7 +330,7 @@ void NeedlessCopyCheck::checkParameters(const FunctionDecl &Fn,
   for (unsigned I = 0; I < Fn.getNumParams(); ++I) {
     const ParmVarDecl *Param = Fn.getParamDecl(I);
     QualType Type = Param->getType();
-    if (Type->isReferenceType() || !Handles.isStrongHandle(Type))
+    if (Type->isReferenceType() || !handles().isStrongHandle(Type))
       continue;
 
     bool Mutated = false;
@@ -396,10 +386,9 @@ void NeedlessCopyCheck::onEndOfTranslationUnit() {
     const ParmVarDecl *Param = C.Fn->getParamDecl(C.Param);
     ASTContext &Ctx = C.Fn->getASTContext();
     const SourceManager &SM = Ctx.getSourceManager();
-    reportDiagnosticContext(SM, Param->getLocation(), *C.Fn);
     if (C.MoveAt) {
       // Reported at the parameter, where a reader of the signature looks.
-      diag(Param->getLocation(),
+      diagIn(*C.Fn, Param->getLocation(),
            "parameter %0 is copied into storage at its last use; move it "
            "instead of copying the strong handle")
           << Param
@@ -413,7 +402,7 @@ void NeedlessCopyCheck::onEndOfTranslationUnit() {
     }
     {
       DiagnosticBuilder Diag =
-          diag(Param->getLocation(),
+          diagIn(*C.Fn, Param->getLocation(),
                "parameter %0 copies a strong handle on every call but is only "
                "read; take it by const reference")
           << (Param->getName().empty()
@@ -463,7 +452,7 @@ void NeedlessCopyCheck::checkRangeFor(const CXXForRangeStmt &Loop,
   if (!Var || Loop.getBeginLoc().isMacroID() || Var->getType()->isReferenceType())
     return;
   QualType Type = Var->getType();
-  bool HoldsHandle = Handles.isStrongHandle(Type);
+  bool HoldsHandle = handles().isStrongHandle(Type);
   if (!HoldsHandle) {
     // A pair or tuple copied whole copies the handles in it.
     std::string Template = HandleTypes::templateName(Type);
@@ -472,7 +461,7 @@ void NeedlessCopyCheck::checkRangeFor(const CXXForRangeStmt &Loop,
               Type->getAsCXXRecordDecl()))
         for (const TemplateArgument &Arg : Spec->getTemplateArgs().asArray())
           if (Arg.getKind() == TemplateArgument::Type &&
-              Handles.isStrongHandle(Arg.getAsType()))
+              handles().isStrongHandle(Arg.getAsType()))
             HoldsHandle = true;
   }
   if (!HoldsHandle)
@@ -521,9 +510,8 @@ void NeedlessCopyCheck::checkRangeFor(const CXXForRangeStmt &Loop,
       Shown += (Shown.size() > 1 ? ", " : "") + Name->getName().str();
     Shown += "]";
   }
-  reportDiagnosticContext(Ctx.getSourceManager(), Var->getLocation(), *Var);
   DiagnosticBuilder Diag =
-      diag(Var->getLocation(),
+      diagIn(*Var, Var->getLocation(),
            "loop variable %0 copies a strong handle on every iteration but is "
            "only read; bind it by const reference")
       << ("'" + Shown + "'");
@@ -634,7 +622,7 @@ bool onlyCallsThrough(ASTContext &Ctx, const DeclRefExpr *Ref) {
 void NeedlessCopyCheck::checkLocal(const VarDecl &Var, const Stmt &Scope,
                                    ASTContext &Ctx) {
   QualType Type = Var.getType();
-  if (Type->isReferenceType() || !Handles.isStrongHandle(Type) ||
+  if (Type->isReferenceType() || !handles().isStrongHandle(Type) ||
       Var.getLocation().isMacroID() || !Var.getInit() || Var.isStaticLocal())
     return;
   if (const auto *Fn =
@@ -678,10 +666,9 @@ void NeedlessCopyCheck::checkLocal(const VarDecl &Var, const Stmt &Scope,
     Last = Scope.getEndLoc();
 
   if (FromThis) {
-    if (couldDropBetween(Var.getEndLoc(), Last, Scope, Handles, Ctx))
+    if (couldDropBetween(Var.getEndLoc(), Last, Scope, handles(), Ctx))
       return;
-    reportDiagnosticContext(SM, Var.getLocation(), Var);
-    diag(Var.getLocation(), "%0 takes a strong handle to 'this' only to call "
+    diagIn(Var, Var.getLocation(), "%0 takes a strong handle to 'this' only to call "
                             "through it; use 'this' directly")
         << &Var;
     return;
@@ -715,12 +702,11 @@ void NeedlessCopyCheck::checkLocal(const VarDecl &Var, const Stmt &Scope,
   // elsewhere; anything else can be dropped by whatever code runs while the
   // copy is used: then the copy is a keep-alive.
   if (!FrameOwned &&
-      couldDropBetween(Var.getEndLoc(), Last, Scope, Handles, Ctx))
+      couldDropBetween(Var.getEndLoc(), Last, Scope, handles(), Ctx))
     return;
 
-  reportDiagnosticContext(SM, Var.getLocation(), Var);
   DiagnosticBuilder Diag =
-      diag(Var.getLocation(),
+      diagIn(Var, Var.getLocation(),
            "local %0 copies a strong handle but is only read while nothing "
            "can drop the original; bind it by const reference")
       << &Var;
@@ -747,7 +733,7 @@ void NeedlessCopyCheck::checkLambda(const LambdaExpr &Lambda, ASTContext &Ctx) {
       continue;
     const auto *Var = dyn_cast<VarDecl>(C.getCapturedVar());
     if (!Var || !Var->hasLocalStorage() || Var->getType()->isReferenceType() ||
-        !Handles.isStrongHandle(Var->getType()))
+        !handles().isStrongHandle(Var->getType()))
       continue;
     bool OnlyRead = true;
     for (const DeclRefExpr *Ref : mentions(Ctx, Var, Body)) {
@@ -761,9 +747,8 @@ void NeedlessCopyCheck::checkLambda(const LambdaExpr &Lambda, ASTContext &Ctx) {
         OnlyRead = false;
     if (!OnlyRead)
       continue;
-    reportDiagnosticContext(Ctx.getSourceManager(), C.getLocation(), *Var);
     DiagnosticBuilder Diag =
-        diag(C.getLocation(), "lambda captures the strong handle %0 by copy "
+        diagIn(*Var, C.getLocation(), "lambda captures the strong handle %0 by copy "
                               "but never escapes; capture it by reference")
         << Var;
     if (C.isExplicit() && !C.getLocation().isMacroID())

@@ -3,8 +3,7 @@
 #ifndef TENURE_CHECKS_NEEDLESSCOPYCHECK_H
 #define TENURE_CHECKS_NEEDLESSCOPYCHECK_H
 
-#include "analyzer/HandleTypes.h"
-#include "clang-tidy/ClangTidyCheck.h"
+#include "checks/TenureCheck.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 #include <vector>
@@ -22,17 +21,13 @@ namespace tenure::checks {
 /// captured by an escaping lambda, or kept across a call that could drop the
 /// original (the keep-alive idiom); and in overrides and other virtual
 /// functions, coroutines, macros and functions whose address is taken.
-class NeedlessCopyCheck : public clang::tidy::ClangTidyCheck {
+class NeedlessCopyCheck : public TenureCheck {
 public:
   NeedlessCopyCheck(llvm::StringRef Name,
                     clang::tidy::ClangTidyContext *Context);
-  void storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts) override;
   void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
   void check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
   void onEndOfTranslationUnit() override;
-  bool isLanguageVersionSupported(const clang::LangOptions &LangOpts) const override {
-    return LangOpts.CPlusPlus11;
-  }
 
 private:
   void checkParameters(const clang::FunctionDecl &Fn, clang::ASTContext &Ctx);
@@ -56,9 +51,6 @@ private:
       Calls;
   void noteCopyingCalls(const Candidate &C);
 
-  const std::string StrongHandles;
-  const std::string WeakHandles;
-  const analyzer::HandleTypes Handles;
 };
 
 } // namespace tenure::checks

@@ -3,7 +3,7 @@
 #ifndef TENURE_CHECKS_REFCYCLECHECK_H
 #define TENURE_CHECKS_REFCYCLECHECK_H
 
-#include "clang-tidy/ClangTidyCheck.h"
+#include "checks/TenureCheck.h"
 
 namespace tenure::checks {
 
@@ -11,19 +11,12 @@ namespace tenure::checks {
 /// assignment, a child given its owner, a lambda holding a strong self-handle
 /// stored in a member callback. Reports at the closing statement with a note
 /// at every edge, and offers to make the back edge weak.
-class RefCycleCheck : public clang::tidy::ClangTidyCheck {
+class RefCycleCheck : public TenureCheck {
 public:
-  RefCycleCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Context);
-  void storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts) override;
+  RefCycleCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Context)
+      : TenureCheck(Name, Context) {}
   void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
   void check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
-  bool isLanguageVersionSupported(const clang::LangOptions &LangOpts) const override {
-    return LangOpts.CPlusPlus11;
-  }
-
-private:
-  const std::string StrongHandles;
-  const std::string WeakHandles;
 };
 
 } // namespace tenure::checks

@@ -2,8 +2,7 @@
 
 #include "checks/SourceLocations.h"
 
-#include "analyzer/FactsSink.h"
-#include "analyzer/SourceFacts.h"
+#include "analyzer/ast/SourceFacts.h"
 #include "clang/Basic/FileManager.h"
 
 using namespace clang;
@@ -34,17 +33,6 @@ std::optional<FixItHint> toFixIt(SourceManager &SM,
   return FixItHint::CreateReplacement(
       CharSourceRange::getCharRange(Begin, Begin.getLocWithOffset(R.Length)),
       R.Text);
-}
-
-void reportDiagnosticContext(const SourceManager &SM, SourceLocation Loc,
-                             const Decl &In) {
-  const analyzer::ContextSink *Sink = analyzer::contextSink();
-  if (!Sink || Loc.isInvalid())
-    return;
-  // Where clang-tidy's renderer puts the diagnostic: its file location.
-  SourceLocation FileLoc = SM.getFileLoc(Loc);
-  (*Sink)({SM.getFilename(FileLoc).str(), SM.getFileOffset(FileLoc),
-           analyzer::enclosingDeclaration(In)});
 }
 
 } // namespace tenure::checks

@@ -1,5 +1,6 @@
 //===- TenureModule.cpp - The tenure checks as a clang-tidy module --------===//
 
+#include "analyzer/model/CheckRegistry.h"
 #include "checks/NeedlessCopyCheck.h"
 #include "checks/RefCycleCheck.h"
 #include "checks/UnboundedCacheCheck.h"
@@ -12,10 +13,14 @@ namespace tenure::checks {
 class TenureModule : public clang::tidy::ClangTidyModule {
 public:
   void addCheckFactories(clang::tidy::ClangTidyCheckFactories &Factories) override {
-    Factories.registerCheck<RefCycleCheck>("tenure-ref-cycle");
-    Factories.registerCheck<NeedlessCopyCheck>("tenure-needless-copy");
-    Factories.registerCheck<UnboundedCacheCheck>("tenure-unbounded-cache");
-    Factories.registerCheck<UntracedFieldCheck>("tenure-untraced-field");
+    // Each class under the name its descriptor gives (the check registry).
+    Factories.registerCheck<RefCycleCheck>(analyzer::refCycleCheck().Name);
+    Factories.registerCheck<NeedlessCopyCheck>(
+        analyzer::needlessCopyCheck().Name);
+    Factories.registerCheck<UnboundedCacheCheck>(
+        analyzer::unboundedCacheCheck().Name);
+    Factories.registerCheck<UntracedFieldCheck>(
+        analyzer::untracedFieldCheck().Name);
   }
 };
 

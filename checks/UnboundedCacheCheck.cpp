@@ -2,10 +2,8 @@
 
 #include "checks/UnboundedCacheCheck.h"
 
-#include "analyzer/ContainerFacts.h"
-#include "analyzer/FactsSink.h"
-#include "analyzer/HandleTypes.h"
-#include "checks/SourceLocations.h"
+#include "analyzer/ast/ContainerCollector.h"
+#include "analyzer/model/CacheFinder.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 
@@ -17,11 +15,7 @@ namespace tenure::checks {
 
 UnboundedCacheCheck::UnboundedCacheCheck(StringRef Name,
                                          tidy::ClangTidyContext *Context)
-    : ClangTidyCheck(Name, Context),
-      StrongHandles(Options.getLocalOrGlobal("StrongHandles",
-                                             DefaultStrongHandles.str())),
-      WeakHandles(
-          Options.getLocalOrGlobal("WeakHandles", DefaultWeakHandles.str())),
+    : TenureCheck(Name, Context),
       CacheNamePattern(
           Options.get("CacheNamePattern", DefaultCacheNamePattern.str())) {
   std::string Error;
@@ -31,8 +25,7 @@ UnboundedCacheCheck::UnboundedCacheCheck(StringRef Name,
 }
 
 void UnboundedCacheCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
-  Options.store(Opts, "StrongHandles", StrongHandles);
-  Options.store(Opts, "WeakHandles", WeakHandles);
+  TenureCheck::storeOptions(Opts);
   Options.store(Opts, "CacheNamePattern", CacheNamePattern);
 }
 
@@ -47,23 +40,15 @@ void UnboundedCacheCheck::check(const MatchFinder::MatchResult &Result) {
   std::string Error;
   if (!CacheName.isValid(Error))
     return;
-  HandleTypes Handles(StrongHandles, WeakHandles);
-  Facts TUFacts = collectContainerFacts(*Result.Context, Handles, CacheName);
-  if (const FactsSink *Sink = factsSink()) {
-    (*Sink)(std::move(TUFacts));
+  Facts TUFacts = collectContainerFacts(*Result.Context, handles(), CacheName);
+  if (FactsRecorder *Recorder = recorder()) {
+    Recorder->Facts.push_back(std::move(TUFacts));
     return;
   }
-  SourceManager &SM = *Result.SourceManager;
   for (const CacheFinding &Finding :
-       findUnboundedCaches(TUFacts, /*WholeProgram=*/false)) {
-    SourceLocation Loc = toSourceLocation(SM, Finding.Loc);
-    if (Loc.isInvalid())
-      continue;
-    diag(Loc, "%0") << Finding.Message;
-    for (const Note &N : Finding.Notes)
-      if (SourceLocation NoteLoc = toSourceLocation(SM, N.Loc); NoteLoc.isValid())
-        diag(NoteLoc, "%0", DiagnosticIDs::Note) << N.Message;
-  }
+       findUnboundedCaches(TUFacts, /*WholeProgram=*/false))
+    reportFromFacts(*Result.SourceManager, Finding.Loc, Finding.Message,
+                    Finding.Notes);
 }
 
 } // namespace tenure::checks

@@ -11,7 +11,7 @@
 
 #include "checks/UntracedFieldCheck.h"
 
-#include "analyzer/HandleTypes.h"
+#include "analyzer/ast/HandleTypes.h"
 #include "checks/SourceLocations.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/RecursiveASTVisitor.h"
@@ -172,16 +172,13 @@ bool statementOfItsOwn(ASTContext &Ctx, const Stmt *S) {
 
 UntracedFieldCheck::UntracedFieldCheck(StringRef Name,
                                        tidy::ClangTidyContext *Context)
-    : ClangTidyCheck(Name, Context),
-      CollectableBase(Options.get("CollectableBase", "::tenure::Object")),
-      TracedHandles(Options.get("TracedHandles", "::tenure::Ref")),
-      WeakHandles(Options.getLocalOrGlobal(
-          "WeakHandles", analyzer::DefaultWeakHandles.str())) {}
+    : TenureCheck(Name, Context,
+                  {"TracedHandles", "::tenure::Ref", /*Global=*/false}),
+      CollectableBase(Options.get("CollectableBase", "::tenure::Object")) {}
 
 void UntracedFieldCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
+  TenureCheck::storeOptions(Opts);
   Options.store(Opts, "CollectableBase", CollectableBase);
-  Options.store(Opts, "TracedHandles", TracedHandles);
-  Options.store(Opts, "WeakHandles", WeakHandles);
 }
 
 void UntracedFieldCheck::registerMatchers(MatchFinder *Finder) {
@@ -198,7 +195,7 @@ void UntracedFieldCheck::check(const MatchFinder::MatchResult &Result) {
     return;
   const SourceManager &SM = *Result.SourceManager;
   const LangOptions &LO = Result.Context->getLangOpts();
-  HandleTypes Handles(TracedHandles, WeakHandles);
+  const HandleTypes &Handles = handles();
   llvm::StringRef CollectableName = llvm::StringRef(CollectableBase).ltrim(':');
 
   auto tracedFields = [&](const CXXRecordDecl *Record) {
@@ -292,8 +289,7 @@ void UntracedFieldCheck::check(const MatchFinder::MatchResult &Result) {
             ? std::string()
             : " " + analyzer::recordName(TracingBases.front()) + "::trace(t);";
     {
-      reportDiagnosticContext(SM, RD->getLocation(), *RD);
-      auto Diag = diag(RD->getLocation(),
+      auto Diag = diagIn(*RD, RD->getLocation(),
                        "'%0' holds traced handles (%1) but does not override "
                        "trace(); the collector cannot free cycles through them")
                   << RD->getName() << Names;
@@ -333,8 +329,7 @@ void UntracedFieldCheck::check(const MatchFinder::MatchResult &Result) {
                            CharSourceRange::getTokenRange(Arg->getSourceRange()),
                            SM, LO)
                            .str();
-    reportDiagnosticContext(SM, Arg->getBeginLoc(), *Definition);
-    auto Diag = diag(Arg->getBeginLoc(),
+    auto Diag = diagIn(*Definition, Arg->getBeginLoc(),
                      "'%0::trace' visits '%1', which '%0' does not own; the "
                      "collector could free objects still in use")
                 << RD->getName() << Text;
@@ -377,8 +372,7 @@ void UntracedFieldCheck::check(const MatchFinder::MatchResult &Result) {
       Names += (Names.empty() ? "'" : ", '") +
                (Field->getParent()->getName() + "::" + Field->getName()).str() +
                "'";
-    reportDiagnosticContext(SM, Definition->getLocation(), *Definition);
-    auto Diag = diag(Definition->getLocation(),
+    auto Diag = diagIn(*Definition, Definition->getLocation(),
                      "'%0::trace' does not call '%1::trace', so %2 %3 not "
                      "visited; the collector cannot free cycles through them")
                 << RD->getName() << B.Tracing->getName() << Names
@@ -397,8 +391,7 @@ void UntracedFieldCheck::check(const MatchFinder::MatchResult &Result) {
   llvm::append_range(Missing, MissingInBases);
   for (const FieldDecl *Field : Missing) {
     {
-      reportDiagnosticContext(SM, Definition->getLocation(), *Definition);
-      auto Diag = diag(Definition->getLocation(),
+      auto Diag = diagIn(*Definition, Definition->getLocation(),
                        "'%0::trace' does not visit '%1'; the collector cannot "
                        "free cycles through it")
                   << RD->getName() << Field->getName();

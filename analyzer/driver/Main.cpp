@@ -11,15 +11,14 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "analyzer/Baseline.h"
-#include "analyzer/ContainerFacts.h"
-#include "analyzer/CycleFinder.h"
-#include "analyzer/Evidence.h"
-#include "analyzer/EvidenceMatch.h"
-#include "analyzer/Facts.h"
-#include "analyzer/FactsSink.h"
-#include "analyzer/Report.h"
 #include "analyzer/driver/NoLint.h"
+#include "analyzer/io/Baseline.h"
+#include "analyzer/io/Evidence.h"
+#include "analyzer/io/Report.h"
+#include "analyzer/model/CheckRegistry.h"
+#include "analyzer/model/EvidenceMatch.h"
+#include "analyzer/model/Facts.h"
+#include "checks/TenureCheck.h"
 
 #include "clang-tidy/ClangTidy.h"
 #include "clang-tidy/ClangTidyDiagnosticConsumer.h"
@@ -360,7 +359,7 @@ private:
 
 /// The declarations the checks said their diagnostics are in, by where
 /// clang-tidy placed each diagnostic.
-using ContextMap = std::map<std::pair<std::string, unsigned>, std::string>;
+using ContextMap = decltype(tenure::checks::FactsRecorder::Contexts);
 
 Finding toFinding(const ClangTidyError &E, SourceCache &Sources,
                   const ContextMap &Contexts) {
@@ -392,20 +391,12 @@ Finding toFinding(const ClangTidyError &E, SourceCache &Sources,
 /// Analyses one TU in this process. Returns the exit code of the step.
 int emitFacts(const tooling::CompilationDatabase &Compilations,
               const std::string &File, llvm::StringRef OutputPath) {
-  std::vector<Facts> Collected;
-  ContextMap Contexts;
-  setFactsSink([&](Facts F) { Collected.push_back(std::move(F)); });
-  setContextSink([&](DiagnosticContext C) {
-    Contexts.try_emplace({std::move(C.File), C.Offset},
-                         std::move(C.Declaration));
-  });
   ClangTidyContext Context(makeOptionsProvider());
+  tenure::checks::FactsRecorder Recorded(Context);
   auto FS = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(
       llvm::vfs::getRealFileSystem());
   std::vector<ClangTidyError> Errors =
       runClangTidy(Context, Compilations, {File}, FS, /*ApplyAnyFix=*/false);
-  setFactsSink(nullptr);
-  setContextSink(nullptr);
 
   SourceCache Cache;
   llvm::json::Array Findings;
@@ -413,11 +404,11 @@ int emitFacts(const tooling::CompilationDatabase &Compilations,
   for (const ClangTidyError &E : Errors) {
     if (E.DiagLevel == ClangTidyError::Error)
       ++ParseErrors;
-    Findings.push_back(toJSON(toFinding(E, Cache, Contexts)));
+    Findings.push_back(toJSON(toFinding(E, Cache, Recorded.Contexts)));
   }
   llvm::json::Object Result{{"version", FactsVersion},
                             {"file", File},
-                            {"facts", toJSON(mergeFacts(std::move(Collected)))},
+                            {"facts", toJSON(mergeFacts(std::move(Recorded.Facts)))},
                             {"findings", std::move(Findings)},
                             {"parse_errors", ParseErrors}};
   if (llvm::Error Err = llvm::writeToOutput(OutputPath, [&](llvm::raw_ostream &OS) {
@@ -477,34 +468,17 @@ bool reportable(ClangTidyOptionsProvider &Provider, SourceCache &Cache,
          !isSuppressedByNoLint(Cache.text(Loc.File), Loc.Line, Check);
 }
 
-/// Findings made from the merged facts, for one check. Those disabled or
-/// suppressed go to \p Suppressed: runtime evidence of them is theirs too.
-template <typename Made>
-void addMergedFindings(llvm::StringRef Check, std::vector<Made> Items,
-                       ClangTidyOptionsProvider &Provider, SourceCache &Cache,
-                       std::vector<Finding> &Out,
+/// The whole-program checks' findings over the merged facts. Those disabled
+/// or suppressed go to \p Suppressed: runtime evidence of them is theirs too.
+void addMergedFindings(const Facts &Merged, ClangTidyOptionsProvider &Provider,
+                       SourceCache &Cache, std::vector<Finding> &Out,
                        std::vector<Finding> &Suppressed) {
-  for (Made &M : Items) {
-    Finding F;
-    F.Check = Check.str();
-    F.Loc = M.Loc;
-    F.Message = std::move(M.Message);
-    F.Notes = std::move(M.Notes);
-    // What names a merged finding is its back edge or its container.
-    if constexpr (std::is_same_v<Made, CycleFinding>) {
-      F.Fix = std::move(M.Fix);
-      F.Key = M.BackEdge + " in " + llvm::join(M.Types, " -> ");
-      F.Context = std::move(M.BackEdge);
-      F.Types = std::move(M.Types);
-      F.Fields = std::move(M.Fields);
-      F.UntracedEdge = M.UntracedEdge;
-    } else {
-      F.Context = M.Key;
-      F.Key = std::move(M.Key);
-      F.Types = std::move(M.HeldTypes);
-    }
-    (reportable(Provider, Cache, Check, F.Loc) ? Out : Suppressed)
-        .push_back(std::move(F));
+  for (const CheckDescriptor &Check : allChecks()) {
+    if (!Check.FindInMergedFacts)
+      continue;
+    for (Finding &F : Check.FindInMergedFacts(Merged))
+      (reportable(Provider, Cache, F.Check, F.Loc) ? Out : Suppressed)
+          .push_back(std::move(F));
   }
 }
 
@@ -543,10 +517,10 @@ void applyEvidence(std::vector<Finding> &Findings,
 /// Where a finding stands when evidence was given: what the runtime proved
 /// first, cycles before caches before copies, the most often seen first.
 void orderByEvidence(std::vector<Finding> &Findings) {
+  // EvidenceKind lists cycles, then survivors (caches), then copies.
   auto Rank = [](const Finding &F) {
-    static constexpr llvm::StringLiteral Order[] = {
-        RefCycleCheckName, UnboundedCacheCheckName, NeedlessCopyCheckName};
-    return llvm::find(Order, F.Check) - std::begin(Order);
+    const CheckDescriptor *Check = findCheck(F.Check);
+    return Check ? static_cast<int>(Check->Evidence) : 0;
   };
   auto Key = [&](const Finding &F) {
     bool Seen = F.Confirmed.has_value();
@@ -706,11 +680,7 @@ int report(std::vector<TUResult> Results, bool WorkerFailed,
   }
   Facts Merged = mergeFacts(std::move(AllFacts));
   std::vector<Finding> Suppressed;
-  addMergedFindings(RefCycleCheckName, findCycles(Merged), *Provider, Cache,
-                    Findings, Suppressed);
-  addMergedFindings(UnboundedCacheCheckName,
-                    findUnboundedCaches(Merged, /*WholeProgram=*/true),
-                    *Provider, Cache, Findings, Suppressed);
+  addMergedFindings(Merged, *Provider, Cache, Findings, Suppressed);
   // A header's finding seen from several TUs is one finding (with the notes
   // of all) before the runtime's counts are added to it.
   sortAndDeduplicate(Findings);

@@ -1,6 +1,6 @@
 // Baselines of tenure-analyze: line-independent matching as multisets, the
 // file format and its errors.
-#include "analyzer/Baseline.h"
+#include "analyzer/io/Baseline.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"

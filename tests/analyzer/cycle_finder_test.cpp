@@ -1,6 +1,6 @@
 // The ownership graph on hand-built facts: which cycles are reported, where,
 // and how facts from different translation units combine.
-#include "analyzer/CycleFinder.h"
+#include "analyzer/model/CycleFinder.h"
 
 #include "gtest/gtest.h"
 

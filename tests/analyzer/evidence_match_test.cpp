@@ -1,6 +1,6 @@
 // Matching runtime evidence to findings: the names both halves spell, and
 // the rules the end-to-end tests in evidence_test.py do not reach.
-#include "analyzer/EvidenceMatch.h"
+#include "analyzer/model/EvidenceMatch.h"
 
 #include "gtest/gtest.h"
 

@@ -1,8 +1,8 @@
 // Facts collected from real ASTs: what the walker sees through containers,
 // wrappers and configuration, and how stores and calls are classified.
-#include "analyzer/FactCollector.h"
-#include "analyzer/HandleTypes.h"
-#include "analyzer/SourceFacts.h"
+#include "analyzer/ast/FactCollector.h"
+#include "analyzer/ast/HandleTypes.h"
+#include "analyzer/ast/SourceFacts.h"
 
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Frontend/ASTUnit.h"

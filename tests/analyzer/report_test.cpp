@@ -1,5 +1,5 @@
 // Report writers and the NOLINT reader of tenure-analyze.
-#include "analyzer/Report.h"
+#include "analyzer/io/Report.h"
 #include "analyzer/driver/NoLint.h"
 
 #include "gtest/gtest.h"

@@ -1,7 +1,7 @@
 // libFuzzer target for tenure-analyze's evidence reader (analyzer/Evidence.h,
 // not the runtime's): any input either fails with one line naming the file,
 // or reads into evidence that keeps the reader's promises.
-#include "analyzer/Evidence.h"
+#include "analyzer/io/Evidence.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,7 +1,7 @@
 // libFuzzer target for tenure-analyze's baseline reader: any input either
 // fails with one line naming the file, or reads into a baseline that writes
 // back out and reads back in unchanged.
-#include "analyzer/Baseline.h"
+#include "analyzer/io/Baseline.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,6 +1,6 @@
 //===- Evidence.cpp - Reading the runtime's evidence file -----------------===//
 
-#include "analyzer/Evidence.h"
+#include "analyzer/io/Evidence.h"
 
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"

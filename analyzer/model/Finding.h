@@ -1,12 +1,15 @@
-//===- Report.h - Findings and the text, JSON and SARIF writers -*- C++ -*-===//
+//===- Finding.h - One diagnostic, whichever check made it ------*- C++ -*-===//
+//
+// What every check reports and every writer, baseline and evidence matcher
+// reads: plain data with locations as file:line:col, so a finding made in a
+// worker process travels to the one that reports it.
+//
+//===----------------------------------------------------------------------===//
 
-#ifndef TENURE_ANALYZER_REPORT_H
-#define TENURE_ANALYZER_REPORT_H
+#ifndef TENURE_ANALYZER_MODEL_FINDING_H
+#define TENURE_ANALYZER_MODEL_FINDING_H
 
-#include "analyzer/CycleFinder.h"
-#include "analyzer/Facts.h"
-#include "llvm/Support/JSON.h"
-#include "llvm/Support/raw_ostream.h"
+#include "analyzer/model/Facts.h"
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -14,11 +17,10 @@
 
 namespace tenure::analyzer {
 
-inline constexpr llvm::StringLiteral RefCycleCheckName = "tenure-ref-cycle";
-inline constexpr llvm::StringLiteral UnboundedCacheCheckName =
-    "tenure-unbounded-cache";
-inline constexpr llvm::StringLiteral NeedlessCopyCheckName =
-    "tenure-needless-copy";
+struct Note {
+  Location Loc;
+  std::string Message;
+};
 
 enum class Level { Warning, Error };
 
@@ -60,32 +62,6 @@ struct Finding {
   /// outliving their tests.
   bool UntracedEdge = false;
 };
-
-llvm::json::Value toJSON(const Finding &F);
-llvm::Expected<Finding> findingFromJSON(const llvm::json::Value &V,
-                                        llvm::StringRef Origin);
-
-/// \p File relative to \p Root when it is under it, else unchanged.
-std::string displayPath(llvm::StringRef File, llvm::StringRef Root);
-
-/// Paths in reports are shown relative to \p Root when they are under it.
-void writeText(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
-               llvm::StringRef Root);
-void writeJSON(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
-               llvm::StringRef Root);
-/// SARIF 2.1.0 as GitHub code scanning reads it.
-void writeSARIF(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
-                llvm::StringRef Root);
-
-/// The tenure-ref-cycle findings as one Graphviz DOT graph: a node per
-/// record, an edge per field on a cycle; the edge to make weak is bold, and
-/// cycles the runtime confirmed are red.
-void writeCycleGraph(llvm::raw_ostream &OS,
-                     const std::vector<Finding> &Findings);
-
-/// Sorts by location and joins duplicates (a header's finding seen from
-/// several TUs) into one that keeps the notes of each.
-void sortAndDeduplicate(std::vector<Finding> &Findings);
 
 } // namespace tenure::analyzer
 

@@ -1,6 +1,6 @@
 //===- CycleFinder.cpp - Strong-handle cycles the code closes -------------===//
 
-#include "analyzer/CycleFinder.h"
+#include "analyzer/model/CycleFinder.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"

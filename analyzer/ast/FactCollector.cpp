@@ -8,9 +8,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "analyzer/FactCollector.h"
+#include "analyzer/ast/FactCollector.h"
 
-#include "analyzer/SourceFacts.h"
+#include "analyzer/ast/SourceFacts.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"

@@ -1,6 +1,6 @@
 //===- Facts.cpp - Per-TU ownership facts, JSON and merging ---------------===//
 
-#include "analyzer/Facts.h"
+#include "analyzer/model/Facts.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringMap.h"

@@ -1,6 +1,8 @@
 //===- Report.cpp - Findings and the text, JSON and SARIF writers ---------===//
 
-#include "analyzer/Report.h"
+#include "analyzer/io/Report.h"
+
+#include "analyzer/model/CheckRegistry.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
@@ -14,51 +16,6 @@ namespace tenure::analyzer {
 namespace json = llvm::json;
 
 namespace {
-
-struct CheckInfo {
-  llvm::StringLiteral Name;
-  llvm::StringLiteral Summary;
-  llvm::StringLiteral Help;
-};
-
-// The rule texts of the SARIF output; docs/checks/<name>.md has the rest.
-constexpr CheckInfo KnownChecks[] = {
-    {"tenure-ref-cycle",
-     "Strong-handle reference cycle closed by the code",
-     "Objects on a cycle of strong handles keep each other alive: reference "
-     "counting never frees them. The finding is reported where the code "
-     "closes the cycle (a back-pointer assignment, a child given its owner, a "
-     "lambda holding a strong self-handle stored in a member), with a note "
-     "at every edge. Make one edge weak (tenure::Weak, std::weak_ptr), "
-     "usually the one pointing back to the owner."},
-    {"tenure-unbounded-cache",
-     "Long-lived container that only grows",
-     "A member, static or global container that holds handles or is used "
-     "as a cache, that code inserts into and never erases from, clears or "
-     "bounds by a size check: it grows for the life of the program and keeps "
-     "what it holds alive. Bound it (tenure::LruCache), add an erase path, "
-     "or hold weak values."},
-    {"tenure-needless-copy",
-     "Handle copy that costs a count update for nothing",
-     "A strong handle copied where a reference or a move would do: each copy "
-     "increments and later decrements the count (atomically for "
-     "std::shared_ptr). Take it by const reference, iterate by const auto&, "
-     "or move it into its last use."},
-    {"tenure-untraced-field",
-     "trace() misses a strong field or visits what it does not own",
-     "A collectable class whose trace() does not visit a field holding "
-     "tenure::Ref handles leaks every cycle through that field; a trace() "
-     "that visits a handle the object does not own (another object's field, "
-     "a global, a local) lets the collector free objects still in use. Add "
-     "or remove the t(field) call."},
-};
-
-const CheckInfo *checkInfo(llvm::StringRef Name) {
-  for (const CheckInfo &Info : KnownChecks)
-    if (Info.Name == Name)
-      return &Info;
-  return nullptr;
-}
 
 llvm::StringRef levelName(Level L) {
   return L == Level::Error ? "error" : "warning";
@@ -243,15 +200,15 @@ void writeSARIF(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
                 llvm::StringRef Root) {
   // One rule per check that appears, known checks first in a stable order.
   std::vector<std::string> RuleIds;
-  for (const CheckInfo &Info : KnownChecks)
-    RuleIds.push_back(Info.Name.str());
+  for (const CheckDescriptor &Check : allChecks())
+    RuleIds.push_back(Check.Name.str());
   for (const Finding &F : Findings)
     if (!llvm::is_contained(RuleIds, F.Check))
       RuleIds.push_back(F.Check);
 
   json::Array Rules;
   for (const std::string &Id : RuleIds) {
-    const CheckInfo *Info = checkInfo(Id);
+    const CheckDescriptor *Info = findCheck(Id);
     std::string Summary = Info ? Info->Summary.str() : "Compiler diagnostic";
     std::string Help = Info ? Info->Help.str()
                             : "A diagnostic of the compiler while parsing.";
@@ -338,7 +295,7 @@ void writeCycleGraph(llvm::raw_ostream &OS,
      << "  edge [fontname=\"Helvetica\"];\n";
   std::set<std::string> Nodes, Edges;
   for (const Finding &F : Findings) {
-    if (F.Check != RefCycleCheckName || F.Types.empty() ||
+    if (F.Check != refCycleCheck().Name || F.Types.empty() ||
         F.Types.size() != F.Fields.size())
       continue;
     std::string Color = F.Confirmed ? "red" : "black";

@@ -1,6 +1,8 @@
 //===- EvidenceMatch.cpp - Static findings confirmed by test runs ---------===//
 
-#include "analyzer/EvidenceMatch.h"
+#include "analyzer/model/EvidenceMatch.h"
+
+#include "analyzer/model/CheckRegistry.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
@@ -11,6 +13,11 @@
 namespace tenure::analyzer {
 
 namespace {
+
+EvidenceKind evidenceOf(const Finding &F) {
+  const CheckDescriptor *Check = findCheck(F.Check);
+  return Check ? Check->Evidence : EvidenceKind::None;
+}
 
 std::string counted(uint64_t N, llvm::StringRef One, llvm::StringRef Many) {
   return llvm::formatv("{0} {1}", N, N == 1 ? One : Many).str();
@@ -244,7 +251,7 @@ std::optional<Finding> runtimeOnlyFinding(const EvidenceCycle &C,
     return std::nullopt;
   std::string Path = cyclePath(C.Types, C.Fields);
   Finding R;
-  R.Check = RefCycleCheckName.str();
+  R.Check = refCycleCheck().Name.str();
   R.Loc = Declared.front()->Loc;
   R.RuntimeOnly = true;
   R.Types = C.Types;
@@ -302,7 +309,7 @@ MatchSummary matchEvidence(std::vector<Finding> &Findings, const Evidence &E,
     std::vector<Finding *> Matches;
     for (CycleMatch Wanted : {CycleMatch::TypesAndFields, CycleMatch::Types}) {
       for (Finding &Item : Findings)
-        if (Item.Check == RefCycleCheckName &&
+        if (evidenceOf(Item) == EvidenceKind::LeakedCycles &&
             matchCycle(Item, C, Known) == Wanted)
           Matches.push_back(&Item);
       if (!Matches.empty())
@@ -327,8 +334,9 @@ MatchSummary matchEvidence(std::vector<Finding> &Findings, const Evidence &E,
   // all of them in the same test.
   Survivors Survived(E.Growth);
   for (Finding &Item : Findings) {
-    bool Cache = Item.Check == UnboundedCacheCheckName;
-    bool Untraced = Item.Check == RefCycleCheckName && Item.UntracedEdge &&
+    bool Cache = evidenceOf(Item) == EvidenceKind::Survivors;
+    bool Untraced = evidenceOf(Item) == EvidenceKind::LeakedCycles &&
+                    Item.UntracedEdge &&
                     !Item.Confirmed;
     if (!Cache && !Untraced)
       continue;
@@ -343,7 +351,7 @@ MatchSummary matchEvidence(std::vector<Finding> &Findings, const Evidence &E,
   // point to (a by-value parameter is copied by its callers).
   Lines Text(Source);
   for (Finding &Item : Findings) {
-    if (Item.Check != NeedlessCopyCheckName)
+    if (evidenceOf(Item) != EvidenceKind::Copies)
       continue;
     struct Place {
       llvm::StringRef File;

@@ -21,9 +21,9 @@
 #ifndef TENURE_ANALYZER_EVIDENCEMATCH_H
 #define TENURE_ANALYZER_EVIDENCEMATCH_H
 
-#include "analyzer/Evidence.h"
-#include "analyzer/Facts.h"
-#include "analyzer/Report.h"
+#include "analyzer/io/Evidence.h"
+#include "analyzer/model/Facts.h"
+#include "analyzer/model/Finding.h"
 #include "llvm/ADT/FunctionExtras.h"
 #include <string>
 #include <vector>

@@ -13,16 +13,12 @@
 #ifndef TENURE_ANALYZER_CYCLEFINDER_H
 #define TENURE_ANALYZER_CYCLEFINDER_H
 
-#include "analyzer/Facts.h"
+#include "analyzer/model/Facts.h"
+#include "analyzer/model/Finding.h"
 #include <string>
 #include <vector>
 
 namespace tenure::analyzer {
-
-struct Note {
-  Location Loc;
-  std::string Message;
-};
 
 struct CycleFinding {
   Location Loc;         ///< Where the code closes the cycle.

@@ -1,6 +1,6 @@
 //===- Baseline.cpp - Findings a project has accepted ---------------------===//
 
-#include "analyzer/Baseline.h"
+#include "analyzer/io/Baseline.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSet.h"

@@ -26,7 +26,7 @@
 #ifndef TENURE_ANALYZER_BASELINE_H
 #define TENURE_ANALYZER_BASELINE_H
 
-#include "analyzer/Report.h"
+#include "analyzer/io/Report.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/raw_ostream.h"

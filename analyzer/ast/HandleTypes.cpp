@@ -1,6 +1,6 @@
 //===- HandleTypes.cpp - Which types are strong or weak handles -----------===//
 
-#include "analyzer/HandleTypes.h"
+#include "analyzer/ast/HandleTypes.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"

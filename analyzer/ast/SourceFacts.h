@@ -3,7 +3,7 @@
 #ifndef TENURE_ANALYZER_SOURCEFACTS_H
 #define TENURE_ANALYZER_SOURCEFACTS_H
 
-#include "analyzer/Facts.h"
+#include "analyzer/model/Facts.h"
 #include "clang/Basic/SourceLocation.h"
 #include <string>
 

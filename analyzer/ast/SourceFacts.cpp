@@ -1,6 +1,6 @@
 //===- SourceFacts.cpp ----------------------------------------------------===//
 
-#include "analyzer/SourceFacts.h"
+#include "analyzer/ast/SourceFacts.h"
 
 #include "clang/AST/ASTLambda.h"
 #include "clang/AST/Decl.h"

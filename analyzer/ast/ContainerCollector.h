@@ -1,4 +1,4 @@
-//===- ContainerFacts.h - Long-lived containers and their growth -*- C++ -*-===//
+//===- ContainerCollector.h - Long-lived containers and their uses -*- C++ -*-===//
 //
 // The facts behind tenure-unbounded-cache: which long-lived containers a TU
 // declares, where code inserts into them, and where it shrinks them. Like
@@ -7,12 +7,11 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef TENURE_ANALYZER_CONTAINERFACTS_H
-#define TENURE_ANALYZER_CONTAINERFACTS_H
+#ifndef TENURE_ANALYZER_AST_CONTAINERCOLLECTOR_H
+#define TENURE_ANALYZER_AST_CONTAINERCOLLECTOR_H
 
-#include "analyzer/CycleFinder.h"
-#include "analyzer/Facts.h"
-#include "analyzer/HandleTypes.h"
+#include "analyzer/model/Facts.h"
+#include "analyzer/ast/HandleTypes.h"
 #include "llvm/Support/Regex.h"
 
 namespace clang {
@@ -29,22 +28,6 @@ inline constexpr llvm::StringLiteral DefaultCacheNamePattern =
 /// Containers and their uses in one TU (system headers skipped).
 Facts collectContainerFacts(clang::ASTContext &Ctx, const HandleTypes &Handles,
                             const llvm::Regex &CacheName);
-
-struct CacheFinding {
-  Location Loc; ///< The first unbounded insertion.
-  std::string Message;
-  std::vector<Note> Notes;
-  std::string Key; ///< The container.
-  std::vector<std::string> HeldTypes; ///< Records it holds strongly.
-};
-
-/// Containers that code grows and never shrinks or bounds, among those whose
-/// every shrinking place these facts cover: a local container; a class's
-/// container once all its member functions were read; a public member or an
-/// external variable only with \p WholeProgram (tenure-analyze), since any
-/// other TU could erase from it.
-std::vector<CacheFinding> findUnboundedCaches(const Facts &F,
-                                              bool WholeProgram);
 
 } // namespace tenure::analyzer
 

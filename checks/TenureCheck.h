@@ -1,0 +1,103 @@
+//===- TenureCheck.h - What the tenure checks share -------------*- C++ -*-===//
+//
+// The checks run under two front ends. Under clang-tidy each reports what its
+// TU shows. Under tenure-analyze a worker runs them over one TU in "facts
+// mode": the whole-program checks hand their facts to the driver instead of
+// judging one TU, and every diagnostic's enclosing declaration is recorded
+// (clang-tidy's diagnostics carry a file and an offset only, and the AST is
+// gone by the time the driver makes baseline keys of them). The mode belongs
+// to the ClangTidyContext the driver runs the checks with, not to the
+// process: the driver attaches a FactsRecorder to it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TENURE_CHECKS_TENURECHECK_H
+#define TENURE_CHECKS_TENURECHECK_H
+
+#include "analyzer/ast/HandleTypes.h"
+#include "analyzer/model/Facts.h"
+#include "analyzer/model/Finding.h"
+#include "clang-tidy/ClangTidyCheck.h"
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace tenure::checks {
+
+/// What the checks learn of one TU in tenure-analyze's facts mode. Attached
+/// to a ClangTidyContext for the recorder's lifetime.
+class FactsRecorder {
+public:
+  explicit FactsRecorder(const clang::tidy::ClangTidyContext &Context);
+  ~FactsRecorder();
+  FactsRecorder(const FactsRecorder &) = delete;
+  FactsRecorder &operator=(const FactsRecorder &) = delete;
+
+  /// The recorder attached to \p Context, or null (plain clang-tidy).
+  static FactsRecorder *attachedTo(const clang::tidy::ClangTidyContext *Context);
+
+  /// The whole-program checks' facts, one entry per check and TU.
+  std::vector<analyzer::Facts> Facts;
+  /// The declaration each diagnostic is in ("ns::Scene::weigh"), keyed the
+  /// way clang-tidy places the diagnostic: the file as the SourceManager
+  /// names it and the offset of the diagnostic's file location in it.
+  std::map<std::pair<std::string, unsigned>, std::string> Contexts;
+
+private:
+  const clang::tidy::ClangTidyContext &Context;
+};
+
+/// The option naming a check's strong handles.
+struct StrongHandlesOption {
+  llvm::StringLiteral Name = "StrongHandles";
+  llvm::StringLiteral Default = analyzer::DefaultStrongHandles;
+  /// Read as `<check>.<Name>` or, failing that, as a global option.
+  bool Global = true;
+};
+
+/// The base of the tenure checks: the handle options parsed once, findings
+/// emitted with their context recorded, facts handed to the driver.
+class TenureCheck : public clang::tidy::ClangTidyCheck {
+public:
+  void storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts) override;
+  bool isLanguageVersionSupported(
+      const clang::LangOptions &LangOpts) const override {
+    return LangOpts.CPlusPlus11;
+  }
+
+protected:
+  TenureCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Context,
+              StrongHandlesOption Strong = {});
+
+  const analyzer::HandleTypes &handles() const { return Handles; }
+
+  /// tenure-analyze's facts mode, or null under clang-tidy.
+  FactsRecorder *recorder() const { return Recorder; }
+
+  /// A diagnostic at \p Loc, inside declaration \p In (which tenure-analyze
+  /// records for baselines).
+  clang::DiagnosticBuilder
+  diagIn(const clang::Decl &In, clang::SourceLocation Loc,
+         llvm::StringRef Description,
+         clang::DiagnosticIDs::Level Level = clang::DiagnosticIDs::Warning);
+
+  /// Reports a finding the model made from facts (locations as
+  /// file:line:col) with a note per entry of \p Notes; places outside this
+  /// TU are skipped.
+  void reportFromFacts(clang::SourceManager &SM, const analyzer::Location &At,
+                       llvm::StringRef Message,
+                       llvm::ArrayRef<analyzer::Note> Notes,
+                       llvm::ArrayRef<analyzer::Replacement> Fix = {});
+
+private:
+  const StrongHandlesOption Strong;
+  const std::string StrongHandles;
+  const std::string WeakHandles;
+  const analyzer::HandleTypes Handles;
+  FactsRecorder *const Recorder;
+};
+
+} // namespace tenure::checks
+
+#endif
