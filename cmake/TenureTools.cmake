@@ -46,6 +46,24 @@
 #                         nothing). Default: clang-tidy-19 on the PATH, or
 #                         clang-tidy in the LLVM 19 that tenure was built with.
 #
+# tenure_leak_check(<test target>
+#                   [SANITIZE address|leak]
+#                   [LIBRARIES <target>...])
+#
+#   Makes LeakSanitizer the second witness of a GoogleTest executable linked
+#   with tenure::testing (what tenure_verify_tests' SANITIZE does, for a test
+#   registered some other way): compiles it and the LIBRARIES targets with
+#   -fsanitize=address (default) or leak and -fno-omit-frame-pointer, and
+#   adds a generated source that gives the program LeakSanitizer's options
+#   (report_objects=1, llvm-symbolizer's path when it is found: without one
+#   leaked blocks have no types) by defining __asan_default_options and
+#   __lsan_default_options, so the test must not define them itself. After
+#   each test the listener runs LeakSanitizer's recoverable leak check,
+#   fails the test that leaked blocks and records them, typed from their
+#   allocation stacks and grouped, in the evidence file's `leaks` section
+#   (docs/evidence.md). A program that turns out to have no LeakSanitizer
+#   is an error, not a silent skip.
+#
 # tenure_verify_tests(<test target>
 #                     [LIBRARIES <target>...]
 #                     [NO_MAIN]
@@ -88,22 +106,9 @@
 #                  merge under a lock). A ctest fixture removes the file at
 #                  the start of each ctest run that runs one of these tests,
 #                  because the counts in it add up across runs.
-#   SANITIZE       Builds the test and the LIBRARIES targets with
-#                  -fsanitize=address (or leak) -fno-omit-frame-pointer, so
-#                  that LeakSanitizer is the second witness: after each test
-#                  the listener runs its recoverable leak check, fails the
-#                  test that leaked blocks, and records them, typed from
-#                  their allocation stacks, in the evidence file's `leaks`
-#                  section (std::shared_ptr cycles and other leaks tenure's
-#                  collector cannot see; docs/evidence.md). A generated
-#                  source gives the program its sanitizer options
-#                  (LeakSanitizer's report_objects=1, llvm-symbolizer's path
-#                  when it is found: without one, leaked blocks have no
-#                  types) by defining __asan_default_options and
-#                  __lsan_default_options, so the test must not define them
-#                  itself; ASAN_OPTIONS/LSAN_OPTIONS still add to them. A
-#                  program that turns out to have no LeakSanitizer is an
-#                  error, not a silent skip.
+#   SANITIZE       tenure_leak_check(<test> SANITIZE ... LIBRARIES ...):
+#                  LeakSanitizer as the second witness, for std::shared_ptr
+#                  cycles and other leaks tenure's collector cannot see.
 #   PROPERTIES     More ctest properties for the discovered tests. An
 #                  ENVIRONMENT of their own keeps TENURE_EVIDENCE; a
 #                  FIXTURES_REQUIRED of their own replaces tenure's reset
@@ -387,6 +392,61 @@ function(_tenure_switch_to_verify test no_main)
   endif()
 endfunction()
 
+# Builds the GoogleTest executable `target` (and the LIBRARIES targets) for
+# LeakSanitizer, the second witness of tenure::testing's listener; the
+# SANITIZE option of tenure_verify_tests calls it, and so can a project for
+# a test it registers itself (see the comment at the top).
+function(tenure_leak_check target)
+  set(who "tenure_leak_check(${target})")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "SANITIZE" "LIBRARIES")
+  if(arg_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "${who}: unknown arguments: ${arg_UNPARSED_ARGUMENTS}")
+  endif()
+  if(NOT TARGET ${target})
+    message(FATAL_ERROR "${who}: there is no target ${target}")
+  endif()
+  if(NOT DEFINED arg_SANITIZE)
+    set(arg_SANITIZE address)
+  endif()
+  if(NOT arg_SANITIZE MATCHES "^(address|leak)$")
+    message(FATAL_ERROR "${who}: SANITIZE must be address or leak (the "
+      "sanitizers that bring LeakSanitizer), not `${arg_SANITIZE}`")
+  endif()
+  foreach(library IN ITEMS ${target} ${arg_LIBRARIES})
+    target_compile_options(${library} PRIVATE -fsanitize=${arg_SANITIZE}
+      -fno-omit-frame-pointer)
+  endforeach()
+  target_link_options(${target} PRIVATE -fsanitize=${arg_SANITIZE})
+  # What links an instrumented library needs the sanitizer's runtime too.
+  foreach(library IN LISTS arg_LIBRARIES)
+    target_link_options(${library} INTERFACE -fsanitize=${arg_SANITIZE})
+  endforeach()
+  # The sanitizer's options live in the program (ASAN_OPTIONS and
+  # LSAN_OPTIONS still add to them), so it behaves the same under ctest and
+  # run by hand.
+  find_program(TENURE_LLVM_SYMBOLIZER NAMES llvm-symbolizer-19 llvm-symbolizer
+    HINTS /usr/lib/llvm-19/bin)
+  set(symbolizer "")
+  if(TENURE_LLVM_SYMBOLIZER)
+    set(symbolizer ":external_symbolizer_path=${TENURE_LLVM_SYMBOLIZER}")
+  endif()
+  set(options_source
+    "${CMAKE_CURRENT_BINARY_DIR}/tenure_leak_check/${target}_sanitizer_options.cpp")
+  set(text "// Generated by tenure_leak_check(${target} SANITIZE ${arg_SANITIZE}).\n")
+  if(arg_SANITIZE STREQUAL "address")
+    string(APPEND text
+      "extern \"C\" const char* __asan_default_options() { return \"detect_leaks=1${symbolizer}\"; }\n"
+      "extern \"C\" const char* __lsan_default_options() { return \"report_objects=1\"; }\n")
+  else()
+    string(APPEND text
+      "extern \"C\" const char* __lsan_default_options() { return \"report_objects=1${symbolizer}\"; }\n")
+  endif()
+  # The listener then refuses to run without LeakSanitizer.
+  string(APPEND text "extern \"C\" const int tenure_leak_check_required = 1;\n")
+  file(CONFIGURE OUTPUT "${options_source}" CONTENT "${text}" @ONLY)
+  target_sources(${target} PRIVATE "${options_source}")
+endfunction()
+
 function(tenure_verify_tests test)
   set(who "tenure_verify_tests(${test})")
   cmake_parse_arguments(PARSE_ARGV 1 arg "NO_MAIN" "EVIDENCE;SANITIZE"
@@ -422,38 +482,7 @@ function(tenure_verify_tests test)
     endif()
   endforeach()
   if(DEFINED arg_SANITIZE)
-    if(NOT arg_SANITIZE MATCHES "^(address|leak)$")
-      message(FATAL_ERROR "${who}: SANITIZE must be address or leak (the "
-        "sanitizers that bring LeakSanitizer), not `${arg_SANITIZE}`")
-    endif()
-    foreach(target IN ITEMS ${test} ${arg_LIBRARIES})
-      target_compile_options(${target} PRIVATE -fsanitize=${arg_SANITIZE}
-        -fno-omit-frame-pointer)
-    endforeach()
-    target_link_options(${test} PRIVATE -fsanitize=${arg_SANITIZE})
-    # The sanitizer's options live in the program (its environment variables
-    # still add to them), so it behaves the same under ctest and run by hand.
-    find_program(TENURE_LLVM_SYMBOLIZER NAMES llvm-symbolizer-19 llvm-symbolizer
-      HINTS /usr/lib/llvm-19/bin)
-    set(symbolizer "")
-    if(TENURE_LLVM_SYMBOLIZER)
-      set(symbolizer ":external_symbolizer_path=${TENURE_LLVM_SYMBOLIZER}")
-    endif()
-    set(options_source
-      "${CMAKE_CURRENT_BINARY_DIR}/tenure_verify/${test}_sanitizer_options.cpp")
-    set(options_text "// Generated by tenure_verify_tests(${test} SANITIZE ${arg_SANITIZE}).\n")
-    if(arg_SANITIZE STREQUAL "address")
-      string(APPEND options_text
-        "extern \"C\" const char* __asan_default_options() { return \"detect_leaks=1${symbolizer}\"; }\n"
-        "extern \"C\" const char* __lsan_default_options() { return \"report_objects=1\"; }\n")
-    else()
-      string(APPEND options_text
-        "extern \"C\" const char* __lsan_default_options() { return \"report_objects=1${symbolizer}\"; }\n")
-    endif()
-    # The listener then refuses to run without LeakSanitizer.
-    string(APPEND options_text "extern \"C\" const int tenure_leak_check_required = 1;\n")
-    file(CONFIGURE OUTPUT "${options_source}" CONTENT "${options_text}" @ONLY)
-    target_sources(${test} PRIVATE "${options_source}")
+    tenure_leak_check(${test} SANITIZE ${arg_SANITIZE} LIBRARIES ${arg_LIBRARIES})
   endif()
   if(NOT TARGET tenure::testing_verify)
     message(FATAL_ERROR "${who}: this tenure has no tenure::testing_verify "

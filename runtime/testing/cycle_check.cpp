@@ -53,10 +53,13 @@ std::string describe_leaks(const std::vector<LeakEvidence>& leaks) {
 void CycleCheckListener::OnTestProgramStart(const ::testing::UnitTest&) {
   pid_ = static_cast<int>(::getpid());
   const char* wanted = std::getenv("TENURE_LEAK_CHECK");
+  // Asked for, not assumed: a program that merely has ASan keeps
+  // LeakSanitizer's own report at exit.
   bool off = wanted && std::strcmp(wanted, "0") == 0;
-  bool required = (wanted && std::strcmp(wanted, "1") == 0) ||
-                  (&tenure_leak_check_required != nullptr && tenure_leak_check_required);
-  leak_check_ = !off && leak_sanitizer_present();
+  bool required = !off && ((wanted && std::strcmp(wanted, "1") == 0) ||
+                           (&tenure_leak_check_required != nullptr &&
+                            tenure_leak_check_required));
+  leak_check_ = required && leak_sanitizer_present();
   if (required && !leak_check_) {
     error_line("TENURE_LEAK_CHECK=1, but this test program has no LeakSanitizer "
                "(build it with -fsanitize=address or -fsanitize=leak); no "

@@ -24,14 +24,15 @@ namespace tenure::testing {
 // merges them into that file (see docs/evidence.md). A failure to write is
 // reported on stderr as one line and by evidence_written().
 //
-// In a program built with LeakSanitizer (-fsanitize=address or leak) it
-// also runs LeakSanitizer's recoverable leak check after each test, fails a
-// test that leaked blocks, and records them in the evidence file's `leaks`
-// section (leak_check.h): the second witness, for std::shared_ptr and every
-// handle tenure's collector does not see. Leaks from before the first test
-// (static initialisation) are nobody's and are not charged. TENURE_LEAK_CHECK=0
-// turns it off; TENURE_LEAK_CHECK=1 (set by tenure_verify_tests SANITIZE)
-// makes a program without LeakSanitizer an error instead of a silent skip.
+// Asked to (TENURE_LEAK_CHECK=1, or a program built by tenure_leak_check()
+// or tenure_verify_tests(SANITIZE)), it also runs LeakSanitizer's
+// recoverable leak check after each test, fails a test that leaked blocks,
+// and records them in the evidence file's `leaks` section (leak_check.h):
+// the second witness, for std::shared_ptr and every handle tenure's
+// collector does not see. Leaks from before the first test (static
+// initialisation) are nobody's and are not charged. A program without
+// LeakSanitizer that is asked to is an error, and writes no evidence;
+// TENURE_LEAK_CHECK=0 turns the check off.
 class CycleCheckListener : public ::testing::EmptyTestEventListener {
  public:
   void OnTestProgramStart(const ::testing::UnitTest& unit_test) override;
