@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
 
@@ -169,6 +170,23 @@ TEST(EvidenceTest, BadInputGetsOneLineErrors) {
   EXPECT_NE(newer.status().message().find("newer tenure (schema version 3"),
             absl::string_view::npos)
       << newer.status();
+}
+
+// testdata/evidence/: the corpus tenure-analyze's reader is held to as well.
+TEST(EvidenceTest, SharedCorpusIsAcceptedAndRejectedAsDocumented) {
+  std::filesystem::path corpus = TENURE_EVIDENCE_CORPUS;
+  std::size_t cases = 0;
+  for (const char* verdict : {"accept", "reject"}) {
+    for (const auto& entry : std::filesystem::directory_iterator(corpus / verdict)) {
+      ++cases;
+      std::ifstream in(entry.path(), std::ios::binary);
+      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      absl::StatusOr<Evidence> parsed = parse_evidence(text);
+      EXPECT_EQ(parsed.ok(), std::string(verdict) == "accept")
+          << entry.path() << ": " << parsed.status();
+    }
+  }
+  EXPECT_GT(cases, 40u);
 }
 
 TEST(EvidenceTest, DeepNestingIsRefusedNotRecursedInto) {
