@@ -346,6 +346,14 @@ std::string comparableTypeName(llvm::StringRef Name) {
 bool sameFile(llvm::StringRef A, llvm::StringRef B) {
   if (A == B)
     return true;
+  // A path relative to a build directory ("../../src/a.cpp", as a compiler
+  // run through ccache's base_dir records it) names the file by what
+  // follows its leading "../".
+  for (llvm::StringRef *Path : {&A, &B})
+    while (Path->consume_front("../") || Path->consume_front("./"))
+      ;
+  if (A == B)
+    return true;
   if (A.size() < B.size())
     std::swap(A, B);
   return A.ends_with(B) && A[A.size() - B.size() - 1] == '/';

@@ -57,7 +57,8 @@ MatchSummary matchEvidence(std::vector<Finding> &Findings, const Evidence &E,
 std::string comparableTypeName(llvm::StringRef Name);
 
 /// Whether two paths name the same file, one possibly relative to a
-/// directory the other spells out ("src/a.cpp" and "/w/src/a.cpp").
+/// directory the other spells out ("src/a.cpp" and "/w/src/a.cpp"), or
+/// relative to a build directory ("../../src/a.cpp").
 bool sameFile(llvm::StringRef A, llvm::StringRef B);
 
 } // namespace tenure::analyzer

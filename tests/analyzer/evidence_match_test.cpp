@@ -21,6 +21,9 @@ TEST(EvidenceMatch, SameFileAcrossRelativeAndAbsolutePaths) {
   EXPECT_TRUE(sameFile("/w/src/a.cpp", "/w/src/a.cpp"));
   EXPECT_TRUE(sameFile("src/a.cpp", "/w/src/a.cpp"));
   EXPECT_TRUE(sameFile("/w/src/a.cpp", "a.cpp"));
+  EXPECT_TRUE(sameFile("../../src/a.cpp", "/w/src/a.cpp"));
+  EXPECT_TRUE(sameFile("./src/a.cpp", "src/a.cpp"));
+  EXPECT_FALSE(sameFile("../../lib/a.cpp", "/w/src/a.cpp"));
   EXPECT_FALSE(sameFile("/w/src/ba.cpp", "a.cpp"));
   EXPECT_FALSE(sameFile("/w/src/a.cpp", "/w/lib/a.cpp"));
 }
