@@ -18,6 +18,7 @@
 #include "analyzer/model/CheckRegistry.h"
 #include "analyzer/model/EvidenceMatch.h"
 #include "analyzer/model/Facts.h"
+#include "analyzer/model/Version.h"
 #include "checks/TenureCheck.h"
 
 #include "clang-tidy/ClangTidy.h"
@@ -30,6 +31,7 @@
 #include "clang/Tooling/JSONCompilationDatabase.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Config/llvm-config.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -880,6 +882,9 @@ int main(int argc, const char **argv) {
       break;
     }
   cl::HideUnrelatedOptions(Category);
+  cl::SetVersionPrinter([](llvm::raw_ostream &OS) {
+    OS << "tenure-analyze " << Version << " (Clang " LLVM_VERSION_STRING ")\n";
+  });
   if (!cl::ParseCommandLineOptions(
           OwnArgs, argv,
           "Finds reference-count retention bugs (tenure checks) in C++.\n\n"

@@ -3,6 +3,7 @@
 #include "analyzer/io/Report.h"
 
 #include "analyzer/model/CheckRegistry.h"
+#include "analyzer/model/Version.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
@@ -261,7 +262,7 @@ void writeSARIF(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
       {"tool",
        json::Object{{"driver",
                      json::Object{{"name", "tenure-analyze"},
-                                  {"version", "0.1.0"},
+                                  {"version", Version},
                                   {"rules", std::move(Rules)}}}}},
       {"results", std::move(Results)}};
   if (!Root.empty())

@@ -136,6 +136,10 @@ def case_sarif_and_json(c):
     expect(sarif['version'] == '2.1.0', 'SARIF 2.1.0')
     run = sarif['runs'][0]
     expect(run['tool']['driver']['rules'][0]['id'] == 'tenure-ref-cycle', 'rule per check')
+    code, version, err = c.run('--version')
+    expect(code == 0 and version.startswith('tenure-analyze '), '--version', version, err)
+    expect(run['tool']['driver']['version'] == version.split()[1],
+           'SARIF names the version --version prints', version, json.dumps(run['tool']))
     result = run['results'][0]
     expect(result['locations'][0]['physicalLocation']['artifactLocation']['uri'] == 'leak.cpp',
            'relative uri', json.dumps(result))
