@@ -392,6 +392,14 @@ function(_tenure_switch_to_verify test no_main)
   endif()
 endfunction()
 
+# SANITIZE's value: a sanitizer that brings LeakSanitizer.
+function(_tenure_check_leak_sanitizer who sanitizer)
+  if(NOT sanitizer MATCHES "^(address|leak)$")
+    message(FATAL_ERROR "${who}: SANITIZE must be address or leak (the "
+      "sanitizers that bring LeakSanitizer), not `${sanitizer}`")
+  endif()
+endfunction()
+
 # Builds the GoogleTest executable `target` (and the LIBRARIES targets) for
 # LeakSanitizer, the second witness of tenure::testing's listener; the
 # SANITIZE option of tenure_verify_tests calls it, and so can a project for
@@ -408,10 +416,7 @@ function(tenure_leak_check target)
   if(NOT DEFINED arg_SANITIZE)
     set(arg_SANITIZE address)
   endif()
-  if(NOT arg_SANITIZE MATCHES "^(address|leak)$")
-    message(FATAL_ERROR "${who}: SANITIZE must be address or leak (the "
-      "sanitizers that bring LeakSanitizer), not `${arg_SANITIZE}`")
-  endif()
+  _tenure_check_leak_sanitizer("${who}" "${arg_SANITIZE}")
   foreach(library IN ITEMS ${target} ${arg_LIBRARIES})
     target_compile_options(${library} PRIVATE -fsanitize=${arg_SANITIZE}
       -fno-omit-frame-pointer)
@@ -482,10 +487,7 @@ function(tenure_verify_tests test)
     endif()
   endforeach()
   if(DEFINED arg_SANITIZE)
-    if(NOT arg_SANITIZE MATCHES "^(address|leak)$")
-      message(FATAL_ERROR "${who}: SANITIZE must be address or leak (the "
-        "sanitizers that bring LeakSanitizer), not `${arg_SANITIZE}`")
-    endif()
+    _tenure_check_leak_sanitizer("${who}" "${arg_SANITIZE}")
     tenure_leak_check(${test} SANITIZE ${arg_SANITIZE} LIBRARIES ${arg_LIBRARIES})
   endif()
   if(NOT TARGET tenure::testing_verify)
