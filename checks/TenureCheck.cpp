@@ -3,7 +3,11 @@
 #include "checks/TenureCheck.h"
 
 #include "analyzer/ast/SourceFacts.h"
+#include "analyzer/model/Facts.h"
 #include "checks/SourceLocations.h"
+#include "clang/Basic/FileManager.h"
+#include "clang/Lex/PPCallbacks.h"
+#include "clang/Lex/Preprocessor.h"
 #include "llvm/ADT/DenseMap.h"
 #include <mutex>
 
@@ -49,6 +53,45 @@ TenureCheck::TenureCheck(StringRef Name, tidy::ClangTidyContext *Context,
           "WeakHandles", analyzer::DefaultWeakHandles.str())),
       Handles(StrongHandles, WeakHandles),
       Recorder(FactsRecorder::attachedTo(Context)) {}
+
+namespace {
+
+// Records what the parse read, once it has read all of it.
+class InputRecorder : public PPCallbacks {
+public:
+  InputRecorder(const SourceManager &SM, FactsRecorder &Recorder)
+      : SM(SM), Recorder(Recorder) {}
+
+  void EndOfMainFile() override {
+    if (!Recorder.Inputs.empty())
+      return; // Another tenure check got here first.
+    FileManager &Files = SM.getFileManager();
+    for (const auto &[Entry, Content] :
+         llvm::make_range(SM.fileinfo_begin(), SM.fileinfo_end())) {
+      std::optional<llvm::MemoryBufferRef> Buffer =
+          Content->getBufferIfLoaded();
+      if (!Buffer)
+        continue;
+      // The real path: what the next run reads again, whatever links and
+      // "../" the include path spelled it through.
+      Recorder.Inputs.try_emplace(Files.getCanonicalName(Entry).str(),
+                                  analyzer::contentHash(Buffer->getBuffer()));
+    }
+  }
+
+private:
+  const SourceManager &SM;
+  FactsRecorder &Recorder;
+};
+
+} // namespace
+
+void TenureCheck::registerPPCallbacks(const SourceManager &SM,
+                                      Preprocessor *PP,
+                                      Preprocessor *ModuleExpanderPP) {
+  if (Recorder)
+    PP->addPPCallbacks(std::make_unique<InputRecorder>(SM, *Recorder));
+}
 
 void TenureCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
   Options.store(Opts, Strong.Name, StrongHandles);

@@ -43,6 +43,9 @@ public:
   /// way clang-tidy places the diagnostic: the file as the SourceManager
   /// names it and the offset of the diagnostic's file location in it.
   std::map<std::pair<std::string, unsigned>, std::string> Contexts;
+  /// Every file the parse read, absolute, with its content hash (what a
+  /// cached result depends on).
+  std::map<std::string, std::string> Inputs;
 
 private:
   const clang::tidy::ClangTidyContext &Context;
@@ -61,6 +64,9 @@ struct StrongHandlesOption {
 class TenureCheck : public clang::tidy::ClangTidyCheck {
 public:
   void storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts) override;
+  void registerPPCallbacks(const clang::SourceManager &SM,
+                           clang::Preprocessor *PP,
+                           clang::Preprocessor *ModuleExpanderPP) override;
   bool isLanguageVersionSupported(
       const clang::LangOptions &LangOpts) const override {
     return LangOpts.CPlusPlus11;

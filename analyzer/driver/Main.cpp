@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "analyzer/driver/FactsCache.h"
 #include "analyzer/driver/NoLint.h"
 #include "analyzer/io/Baseline.h"
 #include "analyzer/io/Evidence.h"
@@ -100,6 +101,13 @@ cl::opt<std::string> EmitFacts(
     cl::desc("Per-TU step: analyse the one source given and write its facts "
              "and findings to this file"),
     cl::value_desc("file"), cl::cat(Category));
+cl::opt<std::string> CacheDir(
+    "cache-dir",
+    cl::desc("Keep each translation unit's result in this directory and reuse "
+             "it while the unit, every file it includes, its compile command "
+             "and the configuration are unchanged (default: "
+             "$TENURE_CACHE_DIR, else no cache)"),
+    cl::value_desc("dir"), cl::cat(Category));
 cl::opt<std::string> EvidenceFile(
     "evidence",
     cl::desc("Runtime evidence written by tests in verification mode "
@@ -408,8 +416,12 @@ int emitFacts(const tooling::CompilationDatabase &Compilations,
       ++ParseErrors;
     Findings.push_back(toJSON(toFinding(E, Cache, Recorded.Contexts)));
   }
+  llvm::json::Array Inputs;
+  for (const auto &[Path, Hash] : Recorded.Inputs)
+    Inputs.push_back(llvm::json::Object{{"file", Path}, {"hash", Hash}});
   llvm::json::Object Result{{"version", FactsVersion},
                             {"file", File},
+                            {"inputs", std::move(Inputs)},
                             {"facts", toJSON(mergeFacts(std::move(Recorded.Facts)))},
                             {"findings", std::move(Findings)},
                             {"parse_errors", ParseErrors}};
@@ -430,7 +442,7 @@ struct TUResult {
   int ParseErrors = 0;
 };
 
-llvm::Expected<TUResult> readTUResult(llvm::StringRef Path) {
+llvm::Expected<llvm::json::Value> readTUResultFile(llvm::StringRef Path) {
   auto Text = llvm::MemoryBuffer::getFile(Path);
   if (!Text)
     return llvm::createStringError(Path + ": cannot read: " +
@@ -439,7 +451,13 @@ llvm::Expected<TUResult> readTUResult(llvm::StringRef Path) {
   if (!V)
     return llvm::createStringError(Path + ": malformed facts file: " +
                                    llvm::toString(V.takeError()));
-  const llvm::json::Object *O = V->getAsObject();
+  return V;
+}
+
+/// \p Path names the result in errors.
+llvm::Expected<TUResult> tuResultFromJSON(const llvm::json::Value &V,
+                                          llvm::StringRef Path) {
+  const llvm::json::Object *O = V.getAsObject();
   const llvm::json::Value *FactsValue = O ? O->get("facts") : nullptr;
   const llvm::json::Array *Findings = O ? O->getArray("findings") : nullptr;
   std::optional<llvm::StringRef> File = O ? O->getString("file") : std::nullopt;
@@ -460,6 +478,13 @@ llvm::Expected<TUResult> readTUResult(llvm::StringRef Path) {
     R.Findings.push_back(std::move(*Item));
   }
   return R;
+}
+
+llvm::Expected<TUResult> readTUResult(llvm::StringRef Path) {
+  llvm::Expected<llvm::json::Value> V = readTUResultFile(Path);
+  if (!V)
+    return V.takeError();
+  return tuResultFromJSON(*V, Path);
 }
 
 /// Whether a finding the driver makes is reported: the check is enabled for
@@ -788,7 +813,27 @@ int report(std::vector<TUResult> Results, bool WorkerFailed,
 //===-- The whole run -----------------------------------------------------===//
 
 /// Runs one worker per source, Jobs at a time, and reads their results.
+/// What a TU's result depends on besides the content of the files it reads
+/// (which the cache entry records): tenure's version, the compile command as
+/// the worker runs it, and the effective configuration.
+std::string cacheKey(const tooling::CompilationDatabase &Compilations,
+                     const std::string &File,
+                     ClangTidyOptionsProvider &Provider) {
+  std::vector<std::string> Parts = {Version, std::to_string(FactsVersion),
+                                    File};
+  for (const tooling::CompileCommand &C :
+       Compilations.getCompileCommands(File)) {
+    Parts.push_back(C.Directory);
+    Parts.push_back(C.Filename);
+    llvm::append_range(Parts, C.CommandLine);
+  }
+  Parts.push_back(configurationAsText(Provider.getOptions(File)));
+  return FactsCache::key(Parts);
+}
+
 std::vector<TUResult> runWorkers(llvm::ArrayRef<std::string> Files,
+                                 const tooling::CompilationDatabase &Compilations,
+                                 FactsCache *Cache,
                                  llvm::ArrayRef<std::string> FixedFlags,
                                  bool HaveFixedFlags, const char *Argv0,
                                  bool &Failed) {
@@ -799,12 +844,31 @@ std::vector<TUResult> runWorkers(llvm::ArrayRef<std::string> Files,
           llvm::sys::fs::createUniqueDirectory("tenure-analyze", TempDir))
     fatal("cannot create a temporary directory: " + EC.message());
 
+  std::vector<std::string> Keys;
+  if (Cache) {
+    auto Provider = makeOptionsProvider();
+    for (const std::string &File : Files)
+      Keys.push_back(cacheKey(Compilations, File, *Provider));
+  }
+
   std::vector<std::optional<TUResult>> Results(Files.size());
   std::mutex Lock;
   unsigned Threads = Jobs ? Jobs.getValue() : llvm::heavyweight_hardware_concurrency().compute_thread_count();
   llvm::DefaultThreadPool Pool(llvm::hardware_concurrency(Threads));
   for (size_t I = 0; I < Files.size(); ++I) {
     Pool.async([&, I] {
+      if (Cache) {
+        if (std::optional<llvm::json::Value> Hit = Cache->lookup(Keys[I])) {
+          llvm::Expected<TUResult> R = tuResultFromJSON(*Hit, Cache->directory());
+          if (R) {
+            std::lock_guard<std::mutex> Guard(Lock);
+            Results[I] = std::move(*R);
+            return;
+          }
+          llvm::consumeError(R.takeError());
+          Cache->noteCorrupt();
+        }
+      }
       std::string ResultPath = (TempDir + "/" + llvm::Twine(I) + ".json").str();
       std::vector<std::string> Args = {Self, "--emit-facts=" + ResultPath};
       if (!Checks.empty())
@@ -831,7 +895,9 @@ std::vector<TUResult> runWorkers(llvm::ArrayRef<std::string> Files,
       std::string Message;
       int Code = llvm::sys::ExecuteAndWait(Self, ArgRefs, std::nullopt,
                                            Redirects, 0, 0, &Message);
-      llvm::Expected<TUResult> R = readTUResult(ResultPath);
+      llvm::Expected<llvm::json::Value> Value = readTUResultFile(ResultPath);
+      llvm::Expected<TUResult> R =
+          Value ? tuResultFromJSON(*Value, ResultPath) : Value.takeError();
       llvm::sys::fs::remove(ResultPath);
       std::string Stderr;
       if (auto Buffer = llvm::MemoryBuffer::getFile(ErrPath))
@@ -844,16 +910,23 @@ std::vector<TUResult> runWorkers(llvm::ArrayRef<std::string> Files,
         if (!Line.ends_with(" generated."))
           llvm::errs() << Line << '\n';
       if ((Code != ExitClean && Code != ExitError) || !R) {
-        if (R)
+        // A crashed worker explains its missing result; otherwise the
+        // result file itself says what is wrong.
+        std::string Reason =
+            Code != ExitClean && Code != ExitError
+                ? (Message.empty() ? llvm::formatv("exit code {0}", Code).str()
+                                   : Message)
+                : llvm::toString(R.takeError());
+        if (!R)
           llvm::consumeError(R.takeError());
-        else
-          llvm::consumeError(R.takeError());
-        error(Files[I] + ": analysis failed" +
-              (Message.empty() ? llvm::formatv(" (exit code {0})", Code).str()
-                               : " (" + Message + ")"));
+        error(Files[I] + ": analysis failed (" + Reason + ")");
         Failed = true;
         return;
       }
+      // A result with compiler errors is not kept: a header it could not
+      // find is no input the cache could see appear.
+      if (Cache && R->ParseErrors == 0)
+        Cache->store(Keys[I], *Value);
       Results[I] = std::move(*R);
     });
   }
@@ -973,8 +1046,34 @@ int main(int argc, const char **argv) {
       fatal("--emit-facts analyses exactly one source file");
     return emitFacts(*Compilations, Files.front(), EmitFacts);
   }
+  std::optional<FactsCache> Cache;
+  std::string Dir = CacheDir;
+  if (const char *FromEnvironment = std::getenv("TENURE_CACHE_DIR");
+      FromEnvironment && !CacheDir.getNumOccurrences())
+    Dir = FromEnvironment;
+  if (!Dir.empty() || CacheDir.getNumOccurrences()) {
+    llvm::Expected<FactsCache> Opened = FactsCache::open(Dir);
+    if (!Opened)
+      fatal(llvm::toString(Opened.takeError()));
+    Cache.emplace(std::move(*Opened));
+  }
   bool Failed = false;
   std::vector<TUResult> Results =
-      runWorkers(Files, FixedFlags, HaveFixedFlags, argv[0], Failed);
+      runWorkers(Files, *Compilations, Cache ? &*Cache : nullptr, FixedFlags,
+                 HaveFixedFlags, argv[0], Failed);
+  if (Cache) {
+    FactsCache::Stats S = Cache->stats();
+    llvm::errs() << llvm::formatv(
+        "tenure-analyze: cache {0}: {1} hit{2}, {3} miss{4}", Cache->directory(),
+        S.Hits, S.Hits == 1 ? "" : "s", S.Misses + S.Corrupt,
+        S.Misses + S.Corrupt == 1 ? "" : "es");
+    if (S.Corrupt)
+      llvm::errs() << llvm::formatv(" ({0} unreadable entr{1} recomputed)",
+                                    S.Corrupt, S.Corrupt == 1 ? "y" : "ies");
+    if (S.Unwritten)
+      llvm::errs() << llvm::formatv(" ({0} result{1} could not be stored)",
+                                    S.Unwritten, S.Unwritten == 1 ? "" : "s");
+    llvm::errs() << '\n';
+  }
   return report(std::move(Results), Failed, Accepted);
 }

@@ -3,8 +3,10 @@
 #include "analyzer/model/Facts.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/BLAKE3.h"
 #include "llvm/Support/FormatVariadic.h"
 
 namespace tenure::analyzer {
@@ -306,6 +308,11 @@ Facts mergeFacts(std::vector<Facts> Parts) {
     appendNew(All.ContainerUses, Part.ContainerUses, ContainerUses);
   }
   return All;
+}
+
+std::string contentHash(llvm::StringRef Data) {
+  auto Hash = llvm::BLAKE3::hash<16>(llvm::arrayRefFromStringRef(Data));
+  return llvm::toHex(Hash, /*LowerCase=*/true);
 }
 
 } // namespace tenure::analyzer

@@ -160,6 +160,10 @@ struct Facts {
 /// several TUs yields the same records, fields and stores in each).
 Facts mergeFacts(std::vector<Facts> Parts);
 
+/// The hash a file's content is recorded by (BLAKE3, hex): what tells a
+/// cached result whether the files it was made from changed.
+std::string contentHash(llvm::StringRef Data);
+
 llvm::json::Value toJSON(const Facts &F);
 /// \p Origin names the input in errors.
 llvm::Expected<Facts> factsFromJSON(const llvm::json::Value &V,

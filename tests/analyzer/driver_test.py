@@ -182,6 +182,106 @@ def case_per_tu_facts_and_merge(c):
            'a malformed facts file', err)
 
 
+CACHED_HEADER = '#include <memory>\nstruct Leaf { std::weak_ptr<Leaf> up; };\n'
+CACHED_SOURCE = '#include "leaf.h"\nint leaves() { return 1; }\n'
+
+
+def cached_project(c):
+    leak = c.write('src/leak.cpp', LEAK)
+    leaf = c.write('src/leaf.cpp', CACHED_SOURCE)
+    c.write('src/leaf.h', CACHED_HEADER)
+    return c.compile_db([leak, leaf])
+
+
+def cache_line(err):
+    lines = [l for l in err.splitlines() if 'tenure-analyze: cache ' in l]
+    return lines[0] if lines else ''
+
+
+def case_facts_cache(c):
+    build = cached_project(c)
+    cache = os.path.join(c.work, 'cache')
+    code, first, err = c.run('-p', build, '--cache-dir=' + cache)
+    expect(code == 1 and 'strong reference cycle' in first, 'first run reports', first, err)
+    expect('0 hits, 2 misses' in cache_line(err), 'first run misses every unit', err)
+
+    code, again, err = c.run('-p', build, '--cache-dir=' + cache)
+    expect(code == 1 and again == first, 'a cached run reports the same', again, err)
+    expect('2 hits, 0 misses' in cache_line(err), 'nothing changed: nothing parsed', err)
+
+    # A change to a header re-analyses the unit that includes it, and the
+    # finding it adds is reported.
+    c.write('src/leaf.h', CACHED_HEADER +
+            'struct Ring { std::shared_ptr<Ring> next; };\n'
+            'inline void close(std::shared_ptr<Ring> r) { r->next = r; }\n')
+    code, out, err = c.run('-p', build, '--cache-dir=' + cache)
+    expect('1 hit, 1 miss' in cache_line(err), 'only the including unit is redone', err)
+    expect('leaf.h' in out and 'Ring' in out, 'the header change is seen', out)
+
+    # The configuration is part of the key: other checks, other results.
+    code, out, err = c.run('-p', build, '--cache-dir=' + cache,
+                           '--checks=-*,tenure-needless-copy')
+    expect(code == 1 and '0 hits, 2 misses' in cache_line(err),
+           'another configuration is another entry', out, err)
+
+    # A damaged entry is recomputed, never trusted.
+    entries = [os.path.join(d, f) for d, _, fs in os.walk(cache) for f in fs]
+    expect(len(entries) >= 2, 'one entry per unit and configuration', entries)
+    for entry in entries:
+        with open(entry, 'r+') as f:
+            f.truncate(len(f.read()) // 2)
+    code, out, err = c.run('-p', build, '--cache-dir=' + cache)
+    expect(code == 1 and 'Ring' in out and 'strong reference cycle' in out,
+           'damaged entries: the findings are still right', out, err)
+    expect('unreadable entr' in cache_line(err), 'damaged entries are said so', err)
+    code, out, err = c.run('-p', build, '--cache-dir=' + cache)
+    expect('2 hits, 0 misses' in cache_line(err), 'and rewritten', err)
+
+    # The environment variable, for CI caches.
+    env_cache = os.path.join(c.work, 'env-cache')
+    result = subprocess.run([c.args.analyzer, '-p', build], cwd=c.work,
+                            capture_output=True, text=True,
+                            env=dict(os.environ, TENURE_CACHE_DIR=env_cache))
+    expect(result.returncode == 1 and os.path.isdir(env_cache)
+           and env_cache in cache_line(result.stderr), 'TENURE_CACHE_DIR', result.stderr)
+    code, out, err = c.run('-p', build)
+    expect(cache_line(err) == '', 'no cache without the flag or the variable', err)
+
+
+def case_facts_cache_bad_input(c):
+    build = cached_project(c)
+    plain = c.write('not-a-dir', 'x')
+    code, out, err = c.run('-p', build, '--cache-dir=' + plain)
+    expect(code == 2 and out == '' and len(err.strip().splitlines()) == 1
+           and 'not-a-dir' in err, 'a file as cache directory is one error line', out, err)
+    code, out, err = c.run('-p', build, '--cache-dir=')
+    expect(code == 2 and 'empty' in err, 'an empty cache directory name', out, err)
+    # A unit with compiler errors is not kept: the header it misses may appear.
+    broken = c.write('src/broken.cpp', '#include "later.h"\nint x = later();\n')
+    build = c.compile_db([broken])
+    cache = os.path.join(c.work, 'cache')
+    code, out, err = c.run('-p', build, '--cache-dir=' + cache)
+    expect(code == 2, 'a missing header is an error', out, err)
+    c.write('src/later.h', 'inline int later() { return 1; }\n')
+    code, out, err = c.run('-p', build, '--cache-dir=' + cache)
+    expect(code == 0 and '0 hits, 1 miss' in cache_line(err),
+           'the header that appeared is read', out, err)
+
+
+def case_facts_cache_concurrent_runs(c):
+    build = cached_project(c)
+    cache = os.path.join(c.work, 'cache')
+    runs = [subprocess.Popen([c.args.analyzer, '-p', build, '--cache-dir=' + cache, '-j', '1'],
+                             cwd=c.work, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True) for _ in range(3)]
+    outputs = [r.communicate() + (r.returncode,) for r in runs]
+    expect(all(code == 1 for _, _, code in outputs), 'every concurrent run reports', outputs)
+    expect(len({out for out, _, _ in outputs}) == 1, 'and reports the same', outputs)
+    code, out, err = c.run('-p', build, '--cache-dir=' + cache)
+    expect(code == 1 and out == outputs[0][0] and '2 hits, 0 misses' in cache_line(err),
+           'entries written concurrently read back whole', out, err)
+
+
 def case_fix_applies_the_weak_handle(c):
     leak = c.write('leak.cpp', LEAK)
     code, out, err = c.run('--fix', leak, '--', '-std=c++20')
