@@ -33,22 +33,21 @@ public:
     return llvm::Error::success();
   }
 
-  llvm::Error count(const json::Object &O, size_t Index,
-                    uint64_t &Out) const {
-    // The runtime saturates counts at 2^64-1; llvm::json keeps integers
-    // above INT64_MAX as uint64_t.
-    const json::Value *V = O.get("count");
-    if (V) {
-      if (std::optional<int64_t> I = V->getAsInteger(); I && *I >= 0) {
-        Out = static_cast<uint64_t>(*I);
-        return llvm::Error::success();
-      }
+  /// A count: a number written as an integer, 0 to 2^64-1 (the runtime
+  /// saturates there). getAsUINT64 takes exactly those (and "-0"), not
+  /// integral doubles such as 1.0, which the runtime refuses too.
+  llvm::Error count(const json::Object &O, size_t Index, uint64_t &Out,
+                    llvm::StringRef Key = "count",
+                    bool Optional = false) const {
+    const json::Value *V = O.get(Key);
+    if (!V && Optional)
+      return llvm::Error::success();
+    if (V)
       if (std::optional<uint64_t> U = V->getAsUINT64()) {
         Out = *U;
         return llvm::Error::success();
       }
-    }
-    return error(Index, "'count' must be a non-negative integer");
+    return error(Index, "'" + Key + "' must be a non-negative integer");
   }
 
   llvm::Error strings(const json::Object &O, size_t Index,
@@ -94,10 +93,41 @@ private:
   llvm::StringRef Section;
 };
 
+/// Whether containers nest deeper than EvidenceMaxDepth, the runtime's
+/// reader's limit (llvm::json has none and would recurse as deep as the
+/// text goes). Exact for JSON text; text that is not JSON fails either way.
+bool nestsTooDeep(llvm::StringRef Text) {
+  int Depth = 0;
+  bool InString = false;
+  for (size_t I = 0; I < Text.size(); ++I) {
+    char C = Text[I];
+    if (InString) {
+      if (C == '\\')
+        ++I;
+      else if (C == '"')
+        InString = false;
+    } else if (C == '"') {
+      InString = true;
+    } else if (C == '[' || C == '{') {
+      if (++Depth > EvidenceMaxDepth)
+        return true;
+    } else if (C == ']' || C == '}') {
+      --Depth;
+    }
+  }
+  return false;
+}
+
 } // namespace
 
 llvm::Expected<Evidence> parseEvidence(llvm::StringRef Text,
                                        llvm::StringRef Origin) {
+  if (nestsTooDeep(Text))
+    return llvm::createStringError(
+        llvm::formatv("{0}: malformed evidence file: containers nested deeper "
+                      "than {1}",
+                      Origin, EvidenceMaxDepth)
+            .str());
   llvm::Expected<json::Value> Parsed = json::parse(Text);
   if (!Parsed)
     return llvm::createStringError(
@@ -105,13 +135,14 @@ llvm::Expected<Evidence> parseEvidence(llvm::StringRef Text,
                       llvm::toString(Parsed.takeError()))
             .str());
   const json::Object *Root = Parsed->getAsObject();
-  std::optional<int64_t> Version =
-      Root ? Root->getInteger("tenure_evidence") : std::nullopt;
+  const json::Value *VersionValue = Root ? Root->get("tenure_evidence") : nullptr;
+  std::optional<uint64_t> Version =
+      VersionValue ? VersionValue->getAsUINT64() : std::nullopt;
   if (!Version || *Version < 1)
     return llvm::createStringError(
         Origin + ": not a tenure evidence file (no positive "
                  "\"tenure_evidence\" version)");
-  if (*Version > EvidenceVersion)
+  if (*Version > static_cast<uint64_t>(EvidenceVersion))
     return llvm::createStringError(
         llvm::formatv("{0}: written by a newer tenure (evidence schema "
                       "version {1}, this build reads up to {2})",
@@ -192,6 +223,29 @@ llvm::Expected<Evidence> parseEvidence(llvm::StringRef Text,
         if (llvm::Error Err = Copies.count(O, I, C.Count))
           return Err;
         E.Copies.push_back(std::move(C));
+        return llvm::Error::success();
+      }))
+    return Err;
+
+  SectionReader Leaks(Origin, "leaks");
+  if (llvm::Error Err = Leaks.each(*Root, [&](const json::Object &O,
+                                              size_t I) -> llvm::Error {
+        EvidenceLeak L;
+        if (llvm::Error Err = Leaks.strings(O, I, "types", L.Types))
+          return Err;
+        for (auto [Key, Out] : {std::pair{"cycle", &L.Cycle},
+                                std::pair{"sites", &L.Sites},
+                                std::pair{"tests", &L.Tests}})
+          if (O.get(Key))
+            if (llvm::Error Err = Leaks.strings(O, I, Key, *Out))
+              return Err;
+        if (llvm::Error Err = Leaks.count(O, I, L.Count))
+          return Err;
+        if (llvm::Error Err = Leaks.count(O, I, L.Blocks, "blocks", true))
+          return Err;
+        if (llvm::Error Err = Leaks.count(O, I, L.Bytes, "bytes", true))
+          return Err;
+        E.Leaks.push_back(std::move(L));
         return llvm::Error::success();
       }))
     return Err;

@@ -2,8 +2,11 @@
 //
 // The evidence file is written by the runtime's verification mode (schema in
 // docs/evidence.md): the cycles tests leaked, the objects that outlived their
-// test, and Ref copy counts by site. The analyzer never links the runtime; it
-// reads the file with its own reader, as strict as the runtime's.
+// test, Ref copy counts by site, and (schema version 2) what LeakSanitizer
+// found unreachable after each test. The analyzer never links the runtime;
+// it reads the file with llvm::json, and the runtime's hand-written reader
+// accepts and reads exactly what this one does (testdata/evidence/ and the
+// differential fuzz target hold the two to it).
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,7 +22,7 @@
 namespace tenure::analyzer {
 
 /// The newest schema version this reader understands.
-inline constexpr int64_t EvidenceVersion = 1;
+inline constexpr int64_t EvidenceVersion = 2;
 
 struct EvidenceCycle {
   /// types[i] holds types[i+1] through fields[i]; the last holds the first.
@@ -53,15 +56,32 @@ struct EvidenceCopies {
   uint64_t Count = 0;
 };
 
+/// Blocks LeakSanitizer found unreachable after a test that point to each
+/// other: one shape of leaked structure, typed from allocation stacks.
+struct EvidenceLeak {
+  std::vector<std::string> Types; ///< Types of its blocks, where known.
+  std::vector<std::string> Cycle; ///< Those of blocks on a pointer cycle.
+  uint64_t Count = 0;             ///< Structures of this shape.
+  uint64_t Blocks = 0;
+  uint64_t Bytes = 0;
+  std::vector<std::string> Sites; ///< "file:line"; "??" when unknown.
+  std::vector<std::string> Tests;
+};
+
 struct Evidence {
   std::vector<EvidenceCycle> Cycles;
   std::vector<EvidenceGrowth> Growth;
   std::vector<EvidenceCopies> Copies;
+  std::vector<EvidenceLeak> Leaks;
 
   bool empty() const {
-    return Cycles.empty() && Growth.empty() && Copies.empty();
+    return Cycles.empty() && Growth.empty() && Copies.empty() &&
+           Leaks.empty();
   }
 };
+
+/// Containers nest at most this deep in an evidence file (both readers).
+inline constexpr int EvidenceMaxDepth = 64;
 
 /// Parses an evidence file's text; errors name \p Origin and what is wrong.
 llvm::Expected<Evidence> parseEvidence(llvm::StringRef Text,

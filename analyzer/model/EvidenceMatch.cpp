@@ -318,6 +318,58 @@ std::optional<Finding> runtimeOnlyFinding(const EvidenceCycle &C,
   return R;
 }
 
+std::string leakSummary(uint64_t Count, size_t Tests) {
+  return cycleSummary(Count, Tests) + ", seen by LeakSanitizer";
+}
+
+/// Whether every type on \p F's loop had a block on a pointer cycle of the
+/// leaked structure \p L (the witness for code tenure's collector does not
+/// see: std::shared_ptr and other handles). The structure may hold more
+/// (container buffers, a std::function's callable): they are how the loop
+/// is stored, not another loop.
+bool leakMatches(const Finding &F, const EvidenceLeak &L,
+                 const Records &Known) {
+  return !F.Types.empty() &&
+         llvm::all_of(F.Types, [&](const std::string &Static) {
+           return llvm::any_of(L.Cycle, [&](const std::string &Leaked) {
+             return Known.isA(Leaked, Static);
+           });
+         });
+}
+
+/// A leaked pointer cycle no finding explains, at the declaration of the
+/// first of its types the analysed code declares; nullopt when it declares
+/// none of them (a third-party library's leak).
+std::optional<Finding> runtimeOnlyLeak(const EvidenceLeak &L,
+                                       const Records &Known) {
+  const RecordFact *Declared = nullptr;
+  std::vector<std::string> Types;
+  for (const std::string &Type : L.Cycle)
+    if (const RecordFact *R = Known.find(Type)) {
+      if (!Declared && R->Loc.valid())
+        Declared = R;
+      Types.push_back(shownName(Type).str());
+    }
+  if (!Declared)
+    return std::nullopt;
+  std::string Names = "'" + llvm::join(Types, "', '") + "'";
+  Finding R;
+  R.Check = refCycleCheck().Name.str();
+  R.Loc = Declared->Loc;
+  R.RuntimeOnly = true;
+  R.Types = Types;
+  R.Fields.assign(Types.size(), "");
+  R.Key = "runtime leak cycle " + llvm::join(Types, ", ");
+  R.Context = shownName(Declared->Name).str();
+  confirm(R, L.Count, L.Tests).Summary = leakSummary(L.Count, L.Tests.size());
+  R.Message = llvm::formatv(
+      "objects of {0} leaked in a pointer cycle at runtime ({1}) but no "
+      "statement the analysis read closes a strong cycle through them; find "
+      "the owning edge that points back and make it a weak handle",
+      Names, R.Confirmed->Summary);
+  return R;
+}
+
 } // namespace
 
 std::string comparableTypeName(llvm::StringRef Name) {
@@ -336,6 +388,14 @@ std::string comparableTypeName(llvm::StringRef Name) {
 }
 
 bool sameFile(llvm::StringRef A, llvm::StringRef B) {
+  if (A == B)
+    return true;
+  // A path relative to a build directory ("../../src/a.cpp", as a compiler
+  // run through ccache's base_dir records it) names the file by what
+  // follows its leading "../".
+  for (llvm::StringRef *Path : {&A, &B})
+    while (Path->consume_front("../") || Path->consume_front("./"))
+      ;
   if (A == B)
     return true;
   if (A.size() < B.size())
@@ -370,6 +430,30 @@ MatchSummary matchEvidence(std::vector<Finding> &Findings, const Evidence &E,
       Summary.RuntimeOnly.push_back(std::move(*R));
     } else {
       Summary.UnknownCycles.push_back(cyclePath(C.Types, C.Fields));
+    }
+  }
+
+  // What LeakSanitizer found unreachable: a cycle finding is confirmed by a
+  // leaked structure with a pointer cycle through all of its types.
+  for (const EvidenceLeak &L : E.Leaks) {
+    if (L.Cycle.empty())
+      continue; // a plain leak, not a retention cycle
+    bool Used = false;
+    for (Finding &Item : Findings)
+      if (evidenceOf(Item) == EvidenceKind::LeakedCycles &&
+          leakMatches(Item, L, Known)) {
+        Confirmation &Seen = confirm(Item, L.Count, L.Tests);
+        Seen.Summary = leakSummary(Seen.Count, Seen.Tests.size());
+        Used = true;
+      }
+    if (Used) {
+      ++Summary.RecordsUsed;
+    } else if (std::optional<Finding> R = runtimeOnlyLeak(L, Known)) {
+      ++Summary.RecordsUsed;
+      Summary.RuntimeOnly.push_back(std::move(*R));
+    } else {
+      Summary.UnknownCycles.push_back("(LeakSanitizer) " +
+                                      llvm::join(L.Cycle, ", "));
     }
   }
 

@@ -1,16 +1,28 @@
 #include "tenure/testing/cycle_check.h"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <iterator>
 #include <map>
 #include <utility>
+#include <cstring>
 #include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 
 #include "tenure/cycles.h"
 #include "tenure/gc.h"
+#include "tenure/testing/leak_check.h"
 #include "tenure/verify.h"
 #include "tenure/weak.h"
+
+// Defined (as 1) by the source tenure_verify_tests(SANITIZE) adds to a test.
+extern "C" {
+extern const int tenure_leak_check_required __attribute__((weak));
+}
 
 namespace tenure::testing {
 namespace {
@@ -108,11 +120,57 @@ Holders holders_since(std::uint64_t mark, std::size_t samples) {
   return holders;
 }
 
+bool g_unsymbolized_said = false;
+
+void error_line(absl::string_view what) {
+  std::fprintf(stderr, "tenure: error: %s\n", std::string(what).c_str());
+}
+
+// One line per leaked structure, for the test's failure message.
+std::string describe_leaks(const std::vector<LeakEvidence>& leaks) {
+  std::string out;
+  for (const LeakEvidence& l : leaks) {
+    absl::StrAppend(&out, "  ", l.cycle.empty() ? "" : "cycle through ",
+                    l.types.empty() ? "blocks of unknown type"
+                                    : absl::StrJoin(l.cycle.empty() ? l.types : l.cycle, ", "),
+                    ": ", l.blocks, " blocks, ", l.bytes, " bytes, allocated at ",
+                    absl::StrJoin(l.sites, " "), "\n");
+  }
+  return out;
+}
+
 }  // namespace
 
 void expect_freed(const Object& object) {
   Ref<Object> handle = Ref<Object>::from_this(const_cast<Object*>(&object));
   expected_freed().push_back({Weak<Object>(handle), described(object)});
+}
+
+void CycleCheckListener::OnTestProgramStart(const ::testing::UnitTest&) {
+  pid_ = static_cast<int>(::getpid());
+  const char* wanted = std::getenv("TENURE_LEAK_CHECK");
+  // Asked for, not assumed: a program that merely has ASan keeps
+  // LeakSanitizer's own report at exit.
+  bool off = wanted && std::strcmp(wanted, "0") == 0;
+  bool required = !off && ((wanted && std::strcmp(wanted, "1") == 0) ||
+                           (&tenure_leak_check_required != nullptr &&
+                            tenure_leak_check_required));
+  leak_check_ = required && leak_sanitizer_present();
+  if (required && !leak_check_) {
+    error_line("TENURE_LEAK_CHECK=1, but this test program has no LeakSanitizer "
+               "(build it with -fsanitize=address or -fsanitize=leak); no "
+               "evidence written");
+    g_evidence_failed = true;
+    return;
+  }
+  if (!leak_check_) return;
+  // What static initialisation leaked is no test's doing.
+  absl::StatusOr<LeakReport> before = check_for_new_leaks();
+  if (!before.ok()) {
+    error_line(absl::StrCat(before.status().message(), "; leak checks are off"));
+    leak_check_ = false;
+    g_evidence_failed = true;
+  }
 }
 
 void CycleCheckListener::OnTestStart(const ::testing::TestInfo&) {
@@ -132,6 +190,12 @@ void CycleCheckListener::OnTestStart(const ::testing::TestInfo&) {
 }
 
 void CycleCheckListener::OnTestEnd(const ::testing::TestInfo& test) {
+  // Before any frame of the check covers what the test left on the stack.
+  scrub_stack();
+  end_test(test);
+}
+
+void CycleCheckListener::end_test(const ::testing::TestInfo& test) {
   // End events reach listeners in reverse order, so this runs before the
   // result printer and the failure shows in the test's own verdict.
   //
@@ -175,8 +239,36 @@ void CycleCheckListener::OnTestEnd(const ::testing::TestInfo& test) {
                   << " outlived the test that expected it freed:\n"
                   << indented;
   }
-  if (!evidence_path_) return;
   std::string name = full_name(test);
+  if (leak_check_ && static_cast<int>(::getpid()) == pid_) {
+    absl::StatusOr<LeakReport> report = check_for_new_leaks();
+    if (!report.ok()) {
+      // The evidence would be wrong from here on: say so once, record none.
+      error_line(absl::StrCat(report.status().message(), "; no leak evidence recorded"));
+      leak_check_ = false;
+      g_evidence_failed = true;
+    } else if (!report->blocks.empty()) {
+      if (!report->symbolized && !g_unsymbolized_said) {
+        g_unsymbolized_said = true;
+        std::fprintf(stderr,
+                     "tenure: warning: LeakSanitizer's stacks are not symbolized (is "
+                     "llvm-symbolizer on the PATH, or ASAN_SYMBOLIZER_PATH set?): "
+                     "leaked blocks get no types and \"??\" sites\n");
+      }
+      std::vector<LeakEvidence> leaks = leaked_structures(
+          report->blocks, pointers_between(report->blocks), name);
+      std::size_t bytes = 0;
+      for (const LeakedBlock& b : report->blocks) bytes += b.size;
+      ADD_FAILURE() << "tenure: LeakSanitizer found " << report->blocks.size()
+                    << " blocks (" << bytes << " bytes) left unreachable by this test, in "
+                    << leaks.size() << " structures:\n"
+                    << describe_leaks(leaks);
+      if (evidence_path_) {
+        for (LeakEvidence& l : leaks) evidence_.leaks.push_back(std::move(l));
+      }
+    }
+  }
+  if (!evidence_path_) return;
   for (verify::Cycle& cycle : cycles) {
     evidence_.cycles.push_back({std::move(cycle.types), std::move(cycle.fields),
                                 cycle.count, std::move(cycle.sites), {name}});
@@ -207,6 +299,8 @@ void CycleCheckListener::OnTestEnd(const ::testing::TestInfo& test) {
 void CycleCheckListener::OnTestProgramEnd(const ::testing::UnitTest&) {
   const char* path = std::getenv("TENURE_EVIDENCE");
   if (!path || !*path) return;
+  if (pid_ != 0 && static_cast<int>(::getpid()) != pid_) return;  // a forked child
+  if (g_evidence_failed) return;  // already said why; the file stays as it was
   for (const verify::CopySite& copy : verify::copy_counts()) {
     evidence_.copies.push_back({copy.site, copy.count});
   }

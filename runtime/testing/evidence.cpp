@@ -10,6 +10,7 @@
 #include <charconv>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <memory>
 #include <set>
 #include <tuple>
@@ -21,21 +22,52 @@ namespace tenure::testing {
 namespace {
 
 // ---- A small JSON reader: just what the schema needs -----------------------
+//
+// It reads JSON the way tenure-analyze's reader (llvm::json) does, so the
+// two accept the same files and read the same values out of them:
+// duplicate keys keep the last value; a number is a run of `-+.eE` and
+// digits that reads whole as strtoll, strtoull or strtod would read it
+// ("01", "1." and "+1" are numbers; "1-+e" is not), and only one without a
+// fraction or exponent is an integer; an escaped UTF-16 surrogate without
+// its partner reads as U+FFFD; raw bytes must be valid UTF-8; containers
+// nest at most kMaxDepth deep.
 
 struct Value {
   enum class Kind { kNull, kBool, kNumber, kString, kArray, kObject };
   Kind kind = Kind::kNull;
-  std::string text;  // string contents, or a number's digits
+  std::string text;  // string contents
+  // A number written as an integer that fits std::uint64_t ("-0" is 0).
+  std::optional<std::uint64_t> natural;
   std::vector<Value> items;        // an array's, or an object's values
   std::vector<std::string> keys;   // an object's keys, one per item
 
   const Value* find(absl::string_view key) const {
-    for (std::size_t i = 0; i < keys.size(); ++i) {
+    for (std::size_t i = keys.size(); i-- > 0;) {  // the last one counts
       if (keys[i] == key) return &items[i];
     }
     return nullptr;
   }
 };
+
+// The length of the valid UTF-8 sequence at the start of `s` (RFC 3629: no
+// overlong forms, no surrogates, nothing above U+10FFFF), 0 when invalid.
+std::size_t utf8_sequence(std::string_view s) {
+  auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+  unsigned char lead = byte(0);
+  if (lead < 0x80) return 1;
+  std::size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+  if (lead < 0xC2 || lead > 0xF4 || s.size() < length) return 0;
+  unsigned char low = 0x80, high = 0xBF;  // the second byte's range
+  if (lead == 0xE0) low = 0xA0;
+  if (lead == 0xED) high = 0x9F;
+  if (lead == 0xF0) low = 0x90;
+  if (lead == 0xF4) high = 0x8F;
+  if (byte(1) < low || byte(1) > high) return 0;
+  for (std::size_t i = 2; i < length; ++i) {
+    if (byte(i) < 0x80 || byte(i) > 0xBF) return 0;
+  }
+  return length;
+}
 
 class Reader {
  public:
@@ -50,8 +82,8 @@ class Reader {
   }
 
  private:
-  // Deeper than any evidence file needs; bounds the recursion.
-  static constexpr int kMaxDepth = 32;
+  // Far deeper than any evidence file needs; bounds the recursion.
+  static constexpr int kMaxDepth = 64;
 
   absl::Status error(absl::string_view what) const {
     return absl::InvalidArgumentError(
@@ -68,24 +100,29 @@ class Reader {
     pos_ += word.size();
     return true;
   }
+  static bool number_char(char c) {
+    return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' ||
+           c == 'e' || c == 'E';
+  }
 
   absl::Status parse(Value& out, int depth) {
-    if (depth > kMaxDepth) return error("nesting too deep");
     skip_space();
     if (pos_ == text_.size()) return error("unexpected end of file (truncated?)");
     char c = text_[pos_];
-    if (c == '{') return parse_object(out, depth);
-    if (c == '[') return parse_array(out, depth);
+    if (c == '{' || c == '[') {
+      if (depth == kMaxDepth) return error("nesting too deep");
+      return c == '{' ? parse_object(out, depth + 1) : parse_array(out, depth + 1);
+    }
     if (c == '"') {
       out.kind = Value::Kind::kString;
       return parse_string(out.text);
     }
-    if (c == '-' || (c >= '0' && c <= '9')) return parse_number(out);
     if (consume("true") || consume("false")) {
       out.kind = Value::Kind::kBool;
       return absl::OkStatus();
     }
     if (consume("null")) return absl::OkStatus();
+    if (number_char(c)) return parse_number(out);
     return error("unexpected character");
   }
 
@@ -108,7 +145,7 @@ class Reader {
       skip_space();
       if (!consume(":")) return error("expected ':'");
       Value value;
-      if (absl::Status s = parse(value, depth + 1); !s.ok()) return s;
+      if (absl::Status s = parse(value, depth); !s.ok()) return s;
       out.keys.push_back(std::move(key));
       out.items.push_back(std::move(value));
       skip_space();
@@ -129,7 +166,7 @@ class Reader {
     }
     while (true) {
       Value item;
-      if (absl::Status s = parse(item, depth + 1); !s.ok()) return s;
+      if (absl::Status s = parse(item, depth); !s.ok()) return s;
       out.items.push_back(std::move(item));
       skip_space();
       if (consume(",")) continue;
@@ -139,17 +176,43 @@ class Reader {
     }
   }
 
+  // As strtoll, then strtoull (unless negative), then strtod would read the
+  // whole run, but locale-independent (std::from_chars, which takes no
+  // leading '+': one is skipped here, as the strto* functions skip it).
   absl::Status parse_number(Value& out) {
     out.kind = Value::Kind::kNumber;
     std::size_t start = pos_;
-    if (text_[pos_] == '-') ++pos_;
-    while (pos_ < text_.size() &&
-           (std::isdigit(static_cast<unsigned char>(text_[pos_])) ||
-            text_[pos_] == '.' || text_[pos_] == 'e' || text_[pos_] == 'E' ||
-            text_[pos_] == '+' || text_[pos_] == '-')) {
-      ++pos_;
+    while (pos_ < text_.size() && number_char(text_[pos_])) ++pos_;
+    std::string_view run = text_.substr(start, pos_ - start);
+    bool negative = run[0] == '-';
+    std::string_view digits = run;
+    if (digits[0] == '+') {
+      digits.remove_prefix(1);
+      if (!digits.empty() && (digits[0] == '+' || digits[0] == '-')) {
+        return error("bad number");
+      }
     }
-    out.text = std::string(text_.substr(start, pos_ - start));
+    const char* end = digits.data() + digits.size();
+    std::int64_t signed_value = 0;
+    auto [signed_end, signed_ec] = std::from_chars(digits.data(), end, signed_value);
+    if (signed_ec == std::errc() && signed_end == end) {
+      if (signed_value >= 0) out.natural = static_cast<std::uint64_t>(signed_value);
+      return absl::OkStatus();
+    }
+    if (!negative) {
+      std::uint64_t unsigned_value = 0;
+      auto [unsigned_end, unsigned_ec] =
+          std::from_chars(digits.data(), end, unsigned_value);
+      if (unsigned_ec == std::errc() && unsigned_end == end) {
+        out.natural = unsigned_value;
+        return absl::OkStatus();
+      }
+    }
+    // Out of range still reads (strtod gives infinity or zero).
+    double real = 0;
+    auto [real_end, real_ec] = std::from_chars(digits.data(), end, real);
+    (void)real_ec;
+    if (real_end != end || digits.empty()) return error("bad number");
     return absl::OkStatus();
   }
 
@@ -173,26 +236,64 @@ class Reader {
 
   bool hex4(std::uint32_t& code) {
     if (text_.size() - pos_ < 4) return false;
-    auto [end, ec] = std::from_chars(text_.data() + pos_, text_.data() + pos_ + 4,
-                                     code, 16);
-    if (ec != std::errc() || end != text_.data() + pos_ + 4) return false;
+    code = 0;
+    for (int i = 0; i < 4; ++i) {
+      char c = text_[pos_ + i];
+      if (!std::isxdigit(static_cast<unsigned char>(c))) return false;
+      code = code << 4 | static_cast<std::uint32_t>(
+                             c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+    }
     pos_ += 4;
     return true;
+  }
+
+  // After "\u": one code point, or U+FFFD for a surrogate without its
+  // partner (a non-surrogate escape after a lone leading one still counts).
+  absl::Status parse_unicode(std::string& out) {
+    static constexpr std::uint32_t kReplacement = 0xFFFD;
+    std::uint32_t first = 0;
+    if (!hex4(first)) return error("bad \\u escape");
+    while (true) {
+      if (first < 0xD800 || first >= 0xE000) {
+        append_utf8(out, first);
+        return absl::OkStatus();
+      }
+      if (first >= 0xDC00 || text_.substr(pos_, 2) != "\\u") {
+        append_utf8(out, kReplacement);
+        return absl::OkStatus();
+      }
+      pos_ += 2;
+      std::uint32_t second = 0;
+      if (!hex4(second)) return error("bad \\u escape");
+      if (second < 0xDC00 || second >= 0xE000) {
+        append_utf8(out, kReplacement);
+        first = second;
+        continue;
+      }
+      append_utf8(out, 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00));
+      return absl::OkStatus();
+    }
   }
 
   absl::Status parse_string(std::string& out) {
     ++pos_;  // "
     while (pos_ < text_.size()) {
-      char c = text_[pos_++];
-      if (c == '"') return absl::OkStatus();
+      char c = text_[pos_];
+      if (c == '"') {
+        ++pos_;
+        return absl::OkStatus();
+      }
       if (static_cast<unsigned char>(c) < 0x20) {
         return error("control character in a string");
       }
       if (c != '\\') {
-        out += c;
+        std::size_t length = utf8_sequence(text_.substr(pos_));
+        if (length == 0) return error("invalid UTF-8");
+        out.append(text_.substr(pos_, length));
+        pos_ += length;
         continue;
       }
-      if (pos_ == text_.size()) break;
+      if (++pos_ == text_.size()) break;
       char e = text_[pos_++];
       switch (e) {
         case '"': out += '"'; break;
@@ -203,21 +304,9 @@ class Reader {
         case 'n': out += '\n'; break;
         case 'r': out += '\r'; break;
         case 't': out += '\t'; break;
-        case 'u': {
-          std::uint32_t code = 0;
-          if (!hex4(code)) return error("bad \\u escape");
-          if (code >= 0xD800 && code < 0xDC00) {
-            std::uint32_t low = 0;
-            if (!consume("\\u") || !hex4(low) || low < 0xDC00 || low > 0xDFFF) {
-              return error("unpaired surrogate in \\u escape");
-            }
-            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
-          } else if (code >= 0xDC00 && code < 0xE000) {
-            return error("unpaired surrogate in \\u escape");
-          }
-          append_utf8(out, code);
+        case 'u':
+          if (absl::Status s = parse_unicode(out); !s.ok()) return s;
           break;
-        }
         default:
           return error("bad escape in a string");
       }
@@ -236,13 +325,21 @@ absl::Status schema_error(absl::string_view where, absl::string_view what) {
 }
 
 absl::StatusOr<std::uint64_t> count_of(const Value& v, absl::string_view where) {
-  std::uint64_t n = 0;
-  if (v.kind == Value::Kind::kNumber) {
-    auto [end, ec] = std::from_chars(v.text.data(), v.text.data() + v.text.size(), n);
-    if (ec == std::errc() && end == v.text.data() + v.text.size()) return n;
-  }
+  if (v.natural) return *v.natural;
   return schema_error(where, "expected a non-negative integer");
 }
+
+// A count that may be absent (0).
+absl::StatusOr<std::uint64_t> optional_count(const Value& entry, absl::string_view key,
+                                             absl::string_view where) {
+  const Value* v = entry.find(key);
+  if (!v) return 0;
+  return count_of(*v, where);
+}
+
+// A list of strings that may be absent (empty).
+absl::Status optional_strings(const Value& entry, absl::string_view key,
+                              absl::string_view where, std::vector<std::string>& out);
 
 absl::StatusOr<std::string> string_of(const Value* v, absl::string_view where) {
   if (!v || v->kind != Value::Kind::kString) {
@@ -265,6 +362,13 @@ absl::Status strings_of(const Value* v, absl::string_view where,
   return absl::OkStatus();
 }
 
+absl::Status optional_strings(const Value& entry, absl::string_view key,
+                              absl::string_view where, std::vector<std::string>& out) {
+  const Value* v = entry.find(key);
+  if (!v) return absl::OkStatus();
+  return strings_of(v, where, out);
+}
+
 const std::vector<Value>* array_of(const Value& root, absl::string_view key,
                                    absl::Status& status) {
   const Value* v = root.find(key);
@@ -278,9 +382,22 @@ const std::vector<Value>* array_of(const Value& root, absl::string_view key,
 
 // ---- Writing -----------------------------------------------------------------
 
+// Bytes that are not UTF-8 (a file name in another encoding) are written as
+// U+FFFD, one per byte: the file stays JSON that both readers accept.
 void append_quoted(std::string& out, std::string_view text) {
   out += '"';
-  for (char c : text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      std::size_t length = utf8_sequence(text.substr(i));
+      if (length == 0) {
+        out += "\xEF\xBF\xBD";
+      } else {
+        out.append(text.substr(i, length));
+        i += length - 1;
+      }
+      continue;
+    }
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -369,8 +486,8 @@ absl::StatusOr<Evidence> parse_evidence(std::string_view json) {
       auto n = count_of(*count, "cycles.count");
       if (!n.ok()) return n.status();
       cycle.count = *n;
-      if (auto s = strings_of(item.find("sites"), "cycles.sites", cycle.sites); !s.ok()) return s;
-      if (auto s = strings_of(item.find("tests"), "cycles.tests", cycle.tests); !s.ok()) return s;
+      if (auto s = optional_strings(item, "sites", "cycles.sites", cycle.sites); !s.ok()) return s;
+      if (auto s = optional_strings(item, "tests", "cycles.tests", cycle.tests); !s.ok()) return s;
       evidence.cycles.push_back(std::move(cycle));
     }
   }
@@ -441,6 +558,29 @@ absl::StatusOr<Evidence> parse_evidence(std::string_view json) {
     }
   }
   if (!status.ok()) return status;
+  if (const auto* leaks = array_of(root, "leaks", status)) {
+    for (const Value& item : *leaks) {
+      if (item.kind != Value::Kind::kObject) return schema_error("leaks", "expected objects");
+      LeakEvidence leak;
+      if (auto s = strings_of(item.find("types"), "leaks.types", leak.types); !s.ok()) return s;
+      if (auto s = optional_strings(item, "cycle", "leaks.cycle", leak.cycle); !s.ok()) return s;
+      const Value* count = item.find("count");
+      if (!count) return schema_error("leaks.count", "missing");
+      auto n = count_of(*count, "leaks.count");
+      if (!n.ok()) return n.status();
+      leak.count = *n;
+      auto blocks = optional_count(item, "blocks", "leaks.blocks");
+      if (!blocks.ok()) return blocks.status();
+      auto bytes = optional_count(item, "bytes", "leaks.bytes");
+      if (!bytes.ok()) return bytes.status();
+      leak.blocks = *blocks;
+      leak.bytes = *bytes;
+      if (auto s = optional_strings(item, "sites", "leaks.sites", leak.sites); !s.ok()) return s;
+      if (auto s = optional_strings(item, "tests", "leaks.tests", leak.tests); !s.ok()) return s;
+      evidence.leaks.push_back(std::move(leak));
+    }
+  }
+  if (!status.ok()) return status;
   // Duplicate keys in one file are merged, as two files would be.
   Evidence normalized;
   merge(normalized, evidence);
@@ -483,8 +623,22 @@ void merge(Evidence& into, const Evidence& from) {
       n = add(n, c.count);
     }
   }
+  std::map<CycleKey, LeakEvidence> leaks;
+  for (const Evidence* source : {static_cast<const Evidence*>(&into), &from}) {
+    for (const LeakEvidence& l : source->leaks) {
+      LeakEvidence& m = leaks[{l.types, l.cycle}];
+      m.types = l.types;
+      m.cycle = l.cycle;
+      m.count = add(m.count, l.count);
+      m.blocks = add(m.blocks, l.blocks);
+      m.bytes = add(m.bytes, l.bytes);
+      unite(m.sites, l.sites);
+      unite(m.tests, l.tests);
+    }
+  }
   Evidence merged;
   for (auto& [key, cycle] : cycles) merged.cycles.push_back(std::move(cycle));
+  for (auto& [key, leak] : leaks) merged.leaks.push_back(std::move(leak));
   for (auto& [key, totals] : growth) {
     GrowthEvidence g{
         std::get<0>(key), std::get<1>(key), totals.count, std::get<2>(key), {}};
@@ -548,10 +702,22 @@ std::string to_json(const Evidence& evidence) {
     }
     out += '}';
   });
-  append_section(out, "copies", sorted.copies, true, [&](const CopyEvidence& c) {
+  append_section(out, "copies", sorted.copies, false, [&](const CopyEvidence& c) {
     out += "{\"site\": ";
     append_quoted(out, c.site);
     absl::StrAppend(&out, ", \"count\": ", c.count, "}");
+  });
+  append_section(out, "leaks", sorted.leaks, true, [&](const LeakEvidence& l) {
+    out += "{\"types\": ";
+    append_strings(out, l.types);
+    out += ", \"cycle\": ";
+    append_strings(out, l.cycle);
+    absl::StrAppend(&out, ", \"count\": ", l.count, ", \"blocks\": ", l.blocks,
+                    ", \"bytes\": ", l.bytes, ", \"sites\": ");
+    append_strings(out, l.sites);
+    out += ", \"tests\": ";
+    append_strings(out, l.tests);
+    out += '}';
   });
   return out;
 }

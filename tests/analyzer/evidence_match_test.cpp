@@ -21,6 +21,9 @@ TEST(EvidenceMatch, SameFileAcrossRelativeAndAbsolutePaths) {
   EXPECT_TRUE(sameFile("/w/src/a.cpp", "/w/src/a.cpp"));
   EXPECT_TRUE(sameFile("src/a.cpp", "/w/src/a.cpp"));
   EXPECT_TRUE(sameFile("/w/src/a.cpp", "a.cpp"));
+  EXPECT_TRUE(sameFile("../../src/a.cpp", "/w/src/a.cpp"));
+  EXPECT_TRUE(sameFile("./src/a.cpp", "src/a.cpp"));
+  EXPECT_FALSE(sameFile("../../lib/a.cpp", "/w/src/a.cpp"));
   EXPECT_FALSE(sameFile("/w/src/ba.cpp", "a.cpp"));
   EXPECT_FALSE(sameFile("/w/src/a.cpp", "/w/lib/a.cpp"));
 }
@@ -211,6 +214,69 @@ TEST(EvidenceMatch, RuntimeOnlyNeedsDeclaredTypes) {
   EXPECT_EQ(R.Confirmed->Summary, "2 cycles in 2 tests");
   ASSERT_EQ(S.UnknownCycles.size(), 1u);
   EXPECT_EQ(S.UnknownCycles[0], "Other -x-> Other");
+}
+
+} // namespace
+} // namespace tenure::analyzer
+
+namespace tenure::analyzer {
+namespace {
+
+EvidenceLeak leak(std::vector<std::string> Cycle, std::vector<std::string> Tests) {
+  EvidenceLeak L;
+  L.Types = Cycle;
+  L.Cycle = std::move(Cycle);
+  L.Count = 1;
+  L.Blocks = 3;
+  L.Tests = std::move(Tests);
+  return L;
+}
+
+TEST(EvidenceMatchLeaks, ALeakedPointerCycleThroughEveryTypeConfirms) {
+  // A std::shared_ptr parent/child cycle stored through a vector's buffer,
+  // and a self-capturing callback stored through a std::function.
+  std::vector<Finding> Findings = {
+      cycle({"app::Child", "app::Parent"}, {"parent_", "children_"}),
+      cycle({"app::Timer"}, {"on_fire_"}),
+      cycle({"app::Child", "app::Other"}, {"other_", "child_"})};
+  Evidence E;
+  E.Leaks.push_back(leak({"(anonymous namespace)::Unrelated"}, {"T.c"}));
+  E.Leaks.push_back(leak({"app::Child", "app::Parent",
+                          "std::shared_ptr<app::Child>"}, {"T.a"}));
+  E.Leaks.push_back(leak({"app::Timer", "app::Timer::arm()::<lambda()>"}, {"T.b"}));
+  E.Leaks.push_back(leak({"app::Timer", "app::Timer::arm()::<lambda()>"}, {"T.b2"}));
+  EvidenceLeak Plain = leak({}, {"T.d"});
+  Plain.Types = {"app::Other", "app::Child"}; // leaked, but on no cycle
+  E.Leaks.push_back(Plain);
+  MatchSummary S = match(Findings, E);
+  ASSERT_TRUE(Findings[0].Confirmed);
+  EXPECT_EQ(Findings[0].Confirmed->Summary,
+            "1 cycle in 1 test, seen by LeakSanitizer");
+  ASSERT_TRUE(Findings[1].Confirmed);
+  EXPECT_EQ(Findings[1].Confirmed->Summary,
+            "2 cycles in 2 tests, seen by LeakSanitizer");
+  EXPECT_FALSE(Findings[2].Confirmed); // its types leaked, not on a cycle
+  EXPECT_EQ(S.RecordsUsed, 3u);
+  // No finding explains the unrelated one and nothing declares its type.
+  ASSERT_EQ(S.UnknownCycles.size(), 1u);
+  EXPECT_TRUE(S.RuntimeOnly.empty());
+}
+
+TEST(EvidenceMatchLeaks, ALeakedCycleOfDeclaredTypesNoFindingExplainsIsRuntimeOnly) {
+  std::vector<Finding> Findings;
+  Facts F = recordsAndFields({{"app::Node", {}}});
+  Evidence E;
+  E.Leaks.push_back(leak({"app::Node", "std::shared_ptr<app::Node>"}, {"T.a"}));
+  MatchSummary S = match(Findings, E, F);
+  ASSERT_EQ(S.RuntimeOnly.size(), 1u);
+  const Finding &R = S.RuntimeOnly[0];
+  EXPECT_TRUE(R.RuntimeOnly);
+  EXPECT_EQ(R.Loc.File, "/w/a.h");
+  EXPECT_EQ(R.Types, (std::vector<std::string>{"app::Node"}));
+  EXPECT_NE(R.Message.find("'app::Node' leaked in a pointer cycle"),
+            std::string::npos)
+      << R.Message;
+  EXPECT_TRUE(S.UnknownCycles.empty());
 }
 
 } // namespace

@@ -196,8 +196,8 @@ def case_bad_evidence(c):
     bad = {
         'truncated.json': ('{"tenure_evidence": 1, "cycles": [',
                            'truncated.json: malformed evidence file: [1:'),
-        'newer.json': ('{"tenure_evidence": 2}',
-                       'newer.json: written by a newer tenure (evidence schema version 2, this build reads up to 1)'),
+        'newer.json': ('{"tenure_evidence": 3}',
+                       'newer.json: written by a newer tenure (evidence schema version 3, this build reads up to 2)'),
         'other.json': ('{"version": 1, "findings": []}',
                        'other.json: not a tenure evidence file'),
         'fields.json': ('{"tenure_evidence": 1, "cycles": [{"types": ["A"], "fields": [], "count": 1}]}',

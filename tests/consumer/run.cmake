@@ -1,11 +1,12 @@
 # ctest driver for the consumer project (cmake -P). MODE=install installs
 # tenure's build tree into a prefix and uses find_package; MODE=subdirectory
 # builds tenure inside the consumer with add_subdirectory. PLUGIN is the
-# outer build's libTenureChecks.so, empty when it has no analyzer (the
-# tenure_lint part is then skipped); VERIFY is the outer build's
+# outer build's libTenureChecks.so and ANALYZE its tenure-analyze, empty
+# when it has no analyzer (the tenure_lint part and the analysis of the
+# LeakSanitizer evidence are then skipped); VERIFY is the outer build's
 # TENURE_VERIFY.
 foreach(var MODE TENURE_SOURCE_DIR TENURE_BUILD_DIR WORK_DIR GENERATOR CXX
-    PLUGIN VERIFY)
+    PLUGIN VERIFY ANALYZE)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "run.cmake: -D${var}=... is required")
   endif()
@@ -125,7 +126,7 @@ step("build verification tests" ${CMAKE_COMMAND} --build ${root}/build
 set(evidence ${root}/build/tenure-evidence.json)
 foreach(run 1 2)
   execute_process(COMMAND ${CMAKE_CTEST_COMMAND} --test-dir ${root}/build
-    --output-on-failure -R "^(Outline\\.|tenure\\.reset_evidence)"
+    --output-on-failure -R "^(Outline\\.|tenure\\.reset_evidence$)"
     RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output)
   if(result EQUAL 0
      OR NOT output MATCHES "tenure.reset_evidence [.]+ +Passed"
@@ -158,6 +159,48 @@ if(NOT cycles EQUAL 1 OR NOT count EQUAL 1
   message(FATAL_ERROR "consumer (${MODE}): unexpected evidence in ${evidence}:\n${json}")
 endif()
 message(STATUS "consumer (${MODE}): evidence file names the cycle: ok")
+
+# tenure_verify_tests SANITIZE: std::shared_ptr tests under LeakSanitizer.
+# The two leaky tests fail, their leaked cycles land in the evidence file,
+# and tenure-analyze --evidence confirms both static findings with it.
+step("build the LeakSanitizer tests" ${CMAKE_COMMAND} --build ${root}/build
+  --target playlist_tests)
+set(playlist_evidence ${root}/build/playlist-evidence.json)
+execute_process(COMMAND ${CMAKE_CTEST_COMMAND} --test-dir ${root}/build
+  --output-on-failure -R "^(Playlist\\.|tenure\\.reset_evidence\\.1$)"
+  RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output)
+if(result EQUAL 0
+   OR NOT output MATCHES "tenure.reset_evidence.1 [.]+ +Passed"
+   OR NOT output MATCHES "Playlist.EmptyPlaylistIsFreed [.]+ +Passed"
+   OR NOT output MATCHES "Playlist.KeepsItsTracks [.]+[*]+Failed"
+   OR NOT output MATCHES "Playlist.PlayerCountsPlays [.]+[*]+Failed"
+   OR NOT output MATCHES "cycle through media::Playlist, media::Track"
+   OR NOT output MATCHES "2 tests failed out of 4")
+  message(FATAL_ERROR "consumer (${MODE}): ctest of the LeakSanitizer tests: "
+    "expected the reset, one passing and two failing (leaked) tests "
+    "(${result}):\n${output}")
+endif()
+file(READ ${playlist_evidence} json)
+string(JSON leaks LENGTH "${json}" leaks)
+if(NOT leaks EQUAL 2 OR NOT json MATCHES "\"cycle\": \\[\"media::Playlist\", \"media::Track\""
+   OR NOT json MATCHES "\"tests\": \\[\"Playlist.PlayerCountsPlays\"\\]")
+  message(FATAL_ERROR "consumer (${MODE}): unexpected LeakSanitizer evidence "
+    "in ${playlist_evidence}:\n${json}")
+endif()
+message(STATUS "consumer (${MODE}): LeakSanitizer's leaks are in the evidence file: ok")
+if(ANALYZE)
+  execute_process(COMMAND ${ANALYZE} --evidence=${playlist_evidence}
+    ${CMAKE_CURRENT_LIST_DIR}/playlist.cpp -- -std=c++20
+    RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE errors)
+  set(seen "\\[confirmed at runtime: 1 cycle in 1 test, seen by LeakSanitizer\\] \\[tenure-ref-cycle\\]")
+  if(NOT result EQUAL 1
+     OR NOT output MATCHES "media::Track -playlist_-> media::Playlist -tracks_-> media::Track[^\n]*${seen}"
+     OR NOT output MATCHES "media::Player -on_play_-> media::Player[^\n]*${seen}")
+    message(FATAL_ERROR "consumer (${MODE}): tenure-analyze --evidence did "
+      "not confirm both std::shared_ptr findings (${result}):\n${output}${errors}")
+  endif()
+  message(STATUS "consumer (${MODE}): both std::shared_ptr findings confirmed at runtime: ok")
+endif()
 
 # A verification test linking a plain-mode library: a clear generate-time
 # error, not a silent mix (only a build of tenure without TENURE_VERIFY has

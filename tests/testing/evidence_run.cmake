@@ -24,7 +24,7 @@ string(JSON cycle_types GET "${json}" cycles 0 types)
 string(JSON cycle_fields GET "${json}" cycles 0 fields)
 string(JSON cycle_count GET "${json}" cycles 0 count)
 string(JSON cycle_test GET "${json}" cycles 0 tests 0)
-if(NOT version EQUAL 1 OR NOT cycle_count EQUAL 2
+if(NOT version EQUAL 2 OR NOT cycle_count EQUAL 2
    OR NOT cycle_fields MATCHES "\"sections\".*\"doc\""
    OR NOT cycle_types MATCHES "Doc.*Section"
    OR NOT cycle_test STREQUAL "Leaky.LeaksADocCycle")

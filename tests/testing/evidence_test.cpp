@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
 
@@ -22,6 +23,9 @@ Evidence sample() {
                       {"doc.cpp:12", "doc.cpp:14"}, {"DocTest.Leaks"}});
   e.growth.push_back({"Entry", "cache.cpp:40", 100, "CacheTest.Grows", {}});
   e.copies.push_back({"render.cpp:7", 3000});
+  e.leaks.push_back({{"Child", "Parent", "std::shared_ptr<Child>"},
+                     {"Child", "Parent", "std::shared_ptr<Child>"}, 1, 3, 88,
+                     {"tree.cpp:9", "tree.cpp:10"}, {"TreeTest.Leaks"}});
   return e;
 }
 
@@ -61,7 +65,46 @@ TEST(EvidenceTest, RoundTripsThroughJson) {
   EXPECT_EQ(parsed->cycles[0].fields[1], "doc");
   EXPECT_EQ(parsed->growth[0].count, 100u);
   EXPECT_EQ(parsed->copies[0].site, "render.cpp:7");
-  EXPECT_NE(json.find("\"tenure_evidence\": 1"), std::string::npos);
+  ASSERT_EQ(parsed->leaks.size(), 1u);
+  EXPECT_EQ(parsed->leaks[0].cycle[1], "Parent");
+  EXPECT_EQ(parsed->leaks[0].bytes, 88u);
+  EXPECT_NE(json.find("\"tenure_evidence\": 2"), std::string::npos);
+}
+
+TEST(EvidenceTest, ReadsVersionOneFiles) {
+  absl::StatusOr<Evidence> parsed = parse_evidence(
+      R"({"tenure_evidence": 1, "cycles": [{"types": ["A"], "fields": ["a"], "count": 1}]})");
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_TRUE(parsed->cycles[0].sites.empty());
+  EXPECT_TRUE(parsed->leaks.empty());
+}
+
+// What llvm::json (tenure-analyze's reader) does, the runtime's does too;
+// testdata/evidence/ has the whole shared corpus.
+TEST(EvidenceTest, ReadsJsonAsTheAnalyzerDoes) {
+  absl::StatusOr<Evidence> lone = parse_evidence(
+      R"({"tenure_evidence": 2, "copies": [{"site": "\ud800x", "count": 01}],)"
+      R"( "copies": [{"site": "last", "count": 1}]})");
+  ASSERT_TRUE(lone.ok()) << lone.status();
+  ASSERT_EQ(lone->copies.size(), 1u);  // the last of duplicate keys counts
+  EXPECT_EQ(lone->copies[0].site, "last");
+  absl::StatusOr<Evidence> surrogate = parse_evidence(
+      R"({"tenure_evidence": 2, "copies": [{"site": "\ud800x", "count": 01}]})");
+  ASSERT_TRUE(surrogate.ok()) << surrogate.status();
+  EXPECT_EQ(surrogate->copies[0].site, "\xEF\xBF\xBDx");
+  EXPECT_EQ(surrogate->copies[0].count, 1u);
+  EXPECT_FALSE(parse_evidence(R"({"tenure_evidence": 2, "x": 1-+e})").ok());
+  EXPECT_FALSE(parse_evidence(R"({"tenure_evidence": 2, "copies": [{"site": "a", "count": 1.0}]})").ok());
+  EXPECT_FALSE(parse_evidence("{\"tenure_evidence\": 2, \"x\": \"\xC3\"}").ok());
+}
+
+TEST(EvidenceTest, WritesInvalidUtf8AsReplacementCharacters) {
+  Evidence e;
+  e.copies.push_back({"caf\xE9.cpp:1", 1});  // Latin-1, not UTF-8
+  std::string json = to_json(e);
+  absl::StatusOr<Evidence> parsed = parse_evidence(json);
+  ASSERT_TRUE(parsed.ok()) << parsed.status() << json;
+  EXPECT_EQ(parsed->copies[0].site, "caf\xEF\xBF\xBD.cpp:1");
 }
 
 TEST(EvidenceTest, StringsWithQuotesAndEscapesSurvive) {
@@ -92,6 +135,9 @@ TEST(EvidenceTest, MergeAddsCountsAndUnitesSitesAndTests) {
   EXPECT_EQ(into.growth[0].count, 200u);
   ASSERT_EQ(into.copies.size(), 2u);
   EXPECT_EQ(into.copies[1].count, 6000u);
+  ASSERT_EQ(into.leaks.size(), 1u);
+  EXPECT_EQ(into.leaks[0].count, 2u);
+  EXPECT_EQ(into.leaks[0].blocks, 6u);
 }
 
 TEST(EvidenceTest, HoldersRoundTripMergeAndStayOptional) {
@@ -148,7 +194,8 @@ TEST(EvidenceTest, BadInputGetsOneLineErrors) {
       R"({"tenure_evidence": 1, "copies": [{"site": "a", "count": -1}]})",
       R"({"tenure_evidence": 1, "cycles": [{"types": ["A"], "fields": [], "count": 1, "sites": [], "tests": []}]})",
       R"({"tenure_evidence": 1} trailing)",
-      R"({"tenure_evidence": 1, "copies": [{"site": "\ud800", "count": 1}]})",
+      R"({"tenure_evidence": 1, "copies": [{"site": "\u12", "count": 1}]})",
+      R"({"tenure_evidence": 2, "leaks": [{"types": ["A"], "count": 1, "bytes": "8"}]})",
   };
   for (const char* text : bad) {
     absl::StatusOr<Evidence> parsed = parse_evidence(text);
@@ -161,11 +208,28 @@ TEST(EvidenceTest, BadInputGetsOneLineErrors) {
   ASSERT_FALSE(truncated.ok());
   EXPECT_NE(truncated.status().message().find("truncated"), absl::string_view::npos)
       << truncated.status();
-  absl::StatusOr<Evidence> newer = parse_evidence(R"({"tenure_evidence": 2})");
+  absl::StatusOr<Evidence> newer = parse_evidence(R"({"tenure_evidence": 3})");
   ASSERT_FALSE(newer.ok());
-  EXPECT_NE(newer.status().message().find("newer tenure (schema version 2"),
+  EXPECT_NE(newer.status().message().find("newer tenure (schema version 3"),
             absl::string_view::npos)
       << newer.status();
+}
+
+// testdata/evidence/: the corpus tenure-analyze's reader is held to as well.
+TEST(EvidenceTest, SharedCorpusIsAcceptedAndRejectedAsDocumented) {
+  std::filesystem::path corpus = TENURE_EVIDENCE_CORPUS;
+  std::size_t cases = 0;
+  for (const char* verdict : {"accept", "reject"}) {
+    for (const auto& entry : std::filesystem::directory_iterator(corpus / verdict)) {
+      ++cases;
+      std::ifstream in(entry.path(), std::ios::binary);
+      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      absl::StatusOr<Evidence> parsed = parse_evidence(text);
+      EXPECT_EQ(parsed.ok(), std::string(verdict) == "accept")
+          << entry.path() << ": " << parsed.status();
+    }
+  }
+  EXPECT_GT(cases, 40u);
 }
 
 TEST(EvidenceTest, DeepNestingIsRefusedNotRecursedInto) {

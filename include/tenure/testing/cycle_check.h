@@ -30,19 +30,36 @@ namespace tenure::testing {
 // of the program the process's Ref copy counts; it then merges them into
 // that file (see docs/evidence.md). A failure to write is reported on stderr
 // as one line and by evidence_written().
+//
+// Asked to (TENURE_LEAK_CHECK=1, or a program built by tenure_leak_check()
+// or tenure_verify_tests(SANITIZE)), it also runs LeakSanitizer's
+// recoverable leak check after each test, fails a test that leaked blocks,
+// and records them in the evidence file's `leaks` section (leak_check.h):
+// the second witness, for std::shared_ptr and every handle tenure's
+// collector does not see. Leaks from before the first test (static
+// initialisation) are nobody's and are not charged. A program without
+// LeakSanitizer that is asked to is an error, and writes no evidence;
+// TENURE_LEAK_CHECK=0 turns the check off.
 class CycleCheckListener : public ::testing::EmptyTestEventListener {
  public:
+  void OnTestProgramStart(const ::testing::UnitTest& unit_test) override;
   void OnTestStart(const ::testing::TestInfo& test) override;
   void OnTestEnd(const ::testing::TestInfo& test) override;
   void OnTestProgramEnd(const ::testing::UnitTest& unit_test) override;
 
  private:
   static constexpr std::size_t kHolderSamples = 16;
+#if defined(__clang__) || defined(__GNUC__)
+  __attribute__((noinline))
+#endif
+  void end_test(const ::testing::TestInfo& test);
 
   const char* evidence_path_ = nullptr;
   verify::Snapshot before_;       // outside verification mode
   std::uint64_t made_before_ = 0;  // in verification mode
   Evidence evidence_;
+  bool leak_check_ = false;  // LeakSanitizer is the second witness
+  int pid_ = 0;              // a forked child records nothing
 };
 
 // Appends a CycleCheckListener to GoogleTest's listeners. Call it after
