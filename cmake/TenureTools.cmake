@@ -272,12 +272,9 @@ function(_tenure_clang_tidy who out)
   set(${out} "${TENURE_CLANG_TIDY}" PARENT_SCOPE)
 endfunction()
 
-function(tenure_analyze target)
-  set(who "tenure_analyze(${target})")
-  cmake_parse_arguments(PARSE_ARGV 1 arg "" "NAME;FORMAT;OUTPUT" "ARGS")
-  if(arg_UNPARSED_ARGUMENTS)
-    message(FATAL_ERROR "${who}: unknown arguments: ${arg_UNPARSED_ARGUMENTS}")
-  endif()
+# The target that compiles <target>'s sources (an alias resolved), or a
+# configure error when there is none; `verb` says what the caller does.
+function(_tenure_compiling_target who target verb out)
   if(NOT TARGET ${target})
     message(FATAL_ERROR "${who}: there is no target ${target}")
   endif()
@@ -289,9 +286,19 @@ function(tenure_analyze target)
   get_target_property(type ${target} TYPE)
   if(imported OR type STREQUAL "INTERFACE_LIBRARY")
     message(FATAL_ERROR "${who}: ${target} compiles no sources in this "
-      "project (it is imported or an INTERFACE library); analyse the targets "
+      "project (it is imported or an INTERFACE library); ${verb} the targets "
       "that compile them")
   endif()
+  set(${out} ${target} PARENT_SCOPE)
+endfunction()
+
+function(tenure_analyze target)
+  set(who "tenure_analyze(${target})")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "NAME;FORMAT;OUTPUT" "ARGS")
+  if(arg_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "${who}: unknown arguments: ${arg_UNPARSED_ARGUMENTS}")
+  endif()
+  _tenure_compiling_target("${who}" ${target} analyse target)
   if(NOT TARGET tenure::analyze)
     message(FATAL_ERROR "${who}: this tenure has no tenure-analyze: it was "
       "built without the analyzer (TENURE_BUILD_ANALYZER=OFF, or Clang 19 was "
@@ -363,20 +370,7 @@ function(tenure_lint target)
   if(arg_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "${who}: unknown arguments: ${arg_UNPARSED_ARGUMENTS}")
   endif()
-  if(NOT TARGET ${target})
-    message(FATAL_ERROR "${who}: there is no target ${target}")
-  endif()
-  get_target_property(aliased ${target} ALIASED_TARGET)
-  if(aliased)
-    set(target ${aliased})
-  endif()
-  get_target_property(imported ${target} IMPORTED)
-  get_target_property(type ${target} TYPE)
-  if(imported OR type STREQUAL "INTERFACE_LIBRARY")
-    message(FATAL_ERROR "${who}: ${target} compiles no sources in this "
-      "project (it is imported or an INTERFACE library); lint the targets "
-      "that compile them")
-  endif()
+  _tenure_compiling_target("${who}" ${target} lint target)
   get_target_property(tidy_already ${target} CXX_CLANG_TIDY)
   if(tidy_already)
     message(FATAL_ERROR "${who}: the target already runs clang-tidy "
