@@ -2,6 +2,8 @@
 
 #include "analyzer/ast/HandleTypes.h"
 
+#include "analyzer/ast/ContainerVocabulary.h"
+
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/DeclTemplate.h"
@@ -28,20 +30,21 @@ std::vector<std::string> splitNames(llvm::StringRef List) {
 }
 
 // Owning standard and Abseil templates: every type argument they are given
-// is held (a map holds its keys and its values). Anything else from those
-// namespaces (span, reference_wrapper, allocators, comparators) holds nothing.
+// is held (a map holds its keys and its values): the resizable containers
+// and the fixed-size wrappers. Anything else from those namespaces (span,
+// reference_wrapper, allocators, comparators) holds nothing.
 const llvm::StringSet<> &owningTemplates() {
-  static const llvm::StringSet<> Names = {
-      "std::vector", "std::deque", "std::list", "std::forward_list",
-      "std::array", "std::set", "std::multiset", "std::map", "std::multimap",
-      "std::unordered_set", "std::unordered_multiset", "std::unordered_map",
-      "std::unordered_multimap", "std::optional", "std::variant", "std::pair",
-      "std::tuple", "std::queue", "std::stack", "std::priority_queue",
-      "std::unique_ptr", "absl::flat_hash_map", "absl::flat_hash_set",
-      "absl::node_hash_map", "absl::node_hash_set", "absl::btree_map",
-      "absl::btree_set", "absl::btree_multimap", "absl::btree_multiset",
-      "absl::InlinedVector", "absl::FixedArray", "absl::optional",
-      "absl::variant"};
+  static const llvm::StringSet<> Names = [] {
+    llvm::StringSet<> All;
+    for (const auto &Container : resizableContainers())
+      All.insert(Container.getKey());
+    for (llvm::StringRef Wrapper :
+         {"std::array", "std::optional", "std::variant", "std::pair",
+          "std::tuple", "std::unique_ptr", "absl::FixedArray",
+          "absl::optional", "absl::variant"})
+      All.insert(Wrapper);
+    return All;
+  }();
   return Names;
 }
 
