@@ -94,8 +94,10 @@ std::string shownLevel(llvm::StringRef Key) {
     Shown += Key.take_front(At).str();
     if (At == llvm::StringRef::npos)
       break;
+    // The tag runs to the next "::field" or "[]", or to the end.
     Key = Key.drop_front(At);
-    Key = Key.drop_front(std::min(Key.find("::"), Key.find('[')));
+    size_t End = std::min(Key.find("::"), Key.find('['));
+    Key = End == llvm::StringRef::npos ? llvm::StringRef() : Key.drop_front(End);
   }
   return Shown;
 }
