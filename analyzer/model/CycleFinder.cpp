@@ -104,7 +104,9 @@ private:
     int N = fresh(O);
     Nodes[N].Parent = Parent;
     Nodes[N].Field = O.Field;
-    Members[Key] = N;
+    // An InstantiatedHeap lives for one function's cycle search; its memo of
+    // member nodes dies with it.
+    Members[Key] = N; // NOLINT(tenure-unbounded-cache)
     return N;
   }
   // The node object \p O of a heap maps to, given the nodes its earlier
