@@ -9,21 +9,14 @@ header re-runs the facts of both units that include it.
 import argparse
 import os
 import subprocess
-import sys
+
+from case_runner import expect
 
 
 def build(args):
     result = subprocess.run(['cmake', '--build', args.build_dir, '--target',
                              'tenure_analyze_pair'], capture_output=True, text=True)
     return result.returncode, result.stdout + result.stderr
-
-
-def expect(ok, what, *context):
-    if not ok:
-        print('FAILED: ' + what)
-        for c in context:
-            print('--- context ---\n' + str(c))
-        sys.exit(1)
 
 
 def main():
