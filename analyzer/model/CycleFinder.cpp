@@ -15,6 +15,13 @@
 namespace tenure::analyzer {
 namespace {
 
+// The message of a cycle finding, whichever engine found the loop.
+std::string cycleMessage(llvm::StringRef Path, llvm::StringRef Advice) {
+  return llvm::formatv("strong reference cycle {0} closed here: its objects "
+                       "are never freed by reference counting; {1}",
+                       Path, Advice);
+}
+
 std::string fieldKey(llvm::StringRef Owner, llvm::StringRef Field) {
   return (Owner + "::" + Field).str();
 }
@@ -489,10 +496,7 @@ void OwnershipGraph::report(const StoreFact &At, std::vector<Step> Cycle) {
       : Back.Decl && Back.Decl->InContainer
           ? "hold weak handles in '" + Finding.BackEdge + "'"
           : "make '" + Finding.BackEdge + "' a weak handle";
-  Finding.Message = llvm::formatv(
-      "strong reference cycle {0} closed here: its objects are never freed "
-      "by reference counting; {1}",
-      Path, Advice);
+  Finding.Message = cycleMessage(Path, Advice);
   Finding.Loc = At.Loc;
   for (const Step &S : Cycle) {
     Location At = S.Via->Lambda ? S.Via->Lambda->Loc : S.Via->Decl->Loc;
@@ -783,10 +787,7 @@ void OwnershipGraph::reportHeapCycle(
                  ? "hold weak handles in '" + Finding.BackEdge + "'"
                  : "make '" + Finding.BackEdge + "' a weak handle";
   }
-  Finding.Message = llvm::formatv(
-      "strong reference cycle {0} closed here: its objects are never freed "
-      "by reference counting; {1}",
-      Path, Advice);
+  Finding.Message = cycleMessage(Path, Advice);
   Finding.Loc = Closing;
   for (const HeapStep &S : Steps) {
     std::string Field = "'" + fieldKey(shownName(S.Owner), S.Field) + "'";
