@@ -29,9 +29,7 @@ namespace {
 using tenure::bench::Order;
 using Times = std::map<Order, double>;  // ns per pair
 
-void* tenure_allocate(std::size_t size) {
-  return tenure::pool::allocate(size);
-}
+void* tenure_allocate(std::size_t size) { return tenure::pool::allocate(size); }
 void tenure_free(void* p, std::size_t size) {
   tenure::pool::deallocate(p, size);
 }
@@ -72,9 +70,10 @@ void report_rss(const char* name, void* (*allocate)(std::size_t),
   if (settle) settle();
   std::size_t after = resident_bytes();
   after = after > base ? after - base : 0;
-  std::printf("RSS %-8s 1 GiB in 64-byte blocks: peak %6.1f MiB, after "
-              "freeing all %6.1f MiB (%.1f%% of peak)\n",
-              name, peak / 1048576.0, after / 1048576.0, 100.0 * after / peak);
+  std::printf(
+      "RSS %-8s 1 GiB in 64-byte blocks: peak %6.1f MiB, after "
+      "freeing all %6.1f MiB (%.1f%% of peak)\n",
+      name, peak / 1048576.0, after / 1048576.0, 100.0 * after / peak);
 }
 
 }  // namespace
@@ -171,14 +170,14 @@ int main() {
   std::printf("%-10s %10s %10s %12s\n", "allocator", "lifo", "shuffled",
               "vs tenure");
   std::vector<std::string> ratios;
-  for (const char* name : {"tenure", "glibc", "mimalloc", "jemalloc",
-                           "tcmalloc"}) {
+  for (const char* name :
+       {"tenure", "glibc", "mimalloc", "jemalloc", "tcmalloc"}) {
     auto found = results.find(name);
     if (found == results.end() || !found->second) continue;
     const Times& t = *found->second;
-    double ratio = std::sqrt(t.at(Order::kLifo) / tenure.at(Order::kLifo) *
-                             t.at(Order::kShuffled) /
-                             tenure.at(Order::kShuffled));
+    double ratio =
+        std::sqrt(t.at(Order::kLifo) / tenure.at(Order::kLifo) *
+                  t.at(Order::kShuffled) / tenure.at(Order::kShuffled));
     std::printf("%-10s %10.2f %10.2f %11.2fx\n", name, t.at(Order::kLifo),
                 t.at(Order::kShuffled), ratio);
     if (std::string(name) != "tenure") {

@@ -24,7 +24,8 @@ void peer_free(void* p, std::size_t size) { sdallocx(p, size, 0); }
 void* peer_allocate(std::size_t size) { return tc_malloc(size); }
 void peer_free(void* p, std::size_t size) { tc_free_sized(p, size); }
 #else
-#error "define TENURE_PEER_MIMALLOC, TENURE_PEER_JEMALLOC or TENURE_PEER_TCMALLOC"
+#error \
+    "define TENURE_PEER_MIMALLOC, TENURE_PEER_JEMALLOC or TENURE_PEER_TCMALLOC"
 #endif
 
 int main() {

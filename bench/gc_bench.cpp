@@ -136,9 +136,13 @@ void Growth(benchmark::State& state) {
 void RegisterAll() {
   for (std::int64_t nodes : {1000000, 4000000}) {
     benchmark::RegisterBenchmark("grow_chain/gc_on", Growth)
-        ->Args({1, nodes})->Iterations(2)->Unit(benchmark::kMillisecond);
+        ->Args({1, nodes})
+        ->Iterations(2)
+        ->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark("grow_chain/gc_off", Growth)
-        ->Args({0, nodes})->Iterations(2)->Unit(benchmark::kMillisecond);
+        ->Args({0, nodes})
+        ->Iterations(2)
+        ->Unit(benchmark::kMillisecond);
   }
   for (std::int64_t old : {10000, 1000000}) {
     // The fastest of five repetitions: on a shared machine the slower ones
@@ -166,7 +170,8 @@ class GcReporter : public benchmark::ConsoleReporter {
         // Keyed by the old heap's size: "gc_young/<old>/<young>/...".
         std::string old = name.substr(9, name.find('/', 9) - 9);
         auto [it, added] = young_.emplace(old, run.GetAdjustedRealTime());
-        if (!added) it->second = std::min(it->second, run.GetAdjustedRealTime());
+        if (!added)
+          it->second = std::min(it->second, run.GetAdjustedRealTime());
       }
     }
     ConsoleReporter::ReportRuns(runs);
@@ -176,9 +181,10 @@ class GcReporter : public benchmark::ConsoleReporter {
     auto small = young_.find("10000");
     auto large = young_.find("1000000");
     if (small == young_.end() || large == young_.end()) return;
-    std::printf("gen-0 pause at threshold 700 with 10^6 old objects "
-                "(fastest of 5): %.1f us\n",
-                large->second);
+    std::printf(
+        "gen-0 pause at threshold 700 with 10^6 old objects "
+        "(fastest of 5): %.1f us\n",
+        large->second);
     std::printf("RATIO young_gc_old_heap_growth %.2f\n",
                 large->second / small->second);
   }
@@ -285,8 +291,9 @@ void CompareWithCPython() {
               std::exp(log_sum / static_cast<double>(graphs.size())));
   std::printf("RATIO gc_vs_cpython %.2f\n", smallest);
 #else
-  std::printf("gc_vs_cpython: skipped, python3 was not found at configure "
-              "time\n");
+  std::printf(
+      "gc_vs_cpython: skipped, python3 was not found at configure "
+      "time\n");
 #endif
 }
 

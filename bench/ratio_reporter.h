@@ -42,11 +42,9 @@ class RatioReporter : public benchmark::ConsoleReporter {
       std::string who = name.substr(slash + 1);
       auto tenure = times_.find(what + "/tenure");
       if (who == "tenure" || tenure == times_.end()) continue;
-      std::string ratio = what.find("_vs_") != std::string::npos
-                              ? what
-                              : what + "_" + who;
-      std::printf("RATIO %s %.2f\n", ratio.c_str(),
-                  peer_time / tenure->second);
+      std::string ratio =
+          what.find("_vs_") != std::string::npos ? what : what + "_" + who;
+      std::printf("RATIO %s %.2f\n", ratio.c_str(), peer_time / tenure->second);
     }
   }
 

@@ -45,25 +45,61 @@ enum class Use {
 // Member functions through which a container keeps what it is given.
 const llvm::StringSet<> &storingMethods() {
   static const llvm::StringSet<> Names = {
-      "push_back", "push_front", "emplace_back", "emplace_front", "emplace",
-      "emplace_hint", "insert", "try_emplace", "insert_or_assign", "push",
-      "assign", "append", "prepend"};
+      "push_back",        "push_front",   "emplace_back", "emplace_front",
+      "emplace",          "emplace_hint", "insert",       "try_emplace",
+      "insert_or_assign", "push",         "assign",       "append",
+      "prepend"};
   return Names;
 }
 
 // Standard functions that call a callable they are given and keep no copy
 // of it once they return.
 const llvm::StringSet<> &nonRetainingAlgorithms() {
-  static const llvm::StringSet<> Names = {
-      "for_each", "for_each_n", "transform", "find_if", "find_if_not",
-      "count_if", "any_of", "all_of", "none_of", "remove_if", "remove_copy_if",
-      "copy_if", "replace_if", "sort", "stable_sort", "partial_sort",
-      "nth_element", "partition", "stable_partition", "is_partitioned",
-      "min_element", "max_element", "minmax_element", "adjacent_find",
-      "equal", "mismatch", "lower_bound", "upper_bound", "equal_range",
-      "binary_search", "unique", "is_sorted", "generate", "generate_n",
-      "accumulate", "reduce", "transform_reduce", "inner_product", "erase_if",
-      "invoke", "apply", "visit", "search", "find_end", "includes"};
+  static const llvm::StringSet<> Names = {"for_each",
+                                          "for_each_n",
+                                          "transform",
+                                          "find_if",
+                                          "find_if_not",
+                                          "count_if",
+                                          "any_of",
+                                          "all_of",
+                                          "none_of",
+                                          "remove_if",
+                                          "remove_copy_if",
+                                          "copy_if",
+                                          "replace_if",
+                                          "sort",
+                                          "stable_sort",
+                                          "partial_sort",
+                                          "nth_element",
+                                          "partition",
+                                          "stable_partition",
+                                          "is_partitioned",
+                                          "min_element",
+                                          "max_element",
+                                          "minmax_element",
+                                          "adjacent_find",
+                                          "equal",
+                                          "mismatch",
+                                          "lower_bound",
+                                          "upper_bound",
+                                          "equal_range",
+                                          "binary_search",
+                                          "unique",
+                                          "is_sorted",
+                                          "generate",
+                                          "generate_n",
+                                          "accumulate",
+                                          "reduce",
+                                          "transform_reduce",
+                                          "inner_product",
+                                          "erase_if",
+                                          "invoke",
+                                          "apply",
+                                          "visit",
+                                          "search",
+                                          "find_end",
+                                          "includes"};
   return Names;
 }
 
@@ -196,8 +232,7 @@ Use classifyUse(ASTContext &Ctx, const DeclRefExpr *Ref, const Stmt *Scope,
   }
   if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(P)) {
     if (Op->isAssignmentOp() && Op->getNumArgs() == 2 && Op->getArg(1) == E)
-      return Handles.isWeak(Op->getArg(0)->getType()) ? Use::Read
-                                                        : Use::Store;
+      return Handles.isWeak(Op->getArg(0)->getType()) ? Use::Read : Use::Store;
     return Use::Read;
   }
   if (const auto *Call = dyn_cast<CallExpr>(P)) {
@@ -257,17 +292,17 @@ bool isHarmlessCall(const Expr *Call, const HandleTypes &Handles,
   const FunctionDecl *Definition = nullptr;
   if (!Callee->hasBody(Definition) || !Definition->getBody())
     return false;
-  auto Effects = match(
-      findAll(expr(anyOf(callExpr(), cxxDeleteExpr(),
-                         cxxConstructExpr(hasDeclaration(
-                             cxxConstructorDecl(isUserProvided())))))
-                  .bind("effect")),
-      *Definition->getBody(), Ctx);
+  auto Effects =
+      match(findAll(expr(anyOf(callExpr(), cxxDeleteExpr(),
+                               cxxConstructExpr(hasDeclaration(
+                                   cxxConstructorDecl(isUserProvided())))))
+                        .bind("effect")),
+            *Definition->getBody(), Ctx);
   return Effects.empty();
 }
 
-
-//===-- Keep-alive parameters -------------------------------------------------===//
+//===-- Keep-alive parameters
+//-------------------------------------------------===//
 
 /// Whether \p Source is a handle the calling frame owns outright: one of its
 /// by-value locals or parameters. Nothing a callee does can drop that one.
@@ -402,12 +437,12 @@ bool dropsHandle(const FunctionDecl &Fn, const ParmVarDecl *Param,
       const FunctionDecl *Callee = Call->getDirectCallee();
       const auto *Method = dyn_cast_or_null<CXXMethodDecl>(Callee);
       bool Library =
-          Callee && (Callee->isInStdNamespace() ||
-                     (Method && (isLibraryRecord(Method->getParent()) ||
-                                 Handles.isStrongHandle(Ctx.getRecordType(
-                                     Method->getParent())) ||
-                                 Handles.isWeak(Ctx.getRecordType(
-                                     Method->getParent())))));
+          Callee &&
+          (Callee->isInStdNamespace() ||
+           (Method &&
+            (isLibraryRecord(Method->getParent()) ||
+             Handles.isStrongHandle(Ctx.getRecordType(Method->getParent())) ||
+             Handles.isWeak(Ctx.getRecordType(Method->getParent())))));
       if (Callee && Depth > 0 && !Library &&
           !(Method && isVirtualDispatch(Call, Method)) &&
           dropsHandle(*Callee, nullptr, Handle, Handles, Ctx, Depth - 1, Seen))
@@ -453,7 +488,8 @@ bool libraryCallReaches(const CallExpr *Call, QualType Handle,
             dyn_cast_or_null<ClassTemplateSpecializationDecl>(Record))
       for (const TemplateArgument &Arg : Spec->getTemplateArgs().asArray())
         if (Arg.getKind() == TemplateArgument::Type)
-          if (const CXXRecordDecl *Inner = Arg.getAsType()->getAsCXXRecordDecl())
+          if (const CXXRecordDecl *Inner =
+                  Arg.getAsType()->getAsCXXRecordDecl())
             if (!isLibraryRecord(Inner))
               return true;
   }
@@ -466,9 +502,9 @@ bool libraryCallReaches(const CallExpr *Call, QualType Handle,
 bool canRelease(const FunctionDecl &Fn, QualType Handle,
                 const HandleTypes &Handles, ASTContext &Ctx) {
   for (const Stmt *Code : runningCode(Fn))
-    for (const BoundNodes &Node : match(
-             findAll(expr(anyOf(callExpr(), cxxDeleteExpr())).bind("e")),
-             *Code, Ctx)) {
+    for (const BoundNodes &Node :
+         match(findAll(expr(anyOf(callExpr(), cxxDeleteExpr())).bind("e")),
+               *Code, Ctx)) {
       const auto *E = Node.getNodeAs<Expr>("e");
       if (isHarmlessCall(E, Handles, Ctx))
         continue;
@@ -543,7 +579,8 @@ bool constReferenceCompiles(ASTContext &Ctx, const ValueDecl *D,
       const auto *Member = dyn_cast_or_null<MemberExpr>(parentStmt(Ctx, Op));
       if (!Member)
         return false;
-      if (const auto *Called = dyn_cast<CXXMethodDecl>(Member->getMemberDecl())) {
+      if (const auto *Called =
+              dyn_cast<CXXMethodDecl>(Member->getMemberDecl())) {
         if (!Called->isConst() && !Called->isStatic())
           return false;
       } else if (Analyzer.isMutated(Member)) {
@@ -585,14 +622,16 @@ bool isMutated(ASTContext &Ctx, const ValueDecl *D, const Stmt &Scope,
 /// How the lambdas in \p Scope capture any of \p Vars: the strongest use.
 /// A copy into a lambda that never escapes is a read; a reference capture or
 /// an escaping lambda lets the handle outlive what we can see.
-std::optional<Use> captureUse(ASTContext &Ctx, llvm::ArrayRef<const ValueDecl *> Vars,
+std::optional<Use> captureUse(ASTContext &Ctx,
+                              llvm::ArrayRef<const ValueDecl *> Vars,
                               const Stmt &Scope, SourceLocation &Last) {
   std::optional<Use> Result;
   for (const BoundNodes &Node :
        match(findAll(lambdaExpr().bind("lambda")), Scope, Ctx)) {
     const auto *Lambda = Node.getNodeAs<LambdaExpr>("lambda");
     for (const LambdaCapture &C : Lambda->captures()) {
-      if (!C.capturesVariable() || !llvm::is_contained(Vars, C.getCapturedVar()))
+      if (!C.capturesVariable() ||
+          !llvm::is_contained(Vars, C.getCapturedVar()))
         continue;
       if (C.getCaptureKind() != LCK_ByCopy || lambdaEscapes(Ctx, Lambda))
         return Use::Escapes;
@@ -653,16 +692,16 @@ NeedlessCopyCheck::NeedlessCopyCheck(StringRef Name,
 void NeedlessCopyCheck::registerMatchers(MatchFinder *Finder) {
   // Template patterns are checked, instantiations are not: a fix-it edits
   // the one pattern every instantiation shares.
-  Finder->addMatcher(
-      functionDecl(isDefinition(), hasBody(stmt()), unless(isImplicit()),
-                   unless(isInstantiated()))
-          .bind("function"),
-      this);
-  Finder->addMatcher(cxxForRangeStmt(unless(isInTemplateInstantiation()))
-                         .bind("loop"),
+  Finder->addMatcher(functionDecl(isDefinition(), hasBody(stmt()),
+                                  unless(isImplicit()),
+                                  unless(isInstantiated()))
+                         .bind("function"),
                      this);
   Finder->addMatcher(
-      varDecl(hasLocalStorage(), unless(parmVarDecl()), unless(isInstantiated()),
+      cxxForRangeStmt(unless(isInTemplateInstantiation())).bind("loop"), this);
+  Finder->addMatcher(
+      varDecl(hasLocalStorage(), unless(parmVarDecl()),
+              unless(isInstantiated()),
               hasParent(declStmt(hasParent(compoundStmt().bind("scope")))))
           .bind("local"),
       this);
@@ -675,9 +714,9 @@ void NeedlessCopyCheck::registerMatchers(MatchFinder *Finder) {
   Finder->addMatcher(callExpr(unless(cxxOperatorCallExpr())).bind("call"),
                      this);
   // Functions whose address is taken keep their signature.
-  Finder->addMatcher(declRefExpr(to(functionDecl().bind("referenced")))
-                         .bind("function-ref"),
-                     this);
+  Finder->addMatcher(
+      declRefExpr(to(functionDecl().bind("referenced"))).bind("function-ref"),
+      this);
 }
 
 void NeedlessCopyCheck::check(const MatchFinder::MatchResult &Result) {
@@ -707,7 +746,8 @@ void NeedlessCopyCheck::check(const MatchFinder::MatchResult &Result) {
     return checkBlock(*Block, Ctx);
 }
 
-//===-- By-value parameters -------------------------------------------------===//
+//===-- By-value parameters
+//-------------------------------------------------===//
 
 void NeedlessCopyCheck::checkParameters(const FunctionDecl &Fn,
                                         ASTContext &Ctx) {
@@ -801,8 +841,8 @@ void NeedlessCopyCheck::onEndOfTranslationUnit() {
     if (C.MoveAt) {
       // Reported at the parameter, where a reader of the signature looks.
       diagIn(*C.Fn, Param->getLocation(),
-           "parameter %0 is copied into storage at its last use; move it "
-           "instead of copying the strong handle")
+             "parameter %0 is copied into storage at its last use; move it "
+             "instead of copying the strong handle")
           << Param
           << FixItHint::CreateInsertion(C.MoveAt->getBeginLoc(), "std::move(")
           << FixItHint::CreateInsertion(
@@ -814,12 +854,12 @@ void NeedlessCopyCheck::onEndOfTranslationUnit() {
     }
     {
       DiagnosticBuilder Diag =
-          diagIn(*C.Fn, Param->getLocation(),
-               "parameter %0 copies a strong handle on every call but is only "
-               "read; take it by const reference")
-          << (Param->getName().empty()
-                  ? "#" + std::to_string(C.Param + 1)
-                  : "'" + Param->getName().str() + "'");
+          diagIn(
+              *C.Fn, Param->getLocation(),
+              "parameter %0 copies a strong handle on every call but is only "
+              "read; take it by const reference")
+          << (Param->getName().empty() ? "#" + std::to_string(C.Param + 1)
+                                       : "'" + Param->getName().str() + "'");
       // Every declaration changes, or the fixed code does not link.
       for (const FunctionDecl *Redecl : C.Fn->redecls()) {
         const ParmVarDecl *P = Redecl->getParamDecl(C.Param);
@@ -885,12 +925,14 @@ void NeedlessCopyCheck::noteCopyingCalls(const Candidate &C) {
   }
 }
 
-//===-- Range-for copies ----------------------------------------------------===//
+//===-- Range-for copies
+//----------------------------------------------------===//
 
 void NeedlessCopyCheck::checkRangeFor(const CXXForRangeStmt &Loop,
                                       ASTContext &Ctx) {
   const VarDecl *Var = Loop.getLoopVariable();
-  if (!Var || Loop.getBeginLoc().isMacroID() || Var->getType()->isReferenceType())
+  if (!Var || Loop.getBeginLoc().isMacroID() ||
+      Var->getType()->isReferenceType())
     return;
   QualType Type = Var->getType();
   bool HoldsHandle = handles().isStrongHandle(Type);
@@ -914,8 +956,8 @@ void NeedlessCopyCheck::checkRangeFor(const CXXForRangeStmt &Loop,
       !Construct->getArg(0)->isGLValue() ||
       Construct->getConstructor()->isMoveConstructor())
     return;
-  if (const auto *Fn = dyn_cast_or_null<FunctionDecl>(
-          Var->getParentFunctionOrMethod()))
+  if (const auto *Fn =
+          dyn_cast_or_null<FunctionDecl>(Var->getParentFunctionOrMethod()))
     if (isCoroutine(Fn))
       return;
 
@@ -937,8 +979,8 @@ void NeedlessCopyCheck::checkRangeFor(const CXXForRangeStmt &Loop,
   if (Fn) {
     QualType Declared = Fn->getDeclaredReturnType();
     const AutoType *Auto = Declared->getContainedAutoType();
-    ReturnsReference = Declared->isReferenceType() ||
-                       (Auto && Auto->isDecltypeAuto());
+    ReturnsReference =
+        Declared->isReferenceType() || (Auto && Auto->isDecltypeAuto());
   }
   const Stmt &Body = *Loop.getBody();
   SourceLocation LastCapture;
@@ -968,24 +1010,25 @@ void NeedlessCopyCheck::checkRangeFor(const CXXForRangeStmt &Loop,
     Shown += "]";
   }
   DiagnosticBuilder Diag =
-      diagIn(*Var, Var->getLocation(),
-           "loop variable %0 copies a strong handle on every iteration but is "
-           "only read; bind it by const reference")
+      diagIn(
+          *Var, Var->getLocation(),
+          "loop variable %0 copies a strong handle on every iteration but is "
+          "only read; bind it by const reference")
       << ("'" + Shown + "'");
   if (const TypeSourceInfo *TSI = Var->getTypeSourceInfo())
     addConstReference(Diag, TSI->getTypeLoc(), Type.isConstQualified(),
                       Ctx.getSourceManager(), getLangOpts());
 }
 
-//===-- Copy-initialised locals ---------------------------------------------===//
+//===-- Copy-initialised locals
+//---------------------------------------------===//
 
 namespace {
 
 /// Whether anything from just after \p From up to the end of the statement
 /// of \p Scope that holds \p To could drop a handle the program holds.
-bool couldDropBetween(SourceLocation From, SourceLocation To,
-                      const Stmt &Scope, const HandleTypes &Handles,
-                      ASTContext &Ctx) {
+bool couldDropBetween(SourceLocation From, SourceLocation To, const Stmt &Scope,
+                      const HandleTypes &Handles, ASTContext &Ctx) {
   const SourceManager &SM = Ctx.getSourceManager();
   // The whole statement that holds To: a call anywhere in it runs while the
   // copy is still in use.
@@ -1034,7 +1077,8 @@ bool onlyCallsThrough(ASTContext &Ctx, const DeclRefExpr *Ref) {
     return (Op->getOperator() == OO_Arrow || Op->getOperator() == OO_Star) &&
            Op->getArg(0) == E;
   if (const auto *Member = dyn_cast_or_null<MemberExpr>(P)) {
-    const auto *Call = dyn_cast_or_null<CXXMemberCallExpr>(parentStmt(Ctx, Member));
+    const auto *Call =
+        dyn_cast_or_null<CXXMemberCallExpr>(parentStmt(Ctx, Member));
     const CXXMethodDecl *Method = Call ? Call->getMethodDecl() : nullptr;
     return Method && Method->getDeclName().isIdentifier() &&
            Method->getName() == "get";
@@ -1081,7 +1125,8 @@ void NeedlessCopyCheck::checkLocal(const VarDecl &Var, const Stmt &Scope,
       continue;
     if (Kind != Use::Read || (FromThis && !onlyCallsThrough(Ctx, Ref)))
       return;
-    if (Last.isInvalid() || SM.isBeforeInTranslationUnit(Last, Ref->getEndLoc()))
+    if (Last.isInvalid() ||
+        SM.isBeforeInTranslationUnit(Last, Ref->getEndLoc()))
       Last = Ref->getEndLoc();
   }
   if (std::optional<Use> Captured = captureUse(Ctx, {&Var}, Scope, Last))
@@ -1095,8 +1140,9 @@ void NeedlessCopyCheck::checkLocal(const VarDecl &Var, const Stmt &Scope,
   if (FromThis) {
     if (couldDropBetween(Var.getEndLoc(), Last, Scope, handles(), Ctx))
       return;
-    diagIn(Var, Var.getLocation(), "%0 takes a strong handle to 'this' only to call "
-                            "through it; use 'this' directly")
+    diagIn(Var, Var.getLocation(),
+           "%0 takes a strong handle to 'this' only to call "
+           "through it; use 'this' directly")
         << &Var;
     return;
   }
@@ -1114,8 +1160,8 @@ void NeedlessCopyCheck::checkLocal(const VarDecl &Var, const Stmt &Scope,
       if (Kind == Use::Moved || Kind == Use::Escapes)
         return;
     }
-    FrameOwned = Original->hasLocalStorage() &&
-                 !Original->getType()->isReferenceType();
+    FrameOwned =
+        Original->hasLocalStorage() && !Original->getType()->isReferenceType();
   } else if (const auto *Member = dyn_cast<MemberExpr>(Source)) {
     if (!isa<FieldDecl>(Member->getMemberDecl()))
       return;
@@ -1134,12 +1180,13 @@ void NeedlessCopyCheck::checkLocal(const VarDecl &Var, const Stmt &Scope,
 
   DiagnosticBuilder Diag =
       diagIn(Var, Var.getLocation(),
-           "local %0 copies a strong handle but is only read while nothing "
-           "can drop the original; bind it by const reference")
+             "local %0 copies a strong handle but is only read while nothing "
+             "can drop the original; bind it by const reference")
       << &Var;
   // `Ref<T> a = x, b = y;` shares one type: a fix-it there would change b.
   auto Parents = Ctx.getParents(Var);
-  const auto *Statement = Parents.empty() ? nullptr : Parents[0].get<DeclStmt>();
+  const auto *Statement =
+      Parents.empty() ? nullptr : Parents[0].get<DeclStmt>();
   if (Statement && !Statement->isSingleDecl())
     return;
   if (const TypeSourceInfo *TSI = Var.getTypeSourceInfo())
@@ -1193,7 +1240,8 @@ bool NeedlessCopyCheck::checkMoveAtLastUse(const VarDecl &Var,
   return true;
 }
 
-//===-- Copies right before the source dies ---------------------------------===//
+//===-- Copies right before the source dies
+//---------------------------------===//
 
 namespace {
 
@@ -1261,8 +1309,9 @@ const VarDecl *iteratorOf(const Expr *Source) {
     if (Unary->getOpcode() == UO_Deref)
       Iterator = Unary->getSubExpr();
   }
-  const auto *Ref =
-      Iterator ? dyn_cast<DeclRefExpr>(Iterator->IgnoreParenImpCasts()) : nullptr;
+  const auto *Ref = Iterator
+                        ? dyn_cast<DeclRefExpr>(Iterator->IgnoreParenImpCasts())
+                        : nullptr;
   return Ref ? dyn_cast<VarDecl>(Ref->getDecl()) : nullptr;
 }
 
@@ -1302,12 +1351,13 @@ bool destroys(const Stmt *Next, const Expr *Source, ASTContext &Ctx) {
     return sameExpr(Object, Read->getImplicitObjectArgument(), Ctx);
   if (Name == "erase" && Call->getNumArgs() == 1)
     if (const VarDecl *Iterator = iteratorOf(Source)) {
-      const auto *Ref =
-          dyn_cast<DeclRefExpr>(Call->getArg(0)->IgnoreImplicit()->IgnoreParenImpCasts());
+      const auto *Ref = dyn_cast<DeclRefExpr>(
+          Call->getArg(0)->IgnoreImplicit()->IgnoreParenImpCasts());
       if (const auto *Construct =
               dyn_cast<CXXConstructExpr>(Call->getArg(0)->IgnoreImplicit()))
         if (Construct->getNumArgs() == 1)
-          Ref = dyn_cast<DeclRefExpr>(Construct->getArg(0)->IgnoreParenImpCasts());
+          Ref = dyn_cast<DeclRefExpr>(
+              Construct->getArg(0)->IgnoreParenImpCasts());
       return Ref && Ref->getDecl() == Iterator;
     }
   return false;
@@ -1330,7 +1380,7 @@ const Expr *NeedlessCopyCheck::copiedFrom(const Stmt *S) const {
         dyn_cast<CXXConstructExpr>(Var->getInit()->IgnoreImplicit());
     const Expr *Arg = soleArgument(Construct);
     return Arg && Construct->getConstructor()->isCopyConstructor() ? Arg
-                                                                    : nullptr;
+                                                                   : nullptr;
   }
   const auto *E = dyn_cast<Expr>(S);
   if (!E)
@@ -1405,11 +1455,11 @@ void NeedlessCopyCheck::checkBlock(const CompoundStmt &Block, ASTContext &Ctx) {
       const Decl *Root = rootOf(Source);
       if (!Root || Reused)
         continue;
-      for (const BoundNodes &Node : match(
-               findAll(expr(anyOf(declRefExpr(to(decl(equalsNode(Root)))),
-                                  memberExpr(member(equalsNode(Root)))))
-                           .bind("touch")),
-               *Fn->getBody(), Ctx)) {
+      for (const BoundNodes &Node :
+           match(findAll(expr(anyOf(declRefExpr(to(decl(equalsNode(Root)))),
+                                    memberExpr(member(equalsNode(Root)))))
+                             .bind("touch")),
+                 *Fn->getBody(), Ctx)) {
         SourceLocation At = Node.getNodeAs<Expr>("touch")->getBeginLoc();
         if (SM.isBeforeInTranslationUnit(Alias->getEndLoc(), At) &&
             SM.isBeforeInTranslationUnit(At, Copy->getEndLoc()))
@@ -1434,7 +1484,8 @@ void NeedlessCopyCheck::checkBlock(const CompoundStmt &Block, ASTContext &Ctx) {
   }
 }
 
-//===-- Lambdas that never escape -------------------------------------------===//
+//===-- Lambdas that never escape
+//-------------------------------------------===//
 
 void NeedlessCopyCheck::checkLambda(const LambdaExpr &Lambda, ASTContext &Ctx) {
   if (Lambda.getBeginLoc().isMacroID() || Lambda.isMutable() ||
@@ -1462,8 +1513,9 @@ void NeedlessCopyCheck::checkLambda(const LambdaExpr &Lambda, ASTContext &Ctx) {
     if (!OnlyRead)
       continue;
     DiagnosticBuilder Diag =
-        diagIn(*Var, C.getLocation(), "lambda captures the strong handle %0 by copy "
-                              "but never escapes; capture it by reference")
+        diagIn(*Var, C.getLocation(),
+               "lambda captures the strong handle %0 by copy "
+               "but never escapes; capture it by reference")
         << Var;
     if (C.isExplicit() && !C.getLocation().isMacroID())
       Diag << FixItHint::CreateInsertion(C.getLocation(), "&");

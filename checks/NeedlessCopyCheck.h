@@ -29,12 +29,14 @@ public:
   NeedlessCopyCheck(llvm::StringRef Name,
                     clang::tidy::ClangTidyContext *Context);
   void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
-  void check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
+  void
+  check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
   void onEndOfTranslationUnit() override;
 
 private:
   void checkParameters(const clang::FunctionDecl &Fn, clang::ASTContext &Ctx);
-  void checkRangeFor(const clang::CXXForRangeStmt &Loop, clang::ASTContext &Ctx);
+  void checkRangeFor(const clang::CXXForRangeStmt &Loop,
+                     clang::ASTContext &Ctx);
   void checkLocal(const clang::VarDecl &Var, const clang::Stmt &Scope,
                   clang::ASTContext &Ctx);
   void checkLambda(const clang::LambdaExpr &Lambda, clang::ASTContext &Ctx);
@@ -58,7 +60,6 @@ private:
       Calls;
   void noteCopyingCalls(const Candidate &C);
   bool isKeepAlive(const Candidate &C);
-
 };
 
 } // namespace tenure::checks

@@ -15,8 +15,8 @@ namespace tenure::checks {
 
 RefCycleCheck::RefCycleCheck(StringRef Name, tidy::ClangTidyContext *Context)
     : TenureCheck(Name, Context),
-      RetainingSinksOption(Options.get("RetainingSinks",
-                                       DefaultRetainingSinks.str())) {
+      RetainingSinksOption(
+          Options.get("RetainingSinks", DefaultRetainingSinks.str())) {
   llvm::SmallVector<StringRef, 8> Parts;
   StringRef(RetainingSinksOption).split(Parts, ';', -1, /*KeepEmpty=*/false);
   for (StringRef Part : Parts)

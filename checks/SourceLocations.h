@@ -1,4 +1,5 @@
-//===- SourceLocations.h - Facts' locations back in a SourceManager -*- C++ -*-===//
+//===- SourceLocations.h - Facts' locations back in a SourceManager -*- C++
+//-*-===//
 //
 // Checks that report from facts (file:line:col, offsets) turn them back into
 // the locations and fix-its clang-tidy needs.

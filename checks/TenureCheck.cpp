@@ -45,12 +45,12 @@ FactsRecorder::attachedTo(const tidy::ClangTidyContext *Context) {
 TenureCheck::TenureCheck(StringRef Name, tidy::ClangTidyContext *Context,
                          StrongHandlesOption Strong)
     : ClangTidyCheck(Name, Context), Strong(Strong),
-      StrongHandles(Strong.Global
-                        ? Options.getLocalOrGlobal(Strong.Name,
-                                                   Strong.Default.str())
-                        : Options.get(Strong.Name, Strong.Default.str())),
-      WeakHandles(Options.getLocalOrGlobal(
-          "WeakHandles", analyzer::DefaultWeakHandles.str())),
+      StrongHandles(
+          Strong.Global
+              ? Options.getLocalOrGlobal(Strong.Name, Strong.Default.str())
+              : Options.get(Strong.Name, Strong.Default.str())),
+      WeakHandles(Options.getLocalOrGlobal("WeakHandles",
+                                           analyzer::DefaultWeakHandles.str())),
       Handles(StrongHandles, WeakHandles),
       Recorder(FactsRecorder::attachedTo(Context)) {}
 
@@ -86,8 +86,7 @@ private:
 
 } // namespace
 
-void TenureCheck::registerPPCallbacks(const SourceManager &SM,
-                                      Preprocessor *PP,
+void TenureCheck::registerPPCallbacks(const SourceManager &SM, Preprocessor *PP,
                                       Preprocessor *ModuleExpanderPP) {
   if (Recorder)
     PP->addPPCallbacks(std::make_unique<InputRecorder>(SM, *Recorder));

@@ -35,7 +35,8 @@ public:
   FactsRecorder &operator=(const FactsRecorder &) = delete;
 
   /// The recorder attached to \p Context, or null (plain clang-tidy).
-  static FactsRecorder *attachedTo(const clang::tidy::ClangTidyContext *Context);
+  static FactsRecorder *
+  attachedTo(const clang::tidy::ClangTidyContext *Context);
 
   /// The whole-program checks' facts, one entry per check and TU.
   std::vector<analyzer::Facts> Facts;

@@ -12,7 +12,8 @@ namespace tenure::checks {
 
 class TenureModule : public clang::tidy::ClangTidyModule {
 public:
-  void addCheckFactories(clang::tidy::ClangTidyCheckFactories &Factories) override {
+  void
+  addCheckFactories(clang::tidy::ClangTidyCheckFactories &Factories) override {
     // Each class under the name its descriptor gives (the check registry).
     Factories.registerCheck<RefCycleCheck>(analyzer::refCycleCheck().Name);
     Factories.registerCheck<NeedlessCopyCheck>(

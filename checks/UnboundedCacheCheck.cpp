@@ -24,7 +24,8 @@ UnboundedCacheCheck::UnboundedCacheCheck(StringRef Name,
         << CacheNamePattern << Error;
 }
 
-void UnboundedCacheCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
+void UnboundedCacheCheck::storeOptions(
+    tidy::ClangTidyOptions::OptionMap &Opts) {
   TenureCheck::storeOptions(Opts);
   Options.store(Opts, "CacheNamePattern", CacheNamePattern);
 }

@@ -14,10 +14,10 @@
 #include "analyzer/ast/HandleTypes.h"
 #include "checks/SourceLocations.h"
 #include "clang/AST/ASTContext.h"
+#include "clang/AST/ParentMapContext.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Lex/Lexer.h"
-#include "clang/AST/ParentMapContext.h"
 #include "llvm/ADT/SmallPtrSet.h"
 
 using namespace clang;
@@ -30,8 +30,8 @@ namespace {
 
 const CXXMethodDecl *traceMethod(const CXXRecordDecl *RD) {
   for (const CXXMethodDecl *M : RD->methods())
-    if (M->getIdentifier() && M->getName() == "trace" && M->getNumParams() == 1 &&
-        M->isVirtual())
+    if (M->getIdentifier() && M->getName() == "trace" &&
+        M->getNumParams() == 1 && M->isVirtual())
       return M;
   return nullptr;
 }
@@ -182,11 +182,11 @@ void UntracedFieldCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
 }
 
 void UntracedFieldCheck::registerMatchers(MatchFinder *Finder) {
-  Finder->addMatcher(
-      cxxRecordDecl(isDefinition(), unless(isExpansionInSystemHeader()),
-                    isDerivedFrom(CollectableBase))
-          .bind("record"),
-      this);
+  Finder->addMatcher(cxxRecordDecl(isDefinition(),
+                                   unless(isExpansionInSystemHeader()),
+                                   isDerivedFrom(CollectableBase))
+                         .bind("record"),
+                     this);
 }
 
 void UntracedFieldCheck::check(const MatchFinder::MatchResult &Result) {
@@ -289,15 +289,16 @@ void UntracedFieldCheck::check(const MatchFinder::MatchResult &Result) {
             ? std::string()
             : " " + analyzer::recordName(TracingBases.front()) + "::trace(t);";
     {
-      auto Diag = diagIn(*RD, RD->getLocation(),
-                       "'%0' holds traced handles (%1) but does not override "
-                       "trace(); the collector cannot free cycles through them")
-                  << RD->getName() << Names;
+      auto Diag =
+          diagIn(*RD, RD->getLocation(),
+                 "'%0' holds traced handles (%1) but does not override "
+                 "trace(); the collector cannot free cycles through them")
+          << RD->getName() << Names;
       SourceLocation Close = RD->getBraceRange().getEnd();
       if (Close.isValid() && !Close.isMacroID())
         Diag << FixItHint::CreateInsertion(
-            Close, "  void trace(tenure::Tracer &t) override {" + Base +
-                       Calls + " }\n");
+            Close, "  void trace(tenure::Tracer &t) override {" + Base + Calls +
+                       " }\n");
     } // The warning is emitted before its notes.
     for (const FieldDecl *Field : Own)
       diag(Field->getLocation(), "'%0' declared here", DiagnosticIDs::Note)
@@ -325,13 +326,13 @@ void UntracedFieldCheck::check(const MatchFinder::MatchResult &Result) {
       VisitsHandle |= H.Kind == HoldKind::Strong;
     if (!VisitsHandle)
       continue;
-    std::string Text = Lexer::getSourceText(
-                           CharSourceRange::getTokenRange(Arg->getSourceRange()),
-                           SM, LO)
-                           .str();
+    std::string Text =
+        Lexer::getSourceText(
+            CharSourceRange::getTokenRange(Arg->getSourceRange()), SM, LO)
+            .str();
     auto Diag = diagIn(*Definition, Arg->getBeginLoc(),
-                     "'%0::trace' visits '%1', which '%0' does not own; the "
-                     "collector could free objects still in use")
+                       "'%0::trace' visits '%1', which '%0' does not own; the "
+                       "collector could free objects still in use")
                 << RD->getName() << Text;
     // Remove the whole `t(...);` statement when it stands alone.
     SourceLocation End = Lexer::findLocationAfterToken(
@@ -347,8 +348,8 @@ void UntracedFieldCheck::check(const MatchFinder::MatchResult &Result) {
   if (Visitor.tracerEscapes())
     return;
   const auto *Body = dyn_cast<CompoundStmt>(Definition->getBody());
-  bool CanFix = Body && !Body->getRBracLoc().isMacroID() &&
-                !Tracer->getName().empty();
+  bool CanFix =
+      Body && !Body->getRBracLoc().isMacroID() && !Tracer->getName().empty();
 
   // A base's fields: calling that base's trace is the fix, one branch at a
   // time (calling A::trace does not visit the fields of another base B).
@@ -373,8 +374,8 @@ void UntracedFieldCheck::check(const MatchFinder::MatchResult &Result) {
                (Field->getParent()->getName() + "::" + Field->getName()).str() +
                "'";
     auto Diag = diagIn(*Definition, Definition->getLocation(),
-                     "'%0::trace' does not call '%1::trace', so %2 %3 not "
-                     "visited; the collector cannot free cycles through them")
+                       "'%0::trace' does not call '%1::trace', so %2 %3 not "
+                       "visited; the collector cannot free cycles through them")
                 << RD->getName() << B.Tracing->getName() << Names
                 << (Unvisited.size() == 1 ? "is" : "are");
     if (CanFix)
@@ -391,10 +392,11 @@ void UntracedFieldCheck::check(const MatchFinder::MatchResult &Result) {
   llvm::append_range(Missing, MissingInBases);
   for (const FieldDecl *Field : Missing) {
     {
-      auto Diag = diagIn(*Definition, Definition->getLocation(),
-                       "'%0::trace' does not visit '%1'; the collector cannot "
-                       "free cycles through it")
-                  << RD->getName() << Field->getName();
+      auto Diag =
+          diagIn(*Definition, Definition->getLocation(),
+                 "'%0::trace' does not visit '%1'; the collector cannot "
+                 "free cycles through it")
+          << RD->getName() << Field->getName();
       // A base's private field cannot be named from here.
       bool Accessible =
           Field->getParent() == RD || Field->getAccess() != AS_private;

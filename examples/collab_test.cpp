@@ -127,7 +127,8 @@ TEST(ChangeFeedTest, EverySubscriberIsNotified) {
   auto feed = std::make_shared<ChangeFeed>();
   int notified = 0;
   auto first = feed->subscribe([&notified](const std::string&) { ++notified; });
-  auto second = feed->subscribe([&notified](const std::string&) { ++notified; });
+  auto second =
+      feed->subscribe([&notified](const std::string&) { ++notified; });
   feed->publish("ada added Budget");
   EXPECT_EQ(notified, 2);
 }

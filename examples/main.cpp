@@ -39,8 +39,9 @@ int main() {
   }
 
   std::size_t collected = tenure::gc::collect();
-  std::printf("after the edits: tenure::gc::collect() freed %zu objects; the "
-              "sessions still hold the document through their callbacks\n",
-              collected);
+  std::printf(
+      "after the edits: tenure::gc::collect() freed %zu objects; the "
+      "sessions still hold the document through their callbacks\n",
+      collected);
   return 0;
 }

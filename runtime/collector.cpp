@@ -35,7 +35,7 @@ namespace {
 // generation lists afterwards.
 constexpr std::uint32_t kInSet = kCollectingList << kIndexBits;
 // Working counts with a meaning of their own.
-constexpr std::uint32_t kReachable = kIndexMask;    // held from outside
+constexpr std::uint32_t kReachable = kIndexMask;  // held from outside
 // Passed by mark_reachable's scan with no reference from outside (yet).
 constexpr std::uint32_t kUnreached = kIndexMask - 1;
 constexpr std::uint32_t kSaturated = kIndexMask - 2;  // too big to count down
@@ -115,9 +115,10 @@ struct Subtract {
     if (!slot || (*slot & kIndexMask) == kSaturated) return;
     if ((*slot & kIndexMask) == 0) {
 #if TENURE_CHECKS
-      fail(typeid(target), "trace() reported more references to this object "
-                           "than its count (a trace visits a handle it does "
-                           "not own, or visits one twice)");
+      fail(typeid(target),
+           "trace() reported more references to this object "
+           "than its count (a trace visits a handle it does "
+           "not own, or visits one twice)");
 #endif
       // Keeping an over-reported object (as held from outside) is safe.
       *slot = kInSet | kSaturated;
@@ -550,7 +551,8 @@ namespace gc {
 
 std::size_t collect(int generation) {
   if (generation < 0 || generation >= detail::kGenerations) {
-    throw std::out_of_range("tenure::gc::collect: generation must be 0, 1 or 2");
+    throw std::out_of_range(
+        "tenure::gc::collect: generation must be 0, 1 or 2");
   }
   detail::Heap& heap = detail::current_heap();
   if (heap.busy()) {
@@ -624,7 +626,9 @@ std::size_t get_freeze_count() noexcept {
   return heap ? heap->lists[detail::kPermanentList].size() : 0;
 }
 
-void set_debug(unsigned flags) noexcept { detail::current_heap().debug = flags; }
+void set_debug(unsigned flags) noexcept {
+  detail::current_heap().debug = flags;
+}
 unsigned get_debug() noexcept { return detail::current_heap().debug; }
 std::vector<Ref<Object>>& garbage() {
   return detail::current_heap().saved_garbage;
@@ -639,8 +643,9 @@ std::uint64_t add_callback(Callback callback) {
 
 bool remove_callback(std::uint64_t id) {
   detail::Heap& heap = detail::current_heap();
-  return std::erase_if(heap.callbacks,
-                       [id](const auto& entry) { return entry.first == id; }) > 0;
+  return std::erase_if(heap.callbacks, [id](const auto& entry) {
+           return entry.first == id;
+         }) > 0;
 }
 
 }  // namespace gc

@@ -11,8 +11,8 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "tenure/tracer.h"
 #include "object_names.h"
+#include "tenure/tracer.h"
 #include "tenure/verify.h"
 
 namespace tenure::detail {
@@ -83,7 +83,8 @@ Graph build_graph(const std::vector<Object*>& objects) {
 std::vector<std::size_t> components(const Graph& graph, std::size_t& count) {
   constexpr std::size_t kUnvisited = SIZE_MAX;
   std::size_t n = graph.nodes.size();
-  std::vector<std::size_t> order(n, kUnvisited), low(n, 0), component(n, kUnvisited);
+  std::vector<std::size_t> order(n, kUnvisited), low(n, 0),
+      component(n, kUnvisited);
   std::vector<std::size_t> stack;
   std::vector<bool> on_stack(n, false);
   std::vector<std::pair<std::size_t, std::size_t>> calls;  // node, next edge
@@ -265,9 +266,8 @@ std::vector<Cycle> find_cycles(const std::vector<Ref<Object>>& objects) {
     cycle.objects += nodes.size();
     for (std::size_t node : nodes) {
       const std::string& site = names.site(*graph.nodes[node]);
-      if (!site.empty() &&
-          std::find(cycle.sites.begin(), cycle.sites.end(), site) ==
-              cycle.sites.end()) {
+      if (!site.empty() && std::find(cycle.sites.begin(), cycle.sites.end(),
+                                     site) == cycle.sites.end()) {
         cycle.sites.push_back(site);
       }
     }
@@ -277,10 +277,9 @@ std::vector<Cycle> find_cycles(const std::vector<Ref<Object>>& objects) {
     std::sort(cycle.sites.begin(), cycle.sites.end());
     cycles.push_back(std::move(cycle));
   }
-  std::stable_sort(cycles.begin(), cycles.end(),
-                   [](const Cycle& a, const Cycle& b) {
-                     return a.objects > b.objects;
-                   });
+  std::stable_sort(
+      cycles.begin(), cycles.end(),
+      [](const Cycle& a, const Cycle& b) { return a.objects > b.objects; });
   return cycles;
 }
 
@@ -296,8 +295,8 @@ std::string format_cycles(const std::vector<Cycle>& cycles) {
                     cycle.count == 1 ? " time, " : " times, ", cycle.objects,
                     cycle.objects == 1 ? " object)\n" : " objects)\n");
     if (!cycle.sites.empty()) {
-      absl::StrAppend(&report, "    made at: ", absl::StrJoin(cycle.sites, ", "),
-                      "\n");
+      absl::StrAppend(&report,
+                      "    made at: ", absl::StrJoin(cycle.sites, ", "), "\n");
     }
   }
   return report;

@@ -222,11 +222,13 @@ void check_owner(const Object& object, const std::type_info& type) noexcept {
   if (heap && heap->collecting &&
       list_of(ObjectAccess::slot(const_cast<Object&>(object))) ==
           kCollectingList) {
-    fail(type, "handle copied, made or dropped inside trace() during a "
-               "collection (trace must only report the handles it owns)");
+    fail(type,
+         "handle copied, made or dropped inside trace() during a "
+         "collection (trace must only report the handles it owns)");
   }
-  fail(type, "used on a thread other than the one that made it "
-             "(use tenure::SharedObject to share across threads)");
+  fail(type,
+       "used on a thread other than the one that made it "
+       "(use tenure::SharedObject to share across threads)");
 }
 
 }  // namespace
@@ -238,12 +240,14 @@ void check_retain(const Object& object, const std::type_info& type) noexcept {
     fail(type, "handle taken to an object that was already destroyed");
   }
   if (slot == kSlotUntracked) {
-    fail(type, "handle taken to an object not made by tenure::make, or "
-               "still under construction");
+    fail(type,
+         "handle taken to an object not made by tenure::make, or "
+         "still under construction");
   }
   if (slot == kSlotDying) {
-    fail(type, "handle taken to an object whose count reached zero (a "
-               "destructor resurrecting an object it does not own)");
+    fail(type,
+         "handle taken to an object whose count reached zero (a "
+         "destructor resurrecting an object it does not own)");
   }
   check_owner(object, type);
 }
@@ -251,8 +255,9 @@ void check_retain(const Object& object, const std::type_info& type) noexcept {
 void check_release(const Object& object, const std::type_info& type) noexcept {
   std::uint32_t count = ObjectAccess::count(object);
   if (count == kDestroyedCount) {
-    fail(type, "refcount underflow: handle released after its object was "
-               "destroyed");
+    fail(type,
+         "refcount underflow: handle released after its object was "
+         "destroyed");
   }
   if (count == 0) {
     fail(type, "refcount underflow: released more often than held");
@@ -263,8 +268,9 @@ void check_release(const Object& object, const std::type_info& type) noexcept {
 void check_adopt(const Object& object, const std::type_info& type) noexcept {
   std::uint32_t count = ObjectAccess::count(object);
   if (count == 0 || count == kDestroyedCount) {
-    fail(type, "adopt() of an object with no count to take over (adopt "
-               "only what detach() gave up)");
+    fail(type,
+         "adopt() of an object with no count to take over (adopt "
+         "only what detach() gave up)");
   }
   check_owner(object, type);
 }
@@ -273,8 +279,8 @@ WeakControl* weak_control_of(Object& target) {
   WeakControl*& control = ObjectAccess::weak(target);
   if (control) return control;
   bool dying = ObjectAccess::slot(target) == kSlotDying;
-  auto* created = static_cast<WeakControl*>(
-      allocate_block(sizeof(WeakControl), std::align_val_t{alignof(WeakControl)}));
+  auto* created = static_cast<WeakControl*>(allocate_block(
+      sizeof(WeakControl), std::align_val_t{alignof(WeakControl)}));
   // A Weak made to an object already on its way out is born expired; its
   // weak field is busy linking the dying list.
   *created = WeakControl{dying ? nullptr : &target, 0, kWeakLive};
@@ -294,8 +300,9 @@ void free_weak_control(WeakControl* control) noexcept {
 void check_weak_control(const WeakControl& control,
                         const std::type_info& type) noexcept {
   if (control.state != kWeakLive) {
-    fail(type, "Weak used after its control data was freed (a dangling or "
-               "bitwise-copied Weak)");
+    fail(type,
+         "Weak used after its control data was freed (a dangling or "
+         "bitwise-copied Weak)");
   }
 }
 

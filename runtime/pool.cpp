@@ -21,8 +21,8 @@
 #include <string_view>
 
 #include "absl/strings/str_format.h"
-#include "tenure/detail/sanitizer.h"
 #include "tenure/detail/config.h"
+#include "tenure/detail/sanitizer.h"
 
 namespace tenure::pool {
 namespace {
@@ -100,8 +100,8 @@ struct Pool {
   alignas(64) std::atomic<FreeBlock*> remote{nullptr};
 #if TENURE_CHECKS
   // One bit per block handed out: catches double frees from any thread.
-  alignas(64) std::array<std::atomic<std::uint64_t>, kMaxBlocksPerPool / 64>
-      live{};
+  alignas(
+      64) std::array<std::atomic<std::uint64_t>, kMaxBlocksPerPool / 64> live{};
 #endif
 };
 
@@ -144,8 +144,9 @@ struct FrontList {
 constexpr std::size_t kFrontBytes = std::size_t{32} << 10;
 constexpr std::uint32_t front_limit(std::size_t cls) {
   std::size_t blocks = kFrontBytes / ((cls + 1) * kGranule);
-  return static_cast<std::uint32_t>(blocks < 64 ? 64 : blocks > 256 ? 256
-                                                                    : blocks);
+  return static_cast<std::uint32_t>(blocks < 64    ? 64
+                                    : blocks > 256 ? 256
+                                                   : blocks);
 }
 
 struct ThreadCache {
@@ -236,8 +237,7 @@ void check_free(const void* block, std::size_t size) {
   std::size_t cls = size_class(size);
   Pool* pool = pool_of(block);
   auto* p = static_cast<const char*>(block);
-  if (!in_some_arena(block) || pool->block_size == 0 ||
-      p < first_block(pool) ||
+  if (!in_some_arena(block) || pool->block_size == 0 || p < first_block(pool) ||
       (p - first_block(pool)) % pool->block_size != 0) {
     fatal(absl::StrFormat(
         "deallocate(%p, %zu): pointer was not handed out by the pool "
@@ -252,8 +252,7 @@ void check_free(const void* block, std::size_t size) {
   }
   std::size_t i = block_index(pool, block);
   std::uint64_t bit = std::uint64_t{1} << (i % 64);
-  if (!(pool->live[i / 64].fetch_and(~bit, std::memory_order_relaxed) &
-        bit)) {
+  if (!(pool->live[i / 64].fetch_and(~bit, std::memory_order_relaxed) & bit)) {
     fatal(absl::StrFormat("double free of %p in size class %u bytes", block,
                           pool->block_size));
   }
@@ -522,8 +521,7 @@ void* allocate_in(ThreadCache& cache, std::size_t cls, bool locked) {
     full.push_front(pool);
     TENURE_CHECK_POOL(pool, &cache, cls, PoolState::kFull);
   }
-  std::uint32_t hint =
-      cache.remote_frees[cls].load(std::memory_order_relaxed);
+  std::uint32_t hint = cache.remote_frees[cls].load(std::memory_order_relaxed);
   if (hint != cache.remote_frees_seen[cls]) {
     cache.remote_frees_seen[cls] = hint;
     for (Pool* pool = full.head; pool;) {
@@ -730,7 +728,8 @@ void deallocate(void* block, std::size_t size) noexcept {
   }
   std::size_t cls = size_class(size);
   FrontList& front = cache->front[cls];
-  if (front.count == front_limit(cls)) flush_front(*cache, cls, front.count / 2);
+  if (front.count == front_limit(cls))
+    flush_front(*cache, cls, front.count / 2);
   auto* freed = static_cast<FreeBlock*>(block);
   freed->next = front.head;
   front.head = freed;
@@ -830,8 +829,8 @@ Stats stats() {
     ++out.arenas;
     out.bytes_reserved += kArenaSize;
     for (std::uint64_t mask = arena->used_mask; mask; mask &= mask - 1) {
-      auto* pool = reinterpret_cast<Pool*>(
-          arena->base + std::countr_zero(mask) * kPoolSize);
+      auto* pool = reinterpret_cast<Pool*>(arena->base +
+                                           std::countr_zero(mask) * kPoolSize);
       ClassStats& c = out.classes[pool->size_class];
       std::size_t used = pool->used.load(std::memory_order_relaxed);
       ++out.pools;

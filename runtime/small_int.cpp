@@ -18,8 +18,8 @@ Ref<const Int> box(std::int64_t value) {
   static const SmallInts* const small = [] {
     auto* table = new SmallInts;
     for (std::size_t i = 0; i < kSmallCount; ++i) {
-      (*table)[i] = make<Int>(Int::Key{},
-                              Int::kSmallMin + static_cast<std::int64_t>(i));
+      (*table)[i] =
+          make<Int>(Int::Key{}, Int::kSmallMin + static_cast<std::int64_t>(i));
     }
     return table;
   }();

@@ -121,9 +121,10 @@ std::vector<CopySite> copy_counts() {
   std::vector<CopySite> sites;
   sites.reserve(by_site.size());
   for (auto& [site, count] : by_site) sites.push_back({site, count});
-  std::sort(sites.begin(), sites.end(), [](const CopySite& a, const CopySite& b) {
-    return a.count != b.count ? a.count > b.count : a.site < b.site;
-  });
+  std::sort(sites.begin(), sites.end(),
+            [](const CopySite& a, const CopySite& b) {
+              return a.count != b.count ? a.count > b.count : a.site < b.site;
+            });
   return sites;
 }
 

@@ -2,8 +2,8 @@
 
 #include "analyzer/ast/ContainerCollector.h"
 
-#include "analyzer/ast/SourceFacts.h"
 #include "analyzer/ast/ContainerVocabulary.h"
+#include "analyzer/ast/SourceFacts.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
@@ -145,7 +145,8 @@ bool isCallableType(QualType T) {
   if (Template == "std::function" || Template == "std::move_only_function" ||
       Template == "absl::AnyInvocable")
     return true;
-  const CXXRecordDecl *RD = plain(T).isNull() ? nullptr : plain(T)->getAsCXXRecordDecl();
+  const CXXRecordDecl *RD =
+      plain(T).isNull() ? nullptr : plain(T)->getAsCXXRecordDecl();
   return RD && RD->isLambda();
 }
 
@@ -247,10 +248,11 @@ public:
 
   bool TraverseConstructorInitializer(CXXCtorInitializer *Init) {
     if (Init->isMemberInitializer() && Init->getInit())
-      noteStored(Init->getInit(),
-                 recordName(cast<CXXRecordDecl>(Init->getMember()->getParent())) +
-                                      "::" + Init->getMember()->getNameAsString(),
-                 Init->getSourceLocation());
+      noteStored(
+          Init->getInit(),
+          recordName(cast<CXXRecordDecl>(Init->getMember()->getParent())) +
+              "::" + Init->getMember()->getNameAsString(),
+          Init->getSourceLocation());
     return RecursiveASTVisitor::TraverseConstructorInitializer(Init);
   }
 
@@ -304,7 +306,8 @@ public:
       return true;
     if (!Var->hasGlobalStorage()) {
       // A local object: its type is made and dropped as a value.
-      if (!Var->getType()->isReferenceType() && !Var->getType()->isPointerType())
+      if (!Var->getType()->isReferenceType() &&
+          !Var->getType()->isPointerType())
         if (const CXXRecordDecl *RD = userRecord(Var->getType()))
           emitLifetime(RD, LifetimeKind::MadeAsValue, "", Var->getLocation());
       return true;
@@ -381,8 +384,7 @@ public:
         emitInsert(*P, Call->getExprLoc(), Call->getArg(1));
       else if (!States.empty())
         States.back().Lookups.insert(levelKey(P->Key, P->Depth));
-    }
-    else if (Call->getOperator() == OO_Equal)
+    } else if (Call->getOperator() == OO_Equal)
       emitUse(*P, Call->getExprLoc(), ContainerUseKind::Clear);
     return true;
   }
@@ -489,12 +491,13 @@ private:
     if (Cached != Keys.end())
       return Cached->second;
     std::optional<std::string> Key;
-    const auto *Owner = isa<FieldDecl>(D)
-                            ? dyn_cast<CXXRecordDecl>(cast<FieldDecl>(D)->getParent())
-                            : nullptr;
+    const auto *Owner =
+        isa<FieldDecl>(D)
+            ? dyn_cast<CXXRecordDecl>(cast<FieldDecl>(D)->getParent())
+            : nullptr;
     bool OwnedByUs = !isa<FieldDecl>(D) ||
-                     (Owner && !Owner->isLambda() && !Owner->isDependentType() &&
-                      !isLibraryRecord(Owner));
+                     (Owner && !Owner->isLambda() &&
+                      !Owner->isDependentType() && !isLibraryRecord(Owner));
     if (OwnedByUs && isResizable(D->getType()))
       Key = qualifiedKey(D);
     Keys[D] = Key;
@@ -503,8 +506,8 @@ private:
 
   std::string qualifiedVarName(const VarDecl *Var) {
     if (Var->isStaticDataMember())
-      return recordName(cast<CXXRecordDecl>(Var->getDeclContext())) + "::" +
-             Var->getNameAsString();
+      return recordName(cast<CXXRecordDecl>(Var->getDeclContext())) +
+             "::" + Var->getNameAsString();
     if (const auto *Function =
             dyn_cast_or_null<FunctionDecl>(Var->getParentFunctionOrMethod()))
       return patternOf(Function)->getQualifiedNameAsString() +
@@ -514,8 +517,8 @@ private:
 
   std::string qualifiedKey(const ValueDecl *D) {
     if (const auto *Field = dyn_cast<FieldDecl>(D))
-      return recordName(cast<CXXRecordDecl>(Field->getParent())) + "::" +
-             Field->getNameAsString();
+      return recordName(cast<CXXRecordDecl>(Field->getParent())) +
+             "::" + Field->getNameAsString();
     const auto *Var = cast<VarDecl>(D);
     std::string Name = qualifiedVarName(Var);
     if (!Var->isStaticDataMember() &&
@@ -567,8 +570,7 @@ private:
     if (Returned == ReturnedLambdas.end() && Kept == KeptLambdas.end())
       return;
     for (const LambdaCapture &Capture : LE->captures()) {
-      if (!Capture.capturesVariable() ||
-          Capture.getCaptureKind() != LCK_ByCopy)
+      if (!Capture.capturesVariable() || Capture.getCaptureKind() != LCK_ByCopy)
         continue;
       const auto *Var = dyn_cast<VarDecl>(Capture.getCapturedVar());
       if (!Var || Var->hasGlobalStorage())
@@ -578,11 +580,13 @@ private:
       QualType Held = Pointer ? typeArg(T, 0) : T;
       if (!isResizable(Held))
         continue;
-      const FunctionDecl *Maker =
-          Returned != ReturnedLambdas.end() ? Returned->second : patternOf(Function);
+      const FunctionDecl *Maker = Returned != ReturnedLambdas.end()
+                                      ? Returned->second
+                                      : patternOf(Function);
       std::string Key =
           (Maker ? Maker->getQualifiedNameAsString() + "::" : std::string()) +
-          Var->getNameAsString() + "@" + locationOf(SM, Var->getLocation()).File;
+          Var->getNameAsString() + "@" +
+          locationOf(SM, Var->getLocation()).File;
       ClosureVars[Var] = {Key, Pointer};
       if (!EmittedClosures.insert(Key).second)
         continue;
@@ -617,8 +621,8 @@ private:
     std::string Into;
     if (const auto *ME = dyn_cast<MemberExpr>(Target)) {
       if (const auto *Field = dyn_cast<FieldDecl>(ME->getMemberDecl()))
-        Into = recordName(cast<CXXRecordDecl>(Field->getParent())) + "::" +
-               Field->getNameAsString();
+        Into = recordName(cast<CXXRecordDecl>(Field->getParent())) +
+               "::" + Field->getNameAsString();
       else if (const auto *Var = dyn_cast<VarDecl>(ME->getMemberDecl()))
         Into = qualifiedVarName(Var);
     } else if (const auto *Ref = dyn_cast<DeclRefExpr>(Target)) {
@@ -687,7 +691,8 @@ private:
     if (!hasContainers(RD))
       return;
     std::string Record = recordName(RD);
-    if (Kind == LifetimeKind::MadeAsValue && !ValueRecords.insert(Record).second)
+    if (Kind == LifetimeKind::MadeAsValue &&
+        !ValueRecords.insert(Record).second)
       return;
     Out.Lifetimes.push_back({Record, Kind, By, locationOf(SM, Loc)});
   }
@@ -721,8 +726,8 @@ private:
       U.Function = patternOf(Function)->getQualifiedNameAsString();
       U.InDestructor = isa<CXXDestructorDecl>(Function);
       const auto *Named = patternOf(Function);
-      U.OnlyOnReset =
-          U.InDestructor || (Named->getIdentifier() && isResetName(Named->getName()));
+      U.OnlyOnReset = U.InDestructor ||
+                      (Named->getIdentifier() && isResetName(Named->getName()));
     }
     Out.ContainerUses.push_back(std::move(U));
   }
@@ -735,8 +740,7 @@ private:
     if (!Function)
       return;
     U.Bounded = isa<CXXConstructorDecl>(Function) ||
-                sizeCompared(Function).contains(U.Key) ||
-                keyCompared(KeyExpr);
+                sizeCompared(Function).contains(U.Key) || keyCompared(KeyExpr);
     if (!States.empty()) {
       States.back().Inserts.push_back(Out.ContainerUses.size() - 1);
       States.back().InParamLoop.push_back(ParamLoops > 0);
@@ -768,7 +772,8 @@ private:
       if (const auto *UO = Parents[0].get<UnaryOperator>())
         return UO->isIncrementDecrementOp() || UO->getOpcode() == UO_AddrOf;
       if (const auto *Op = Parents[0].get<CXXOperatorCallExpr>()) {
-        if (Op->getNumArgs() == 0 || Op->getArg(0)->IgnoreParenImpCasts() != Cur)
+        if (Op->getNumArgs() == 0 ||
+            Op->getArg(0)->IgnoreParenImpCasts() != Cur)
           return false;
         OverloadedOperatorKind K = Op->getOperator();
         return K == OO_Subscript || K == OO_PlusPlus || K == OO_MinusMinus ||
@@ -790,8 +795,8 @@ private:
         return false; // copied
       if (const auto *Call = Parents[0].get<CallExpr>()) {
         const FunctionDecl *Callee = Call->getDirectCallee();
-        for (unsigned I = 0; Callee && I < Call->getNumArgs() &&
-                             I < Callee->getNumParams();
+        for (unsigned I = 0;
+             Callee && I < Call->getNumArgs() && I < Callee->getNumParams();
              ++I)
           if (Call->getArg(I)->IgnoreParenImpCasts() == Cur) {
             QualType T = Callee->getParamDecl(I)->getType();
@@ -802,7 +807,9 @@ private:
       }
       if (Parents[0].get<ReturnStmt>())
         return Function && Function->getReturnType()->isReferenceType() &&
-               !Function->getReturnType().getNonReferenceType().isConstQualified();
+               !Function->getReturnType()
+                    .getNonReferenceType()
+                    .isConstQualified();
       return true;
     }
     return true;
@@ -857,8 +864,7 @@ private:
             const VarDecl *V = var(Side);
             if (!V)
               continue;
-            bool Literal =
-                isa<IntegerLiteral>(Other->IgnoreParenImpCasts());
+            bool Literal = isa<IntegerLiteral>(Other->IgnoreParenImpCasts());
             if (!Literal || !OtherIsGreater)
               Found.insert(V);
           }
@@ -1054,7 +1060,8 @@ private:
         return Path{Path::Iterator, Object->Key, Object->Depth};
       if ((Name == "insert" || Name == "emplace" || Name == "try_emplace" ||
            Name == "insert_or_assign") &&
-          isKeyedContainer(templateOf(Call->getImplicitObjectArgument()->getType())))
+          isKeyedContainer(
+              templateOf(Call->getImplicitObjectArgument()->getType())))
         return Path{Path::InsertResult, Object->Key, Object->Depth};
       if (Name == "at" || (!Map && (Name == "front" || Name == "back")))
         return Path{Path::Container, Object->Key, Object->Depth + 1};
@@ -1066,8 +1073,10 @@ private:
       if (!Callee || !Callee->getIdentifier() || Callee->getName() != "get" ||
           Call->getNumArgs() != 1 || !Callee->getTemplateSpecializationArgs())
         return std::nullopt;
-      const TemplateArgumentList *Args = Callee->getTemplateSpecializationArgs();
-      if (Args->size() == 0 || Args->get(0).getKind() != TemplateArgument::Integral)
+      const TemplateArgumentList *Args =
+          Callee->getTemplateSpecializationArgs();
+      if (Args->size() == 0 ||
+          Args->get(0).getKind() != TemplateArgument::Integral)
         return std::nullopt;
       int64_t Index = Args->get(0).getAsIntegral().getExtValue();
       std::optional<Path> Tuple = resolve(Call->getArg(0), Steps + 1);

@@ -1,4 +1,5 @@
-//===- ContainerCollector.h - Containers, their uses, their owners -*- C++ -*-===//
+//===- ContainerCollector.h - Containers, their uses, their owners -*- C++
+//-*-===//
 //
 // The collection half of tenure-unbounded-cache: which containers a TU
 // declares (level by level when they nest), where code inserts into,
@@ -11,8 +12,8 @@
 #ifndef TENURE_ANALYZER_AST_CONTAINERCOLLECTOR_H
 #define TENURE_ANALYZER_AST_CONTAINERCOLLECTOR_H
 
-#include "analyzer/model/Facts.h"
 #include "analyzer/ast/HandleTypes.h"
+#include "analyzer/model/Facts.h"
 #include "llvm/Support/Regex.h"
 
 namespace clang {

@@ -1,4 +1,5 @@
-//===- ContainerVocabulary.h - Container templates and their methods -*- C++ -*-===//
+//===- ContainerVocabulary.h - Container templates and their methods -*- C++
+//-*-===//
 //
 // One list of the standard and Abseil containers that grow, and of the
 // member functions that put elements in, take them out or look them up, for
@@ -18,14 +19,30 @@ namespace tenure::analyzer {
 /// Containers whose size changes with use (qualified template names, as
 /// HandleTypes::templateName spells them).
 inline const llvm::StringSet<> &resizableContainers() {
-  static const llvm::StringSet<> Names = {
-      "std::vector", "std::deque", "std::list", "std::forward_list",
-      "std::set", "std::multiset", "std::map", "std::multimap",
-      "std::unordered_set", "std::unordered_multiset", "std::unordered_map",
-      "std::unordered_multimap", "absl::flat_hash_map", "absl::flat_hash_set",
-      "absl::node_hash_map", "absl::node_hash_set", "absl::btree_map",
-      "absl::btree_set", "absl::btree_multimap", "absl::btree_multiset",
-      "absl::InlinedVector", "std::queue", "std::stack", "std::priority_queue"};
+  static const llvm::StringSet<> Names = {"std::vector",
+                                          "std::deque",
+                                          "std::list",
+                                          "std::forward_list",
+                                          "std::set",
+                                          "std::multiset",
+                                          "std::map",
+                                          "std::multimap",
+                                          "std::unordered_set",
+                                          "std::unordered_multiset",
+                                          "std::unordered_map",
+                                          "std::unordered_multimap",
+                                          "absl::flat_hash_map",
+                                          "absl::flat_hash_set",
+                                          "absl::node_hash_map",
+                                          "absl::node_hash_set",
+                                          "absl::btree_map",
+                                          "absl::btree_set",
+                                          "absl::btree_multimap",
+                                          "absl::btree_multiset",
+                                          "absl::InlinedVector",
+                                          "std::queue",
+                                          "std::stack",
+                                          "std::priority_queue"};
   return Names;
 }
 
@@ -41,18 +58,18 @@ inline bool isMapContainer(llvm::StringRef Template) {
 /// Member functions that put an element into a container.
 inline const llvm::StringSet<> &insertingMethods() {
   static const llvm::StringSet<> Names = {
-      "insert",        "emplace",      "emplace_hint",  "try_emplace",
-      "insert_or_assign", "push_back", "emplace_back",  "push_front",
-      "emplace_front", "push",         "insert_range",  "append_range",
-      "prepend_range", "push_range"};
+      "insert",           "emplace",   "emplace_hint", "try_emplace",
+      "insert_or_assign", "push_back", "emplace_back", "push_front",
+      "emplace_front",    "push",      "insert_range", "append_range",
+      "prepend_range",    "push_range"};
   return Names;
 }
 
 /// Member functions that take elements out one by one.
 inline const llvm::StringSet<> &removingMethods() {
-  static const llvm::StringSet<> Names = {
-      "erase", "pop_back", "pop_front", "pop", "extract", "remove",
-      "remove_if", "unique", "splice"};
+  static const llvm::StringSet<> Names = {"erase",     "pop_back", "pop_front",
+                                          "pop",       "extract",  "remove",
+                                          "remove_if", "unique",   "splice"};
   return Names;
 }
 
@@ -66,8 +83,8 @@ inline const llvm::StringSet<> &replacingMethods() {
 /// Member functions that look an element up without inserting.
 inline const llvm::StringSet<> &lookupMethods() {
   static const llvm::StringSet<> Names = {
-      "find", "count", "contains", "at", "equal_range", "lower_bound",
-      "upper_bound"};
+      "find",        "count",       "contains",   "at",
+      "equal_range", "lower_bound", "upper_bound"};
   return Names;
 }
 

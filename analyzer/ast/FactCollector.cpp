@@ -13,9 +13,9 @@
 #include "analyzer/ast/SourceFacts.h"
 
 #include "clang/AST/ASTContext.h"
+#include "clang/AST/ASTLambda.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/DeclTemplate.h"
-#include "clang/AST/ASTLambda.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
@@ -30,8 +30,6 @@ using namespace clang;
 
 namespace tenure::analyzer {
 namespace {
-
-
 
 bool isStdCall(const CallExpr *Call, llvm::StringRef Name) {
   const auto *Callee = dyn_cast_or_null<FunctionDecl>(Call->getCalleeDecl());
@@ -85,9 +83,7 @@ bool isHandleCast(const FunctionDecl *Callee) {
          Callee->getName().contains_insensitive("cast");
 }
 
-bool isThis(const Expr *E) {
-  return E && isa<CXXThisExpr>(ignoreWrappers(E));
-}
+bool isThis(const Expr *E) { return E && isa<CXXThisExpr>(ignoreWrappers(E)); }
 
 // A field written through `Base.Field` or `Base->Field`.
 struct FieldAccess {
@@ -238,9 +234,9 @@ bool isNullValue(const Expr *E) {
 
 const llvm::StringSet<> &insertingMethods() {
   static const llvm::StringSet<> Names = {
-      "push_back", "push_front",  "emplace_back",     "emplace_front",
-      "emplace",   "emplace_hint", "insert",          "insert_or_assign",
-      "try_emplace", "push",       "assign",          "reset"};
+      "push_back",   "push_front",   "emplace_back", "emplace_front",
+      "emplace",     "emplace_hint", "insert",       "insert_or_assign",
+      "try_emplace", "push",         "assign",       "reset"};
   return Names;
 }
 
@@ -335,8 +331,9 @@ private:
   // `auto &slot = obj->field;`: writing slot writes the field.
   llvm::DenseMap<const VarDecl *, FieldAccess> FieldAliases;
   // `v = w->next`: v is reached from w, from that statement on.
-  llvm::DenseMap<const VarDecl *,
-                 llvm::SmallVector<std::pair<const VarDecl *, SourceLocation>, 4>>
+  llvm::DenseMap<
+      const VarDecl *,
+      llvm::SmallVector<std::pair<const VarDecl *, SourceLocation>, 4>>
       DerivedFrom;
   // Stores "Base->f = Value" between two locals, for the mutual-store rule.
   struct VarStore {
@@ -349,7 +346,7 @@ private:
   FunctionFact Heap;
   int ThisObject = -1;
   std::vector<const FieldDecl *> ObjectFields; ///< Member objects' fields.
-  llvm::DenseMap<const VarDecl *, int> Env;   ///< Each local's current object.
+  llvm::DenseMap<const VarDecl *, int> Env;    ///< Each local's current object.
   llvm::DenseMap<const Expr *, int> Values;
   std::map<std::pair<int, const FieldDecl *>, int> MemberObjects;
 };
@@ -487,7 +484,8 @@ bool BodyAnalyzer::isSelfHandle(const Expr *E) const {
       }
       if (C.Handles.isStrong(Call->getType())) {
         if (const auto *Callee = Call->getDirectCallee())
-          if (Callee->getIdentifier() && Callee->getName() == "shared_from_this")
+          if (Callee->getIdentifier() &&
+              Callee->getName() == "shared_from_this")
             return true;
         for (const Expr *Arg : Call->arguments())
           if (isThis(Arg))
@@ -554,8 +552,7 @@ void BodyAnalyzer::describeLambda(const LambdaExpr *LE,
         Captures.push_back(recordName(H.Target));
   }
   llvm::sort(Captures);
-  Captures.erase(std::unique(Captures.begin(), Captures.end()),
-                 Captures.end());
+  Captures.erase(std::unique(Captures.begin(), Captures.end()), Captures.end());
 }
 
 // Only walks made before the store count: `at->kids.push_back(next); at =
@@ -702,11 +699,11 @@ bool BodyAnalyzer::VisitCXXMemberCallExpr(CXXMemberCallExpr *MCE) {
   const Expr *Value = nullptr;
   int Best = -1;
   for (const Expr *Arg : MCE->arguments()) {
-    int Rank = isSelfHandle(Arg)                              ? 4
-               : lambdaOf(Arg)                                ? 3
-               : paramIndex(Arg)                              ? 2
+    int Rank = isSelfHandle(Arg)                                   ? 4
+               : lambdaOf(Arg)                                     ? 3
+               : paramIndex(Arg)                                   ? 2
                : C.Handles.strongTarget(Arg->getType()) != nullptr ? 1
-                                                                    : 0;
+                                                                   : 0;
     if (Rank > Best) {
       Best = Rank;
       Value = Arg;
@@ -724,8 +721,7 @@ void BodyAnalyzer::recordCall(const FunctionDecl *Callee, unsigned ArgOffset,
   // Assigning or constructing a handle is not handing it to a function that
   // stores it somewhere.
   if (const auto *Method = dyn_cast<CXXMethodDecl>(Callee)) {
-    clang::QualType Class =
-        C.Ctx.getRecordType(Method->getParent());
+    clang::QualType Class = C.Ctx.getRecordType(Method->getParent());
     if (C.Handles.isStrong(Class) || C.Handles.isWeak(Class))
       return;
   }
@@ -797,8 +793,8 @@ bool BodyAnalyzer::VisitCallExpr(CallExpr *CE) {
     OnThis = isThis(MCE->getImplicitObjectArgument());
     if (!OnThis)
       Through = fieldsFromThis(MCE->getImplicitObjectArgument());
-  }
-  else if (isa<CXXOperatorCallExpr>(CE) && isa_and_nonnull<CXXMethodDecl>(Callee))
+  } else if (isa<CXXOperatorCallExpr>(CE) &&
+             isa_and_nonnull<CXXMethodDecl>(Callee))
     Offset = 1;
   size_t First = C.Out.Calls.size();
   recordCall(Callee, Offset, Args, OnThis, CE->getExprLoc());
@@ -850,8 +846,8 @@ void BodyAnalyzer::emitStore(const FieldAccess &Target, bool IntoThis,
     C.Uses[Field].Unfixable = true;
     // Starting out empty (a member initialiser, a default member
     // initialiser) is not emptying a handler after it ran.
-    bool Initialises = !Target.Base && !Target.Member &&
-                       (!FD || isa<CXXConstructorDecl>(FD));
+    bool Initialises =
+        !Target.Base && !Target.Member && (!FD || isa<CXXConstructorDecl>(FD));
     if (!Initialises)
       emitClear(Field, Loc);
     return;
@@ -1008,8 +1004,7 @@ int BodyAnalyzer::memberObject(int Parent, const FieldDecl *Field) {
     return -1;
   int Obj = newObject(ObjectKind::Member, Parent,
                       RD ? recordName(RD) : std::string(), {});
-  Heap.Objects[Obj].Field =
-      recordName(Owner) + "::" + Field->getNameAsString();
+  Heap.Objects[Obj].Field = recordName(Owner) + "::" + Field->getNameAsString();
   ObjectFields[Obj] = Field;
   MemberObjects[Key] = Obj;
   return Obj;
@@ -1023,8 +1018,8 @@ int BodyAnalyzer::closureObject(const LambdaExpr *LE) {
     const auto *Var = dyn_cast<VarDecl>(Capture.getCapturedVar());
     if (!Var || !C.Handles.isStrong(Var->getType().getNonReferenceType()))
       continue;
-    int Held = Var->isInitCapture() ? objectOf(Var->getInit())
-                                    : variableObject(Var);
+    int Held =
+        Var->isInitCapture() ? objectOf(Var->getInit()) : variableObject(Var);
     heapEdge(HeapEdgeKind::Capture, Closure, Held, nullptr, LE->getBeginLoc());
   }
   return Closure;
@@ -1036,7 +1031,6 @@ bool isBind(const FunctionDecl *Callee) {
   std::string Name = Callee->getQualifiedNameAsString();
   return Name == "std::bind" || Name == "boost::bind";
 }
-
 
 int BodyAnalyzer::bindObject(const CallExpr *Call) {
   int Closure = newObject(ObjectKind::Closure, -1, {}, Call->getBeginLoc());
@@ -1121,8 +1115,8 @@ int BodyAnalyzer::heapCall(const CallExpr *Call, const FunctionDecl *Callee,
   // A handler given to an executor the object owns (or to an I/O object
   // constructed on one) stays there until it runs.
   const FieldDecl *Executor = ownedExecutor(Receiver);
-  if (!Executor && !Args.empty() && !isa<CXXMemberCallExpr>(Call) &&
-      Callee && Callee->getIdentifier() &&
+  if (!Executor && !Args.empty() && !isa<CXXMemberCallExpr>(Call) && Callee &&
+      Callee->getIdentifier() &&
       llvm::is_contained({"post", "dispatch", "defer"}, Callee->getName()))
     Executor = ownedExecutor(Objects.front());
   if (Executor)
@@ -1142,9 +1136,9 @@ int BodyAnalyzer::heapCall(const CallExpr *Call, const FunctionDecl *Callee,
   HC.Args = std::move(Objects);
   HC.Loc = locationOf(C.SM, Call->getExprLoc());
   if (Returns)
-    HC.Result = newObject(ObjectKind::Result,
-                          static_cast<int>(Heap.Calls.size()),
-                          RD ? recordName(RD) : std::string(), {});
+    HC.Result =
+        newObject(ObjectKind::Result, static_cast<int>(Heap.Calls.size()),
+                  RD ? recordName(RD) : std::string(), {});
   Heap.Calls.push_back(std::move(HC));
   return Heap.Calls.back().Result;
 }
@@ -1209,7 +1203,8 @@ int BodyAnalyzer::computeObject(const Expr *E) {
   }
   if (const auto *Construct = dyn_cast<CXXConstructExpr>(E)) {
     // A handle made from a pointer or another handle denotes its target.
-    if (recordOf(Construct->getType()) != Construct->getType()->getAsCXXRecordDecl())
+    if (recordOf(Construct->getType()) !=
+        Construct->getType()->getAsCXXRecordDecl())
       return Construct->getNumArgs() > 0 ? objectOf(Construct->getArg(0)) : -1;
     const CXXRecordDecl *RD = Construct->getType()->getAsCXXRecordDecl();
     if (!C.isGraphRecord(RD))
@@ -1286,8 +1281,8 @@ const CXXRecordDecl *Collector::rawTarget(const FieldDecl *Field,
       *InContainer = false;
     return RD;
   }
-  const auto *Spec =
-      dyn_cast_or_null<ClassTemplateSpecializationDecl>(T->getAsCXXRecordDecl());
+  const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
+      T->getAsCXXRecordDecl());
   if (!Spec || !Spec->isInStdNamespace())
     return nullptr;
   for (const TemplateArgument &Arg : Spec->getTemplateArgs().asArray())
@@ -1302,9 +1297,8 @@ const CXXRecordDecl *Collector::rawTarget(const FieldDecl *Field,
 
 bool Collector::isSink(QualType T) const {
   std::string Name = HandleTypes::templateName(T.getNonReferenceType());
-  return llvm::any_of(Sinks, [&](llvm::StringRef Sink) {
-    return Sink.ltrim(':') == Name;
-  });
+  return llvm::any_of(
+      Sinks, [&](llvm::StringRef Sink) { return Sink.ltrim(':') == Name; });
 }
 
 // A member the object owns that runs handlers: by value, or a unique_ptr.
@@ -1427,7 +1421,8 @@ void Collector::learnClass(const CXXRecordDecl *RD) {
     const FunctionDecl *Def = nullptr;
     if (!Ctor->isDefined(Def))
       continue;
-    for (const CXXCtorInitializer *Init : cast<CXXConstructorDecl>(Def)->inits())
+    for (const CXXCtorInitializer *Init :
+         cast<CXXConstructorDecl>(Def)->inits())
       if (Init->isMemberInitializer())
         NoteExecutor(Init->getMember(), Init->getInit());
   }
@@ -1555,10 +1550,11 @@ std::vector<Replacement> Collector::weakFix(const FieldDecl *Field) {
     Fix.front().Text = Weak.str();
 
   for (const MemberExpr *Read : FieldUse.Reads) {
-    if (Read->getBeginLoc().isMacroID() || !SM.isInMainFile(Read->getBeginLoc()))
+    if (Read->getBeginLoc().isMacroID() ||
+        !SM.isInMainFile(Read->getBeginLoc()))
       return {};
-    SourceLocation End = Lexer::getLocForEndOfToken(
-        Read->getEndLoc(), 0, SM, Ctx.getLangOpts());
+    SourceLocation End =
+        Lexer::getLocForEndOfToken(Read->getEndLoc(), 0, SM, Ctx.getLangOpts());
     Fix.push_back(replacement(End, 0, ".lock()"));
   }
   return Fix;

@@ -3,8 +3,8 @@
 #ifndef TENURE_ANALYZER_FACTCOLLECTOR_H
 #define TENURE_ANALYZER_FACTCOLLECTOR_H
 
-#include "analyzer/model/Facts.h"
 #include "analyzer/ast/HandleTypes.h"
+#include "analyzer/model/Facts.h"
 
 namespace clang {
 class ASTContext;

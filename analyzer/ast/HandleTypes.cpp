@@ -40,8 +40,8 @@ const llvm::StringSet<> &owningTemplates() {
       All.insert(Container.getKey());
     for (llvm::StringRef Wrapper :
          {"std::array", "std::optional", "std::variant", "std::pair",
-          "std::tuple", "std::unique_ptr", "absl::FixedArray",
-          "absl::optional", "absl::variant"})
+          "std::tuple", "std::unique_ptr", "absl::FixedArray", "absl::optional",
+          "absl::variant"})
       All.insert(Wrapper);
     return All;
   }();
@@ -209,11 +209,10 @@ std::string recordName(const CXXRecordDecl *RD) {
     if (const TypedefNameDecl *Typedef = RD->getTypedefNameForAnonDecl())
       return qualifiedName(Typedef);
     if (const auto *Parent = dyn_cast<CXXRecordDecl>(RD->getDeclContext()))
-      return recordName(Parent) + "::(anonymous " +
-             RD->getKindName().str() + ")";
+      return recordName(Parent) + "::(anonymous " + RD->getKindName().str() +
+             ")";
   }
-  std::string Name =
-      Ctx.getRecordType(RD).getAsString(namePolicy(Ctx));
+  std::string Name = Ctx.getRecordType(RD).getAsString(namePolicy(Ctx));
   if (RD->isInAnonymousNamespace() || RD->isLocalClass()) {
     const SourceManager &SM = Ctx.getSourceManager();
     Name += "@";

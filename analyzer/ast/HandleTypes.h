@@ -66,8 +66,8 @@ public:
   static std::string templateName(clang::QualType T);
 
 private:
-  void collect(clang::QualType T, bool InContainer,
-               std::vector<Held> &Out, unsigned Depth) const;
+  void collect(clang::QualType T, bool InContainer, std::vector<Held> &Out,
+               unsigned Depth) const;
 
   std::vector<std::string> Strong;
   std::vector<std::string> Weak;

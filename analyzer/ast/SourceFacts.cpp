@@ -46,8 +46,9 @@ std::string enclosingDeclaration(const Decl &D) {
         return Var->getQualifiedNameAsString();
     }
     const DeclContext *Parent = At->getDeclContext();
-    At = Parent && !Parent->isTranslationUnit() ? Decl::castFromDeclContext(Parent)
-                                                : nullptr;
+    At = Parent && !Parent->isTranslationUnit()
+             ? Decl::castFromDeclContext(Parent)
+             : nullptr;
   }
   return "";
 }

@@ -23,8 +23,8 @@ llvm::Expected<FactsCache> FactsCache::open(llvm::StringRef Dir) {
   if (Dir.empty())
     return llvm::createStringError("--cache-dir: the directory name is empty");
   if (std::error_code EC = llvm::sys::fs::create_directories(Dir))
-    return llvm::createStringError(Dir + ": cannot use as a cache directory: " +
-                                   EC.message());
+    return llvm::createStringError(
+        Dir + ": cannot use as a cache directory: " + EC.message());
   if (!llvm::sys::fs::is_directory(Dir))
     return llvm::createStringError(Dir + ": not a directory");
   return FactsCache(Dir.str());
@@ -59,8 +59,9 @@ std::string FactsCache::currentHash(llvm::StringRef File) {
       return It->second;
   }
   std::string Hash;
-  if (auto Buffer = llvm::MemoryBuffer::getFile(File, /*IsText=*/false,
-                                                /*RequiresNullTerminator=*/false))
+  if (auto Buffer =
+          llvm::MemoryBuffer::getFile(File, /*IsText=*/false,
+                                      /*RequiresNullTerminator=*/false))
     Hash = contentHash((*Buffer)->getBuffer());
   std::lock_guard<std::mutex> Guard(Lock);
   return Hashes.try_emplace(File, std::move(Hash)).first->second;
@@ -91,8 +92,10 @@ std::optional<llvm::json::Value> FactsCache::lookup(llvm::StringRef Key) {
   }
   for (const llvm::json::Value &Input : *Inputs) {
     const llvm::json::Object *I = Input.getAsObject();
-    std::optional<llvm::StringRef> File = I ? I->getString("file") : std::nullopt;
-    std::optional<llvm::StringRef> Hash = I ? I->getString("hash") : std::nullopt;
+    std::optional<llvm::StringRef> File =
+        I ? I->getString("file") : std::nullopt;
+    std::optional<llvm::StringRef> Hash =
+        I ? I->getString("hash") : std::nullopt;
     if (!File || !Hash) {
       Count(&Stats::Corrupt);
       return std::nullopt;

@@ -50,7 +50,7 @@ public:
   struct Stats {
     size_t Hits = 0;
     size_t Misses = 0;
-    size_t Corrupt = 0;  ///< Entries that did not read back; recomputed.
+    size_t Corrupt = 0; ///< Entries that did not read back; recomputed.
     size_t Unwritten = 0;
   };
   Stats stats() const;

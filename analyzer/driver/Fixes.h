@@ -22,8 +22,9 @@ struct AppliedFixes {
 /// signature changed in the header but not in the .cpp would not compile):
 /// one that conflicts with a fix already taken is left out and said so on
 /// stderr. Writes only files in \p ReadByAnalysis (path -> contentHash of
-/// the text the analysis read; contentHash() of model/Facts.h) whose content is still that text; each file
-/// is rewritten whole or not at all. The error lists the files not written.
+/// the text the analysis read; contentHash() of model/Facts.h) whose content is
+/// still that text; each file is rewritten whole or not at all. The error lists
+/// the files not written.
 llvm::Error applyFixes(const std::vector<Finding> &Findings,
                        const llvm::StringMap<std::string> &ReadByAnalysis,
                        AppliedFixes &Applied);

@@ -35,9 +35,8 @@ llvm::Expected<std::string> runGit(llvm::ArrayRef<llvm::StringRef> Args,
     return llvm::createStringError(Flag + ": " + EC.message());
   std::vector<llvm::StringRef> Argv = {*Git};
   llvm::append_range(Argv, Args);
-  std::optional<llvm::StringRef> Redirects[] = {llvm::StringRef(""),
-                                                llvm::StringRef(Out),
-                                                llvm::StringRef(Err)};
+  std::optional<llvm::StringRef> Redirects[] = {
+      llvm::StringRef(""), llvm::StringRef(Out), llvm::StringRef(Err)};
   int Code = llvm::sys::ExecuteAndWait(*Git, Argv, std::nullopt, Redirects);
   auto Read = [](llvm::StringRef Path) {
     auto Buffer = llvm::MemoryBuffer::getFile(Path);
@@ -70,7 +69,8 @@ llvm::Expected<LineFilter> LineFilter::fromJSON(llvm::StringRef Text,
   LineFilter Filter;
   for (size_t I = 0; I < Entries->size(); ++I) {
     const llvm::json::Object *E = (*Entries)[I].getAsObject();
-    std::optional<llvm::StringRef> Name = E ? E->getString("name") : std::nullopt;
+    std::optional<llvm::StringRef> Name =
+        E ? E->getString("name") : std::nullopt;
     if (!Name || Name->empty())
       return malformed(Origin, llvm::formatv("entry {0} has no \"name\"", I));
     FileLines F;
@@ -80,8 +80,8 @@ llvm::Expected<LineFilter> LineFilter::fromJSON(llvm::StringRef Text,
     if (Lines) {
       const llvm::json::Array *Ranges = Lines->getAsArray();
       if (!Ranges)
-        return malformed(Origin,
-                         llvm::formatv("entry {0}: \"lines\" is not a list", I));
+        return malformed(
+            Origin, llvm::formatv("entry {0}: \"lines\" is not a list", I));
       for (const llvm::json::Value &R : *Ranges) {
         const llvm::json::Array *Pair = R.getAsArray();
         std::optional<int64_t> First, Last;
@@ -125,16 +125,16 @@ llvm::Expected<LineFilter> LineFilter::fromUnifiedDiff(llvm::StringRef Diff,
       continue;
     size_t Plus = Line.find(" +");
     if (Plus == llvm::StringRef::npos)
-      return llvm::createStringError("unexpected hunk header in git diff: @@ -" +
-                                     Line);
-    llvm::StringRef New = Line.drop_front(Plus + 2).take_until(
-        [](char C) { return C == ' '; });
+      return llvm::createStringError(
+          "unexpected hunk header in git diff: @@ -" + Line);
+    llvm::StringRef New =
+        Line.drop_front(Plus + 2).take_until([](char C) { return C == ' '; });
     auto [Start, Count] = New.split(',');
     unsigned First = 0, Length = 1;
     if (Start.getAsInteger(10, First) ||
         (!Count.empty() && Count.getAsInteger(10, Length)))
-      return llvm::createStringError("unexpected hunk header in git diff: @@ -" +
-                                     Line);
+      return llvm::createStringError(
+          "unexpected hunk header in git diff: @@ -" + Line);
     if (Length > 0)
       Current->Ranges.push_back({First, First + Length - 1});
   }

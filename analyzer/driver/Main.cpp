@@ -137,16 +137,16 @@ int run(const Options &O) {
       return fail(Opened.takeError());
     Cache.emplace(std::move(*Opened));
   }
-  llvm::Expected<WorkerRun> Run = runWorkers(O, Sources->Files, **Compilations,
-                                             Cache ? &*Cache : nullptr);
+  llvm::Expected<WorkerRun> Run =
+      runWorkers(O, Sources->Files, **Compilations, Cache ? &*Cache : nullptr);
   if (!Run)
     return fail(Run.takeError());
   if (Cache && !O.Quiet) {
     FactsCache::Stats S = Cache->stats();
     llvm::errs() << llvm::formatv(
-        "tenure-analyze: cache {0}: {1} hit{2}, {3} miss{4}", Cache->directory(),
-        S.Hits, S.Hits == 1 ? "" : "s", S.Misses + S.Corrupt,
-        S.Misses + S.Corrupt == 1 ? "" : "es");
+        "tenure-analyze: cache {0}: {1} hit{2}, {3} miss{4}",
+        Cache->directory(), S.Hits, S.Hits == 1 ? "" : "s",
+        S.Misses + S.Corrupt, S.Misses + S.Corrupt == 1 ? "" : "es");
     if (S.Corrupt)
       llvm::errs() << llvm::formatv(" ({0} unreadable entr{1} recomputed)",
                                     S.Corrupt, S.Corrupt == 1 ? "y" : "ies");

@@ -1,4 +1,5 @@
-//===- NoLint.h - NOLINT comments for findings made after the merge -*- C++ -*-===//
+//===- NoLint.h - NOLINT comments for findings made after the merge -*- C++
+//-*-===//
 //
 // Findings that come from merged facts are not emitted through clang-tidy's
 // diagnostic engine, so its NOLINT handling never sees them. This reads the

@@ -193,8 +193,9 @@ llvm::Expected<RunInputs> prepareRun(const Options &O) {
   }
   if (O.LineFilterJSON || O.ChangedSince) {
     llvm::Expected<LineFilter> F =
-        O.LineFilterJSON ? LineFilter::fromJSON(*O.LineFilterJSON, "--line-filter")
-                         : LineFilter::changedSince(*O.ChangedSince, In.Root);
+        O.LineFilterJSON
+            ? LineFilter::fromJSON(*O.LineFilterJSON, "--line-filter")
+            : LineFilter::changedSince(*O.ChangedSince, In.Root);
     if (!F)
       return F.takeError();
     In.Lines = std::move(*F);

@@ -19,7 +19,7 @@ namespace tenure::analyzer {
 struct RunInputs {
   std::optional<Baseline> Accepted;
   std::optional<Evidence> Seen;
-  std::string Root; ///< The canonical current directory.
+  std::string Root;                ///< The canonical current directory.
   std::optional<LineFilter> Lines; ///< --line-filter, --changed-since.
 };
 

@@ -152,12 +152,12 @@ namespace {
 llvm::Expected<llvm::json::Value> readTUResultFile(llvm::StringRef Path) {
   auto Text = llvm::MemoryBuffer::getFile(Path);
   if (!Text)
-    return llvm::createStringError(Path + ": cannot read: " +
-                                   Text.getError().message());
+    return llvm::createStringError(
+        Path + ": cannot read: " + Text.getError().message());
   llvm::Expected<llvm::json::Value> V = llvm::json::parse((*Text)->getBuffer());
   if (!V)
-    return llvm::createStringError(Path + ": malformed facts file: " +
-                                   llvm::toString(V.takeError()));
+    return llvm::createStringError(
+        Path + ": malformed facts file: " + llvm::toString(V.takeError()));
   return V;
 }
 
@@ -195,8 +195,8 @@ llvm::Expected<TUResult> tuResultFromJSON(const llvm::json::Value &V,
   const llvm::json::Array *Findings = O ? O->getArray("findings") : nullptr;
   std::optional<llvm::StringRef> File = O ? O->getString("file") : std::nullopt;
   if (!FactsValue || !Findings || !File)
-    return llvm::createStringError(
-        Path + ": not a tenure-analyze --emit-facts file");
+    return llvm::createStringError(Path +
+                                   ": not a tenure-analyze --emit-facts file");
   TUResult R;
   R.File = File->str();
   R.ParseErrors = O->getInteger("parse_errors").value_or(0);

@@ -50,8 +50,7 @@ public:
     return error(Index, "'" + Key + "' must be a non-negative integer");
   }
 
-  llvm::Error strings(const json::Object &O, size_t Index,
-                      llvm::StringRef Key,
+  llvm::Error strings(const json::Object &O, size_t Index, llvm::StringRef Key,
                       std::vector<std::string> &Out) const {
     const json::Array *A = O.getArray(Key);
     if (!A)
@@ -135,13 +134,14 @@ llvm::Expected<Evidence> parseEvidence(llvm::StringRef Text,
                       llvm::toString(Parsed.takeError()))
             .str());
   const json::Object *Root = Parsed->getAsObject();
-  const json::Value *VersionValue = Root ? Root->get("tenure_evidence") : nullptr;
+  const json::Value *VersionValue =
+      Root ? Root->get("tenure_evidence") : nullptr;
   std::optional<uint64_t> Version =
       VersionValue ? VersionValue->getAsUINT64() : std::nullopt;
   if (!Version || *Version < 1)
-    return llvm::createStringError(
-        Origin + ": not a tenure evidence file (no positive "
-                 "\"tenure_evidence\" version)");
+    return llvm::createStringError(Origin +
+                                   ": not a tenure evidence file (no positive "
+                                   "\"tenure_evidence\" version)");
   if (*Version > static_cast<uint64_t>(EvidenceVersion))
     return llvm::createStringError(
         llvm::formatv("{0}: written by a newer tenure (evidence schema "
@@ -151,103 +151,104 @@ llvm::Expected<Evidence> parseEvidence(llvm::StringRef Text,
 
   Evidence E;
   SectionReader Cycles(Origin, "cycles");
-  if (llvm::Error Err = Cycles.each(*Root, [&](const json::Object &O,
-                                                size_t I) -> llvm::Error {
-        EvidenceCycle C;
-        if (llvm::Error Err = Cycles.strings(O, I, "types", C.Types))
-          return Err;
-        if (llvm::Error Err = Cycles.strings(O, I, "fields", C.Fields))
-          return Err;
-        if (C.Types.empty() || C.Fields.size() != C.Types.size())
-          return Cycles.error(I, "'types' must be non-empty and as long as "
-                                 "'fields'");
-        if (llvm::Error Err = Cycles.count(O, I, C.Count))
-          return Err;
-        if (O.get("sites"))
-          if (llvm::Error Err = Cycles.strings(O, I, "sites", C.Sites))
-            return Err;
-        if (O.get("tests"))
-          if (llvm::Error Err = Cycles.strings(O, I, "tests", C.Tests))
-            return Err;
-        E.Cycles.push_back(std::move(C));
-        return llvm::Error::success();
-      }))
+  if (llvm::Error Err = Cycles.each(
+          *Root, [&](const json::Object &O, size_t I) -> llvm::Error {
+            EvidenceCycle C;
+            if (llvm::Error Err = Cycles.strings(O, I, "types", C.Types))
+              return Err;
+            if (llvm::Error Err = Cycles.strings(O, I, "fields", C.Fields))
+              return Err;
+            if (C.Types.empty() || C.Fields.size() != C.Types.size())
+              return Cycles.error(I, "'types' must be non-empty and as long as "
+                                     "'fields'");
+            if (llvm::Error Err = Cycles.count(O, I, C.Count))
+              return Err;
+            if (O.get("sites"))
+              if (llvm::Error Err = Cycles.strings(O, I, "sites", C.Sites))
+                return Err;
+            if (O.get("tests"))
+              if (llvm::Error Err = Cycles.strings(O, I, "tests", C.Tests))
+                return Err;
+            E.Cycles.push_back(std::move(C));
+            return llvm::Error::success();
+          }))
     return Err;
 
   SectionReader Growth(Origin, "growth");
-  if (llvm::Error Err = Growth.each(*Root, [&](const json::Object &O,
-                                                size_t I) -> llvm::Error {
-        EvidenceGrowth G;
-        if (llvm::Error Err = Growth.string(O, I, "type", G.Type))
-          return Err;
-        if (llvm::Error Err = Growth.string(O, I, "site", G.Site))
-          return Err;
-        if (llvm::Error Err = Growth.string(O, I, "test", G.Test))
-          return Err;
-        if (llvm::Error Err = Growth.count(O, I, G.Count))
-          return Err;
-        if (const json::Value *Holders = O.get("holders")) {
-          const json::Array *A = Holders->getAsArray();
-          if (!A)
-            return Growth.error(I, "'holders' must be an array");
-          for (const json::Value &V : *A) {
-            const json::Object *H = V.getAsObject();
-            EvidenceHolder Holder;
-            if (!H)
-              return Growth.error(I, "'holders' must hold objects");
-            if (llvm::Error Err = Growth.strings(*H, I, "types", Holder.Types))
+  if (llvm::Error Err = Growth.each(
+          *Root, [&](const json::Object &O, size_t I) -> llvm::Error {
+            EvidenceGrowth G;
+            if (llvm::Error Err = Growth.string(O, I, "type", G.Type))
               return Err;
-            if (llvm::Error Err =
-                    Growth.strings(*H, I, "fields", Holder.Fields))
+            if (llvm::Error Err = Growth.string(O, I, "site", G.Site))
               return Err;
-            if (Holder.Types.empty() ||
-                Holder.Fields.size() != Holder.Types.size())
-              return Growth.error(I, "a holder's 'types' must be non-empty "
-                                     "and as long as its 'fields'");
-            if (llvm::Error Err = Growth.count(*H, I, Holder.Count))
+            if (llvm::Error Err = Growth.string(O, I, "test", G.Test))
               return Err;
-            G.Holders.push_back(std::move(Holder));
-          }
-        }
-        E.Growth.push_back(std::move(G));
-        return llvm::Error::success();
-      }))
+            if (llvm::Error Err = Growth.count(O, I, G.Count))
+              return Err;
+            if (const json::Value *Holders = O.get("holders")) {
+              const json::Array *A = Holders->getAsArray();
+              if (!A)
+                return Growth.error(I, "'holders' must be an array");
+              for (const json::Value &V : *A) {
+                const json::Object *H = V.getAsObject();
+                EvidenceHolder Holder;
+                if (!H)
+                  return Growth.error(I, "'holders' must hold objects");
+                if (llvm::Error Err =
+                        Growth.strings(*H, I, "types", Holder.Types))
+                  return Err;
+                if (llvm::Error Err =
+                        Growth.strings(*H, I, "fields", Holder.Fields))
+                  return Err;
+                if (Holder.Types.empty() ||
+                    Holder.Fields.size() != Holder.Types.size())
+                  return Growth.error(I, "a holder's 'types' must be non-empty "
+                                         "and as long as its 'fields'");
+                if (llvm::Error Err = Growth.count(*H, I, Holder.Count))
+                  return Err;
+                G.Holders.push_back(std::move(Holder));
+              }
+            }
+            E.Growth.push_back(std::move(G));
+            return llvm::Error::success();
+          }))
     return Err;
 
   SectionReader Copies(Origin, "copies");
-  if (llvm::Error Err = Copies.each(*Root, [&](const json::Object &O,
-                                                size_t I) -> llvm::Error {
-        EvidenceCopies C;
-        if (llvm::Error Err = Copies.string(O, I, "site", C.Site))
-          return Err;
-        if (llvm::Error Err = Copies.count(O, I, C.Count))
-          return Err;
-        E.Copies.push_back(std::move(C));
-        return llvm::Error::success();
-      }))
+  if (llvm::Error Err = Copies.each(
+          *Root, [&](const json::Object &O, size_t I) -> llvm::Error {
+            EvidenceCopies C;
+            if (llvm::Error Err = Copies.string(O, I, "site", C.Site))
+              return Err;
+            if (llvm::Error Err = Copies.count(O, I, C.Count))
+              return Err;
+            E.Copies.push_back(std::move(C));
+            return llvm::Error::success();
+          }))
     return Err;
 
   SectionReader Leaks(Origin, "leaks");
-  if (llvm::Error Err = Leaks.each(*Root, [&](const json::Object &O,
-                                              size_t I) -> llvm::Error {
-        EvidenceLeak L;
-        if (llvm::Error Err = Leaks.strings(O, I, "types", L.Types))
-          return Err;
-        for (auto [Key, Out] : {std::pair{"cycle", &L.Cycle},
-                                std::pair{"sites", &L.Sites},
-                                std::pair{"tests", &L.Tests}})
-          if (O.get(Key))
-            if (llvm::Error Err = Leaks.strings(O, I, Key, *Out))
+  if (llvm::Error Err = Leaks.each(
+          *Root, [&](const json::Object &O, size_t I) -> llvm::Error {
+            EvidenceLeak L;
+            if (llvm::Error Err = Leaks.strings(O, I, "types", L.Types))
               return Err;
-        if (llvm::Error Err = Leaks.count(O, I, L.Count))
-          return Err;
-        if (llvm::Error Err = Leaks.count(O, I, L.Blocks, "blocks", true))
-          return Err;
-        if (llvm::Error Err = Leaks.count(O, I, L.Bytes, "bytes", true))
-          return Err;
-        E.Leaks.push_back(std::move(L));
-        return llvm::Error::success();
-      }))
+            for (auto [Key, Out] :
+                 {std::pair{"cycle", &L.Cycle}, std::pair{"sites", &L.Sites},
+                  std::pair{"tests", &L.Tests}})
+              if (O.get(Key))
+                if (llvm::Error Err = Leaks.strings(O, I, Key, *Out))
+                  return Err;
+            if (llvm::Error Err = Leaks.count(O, I, L.Count))
+              return Err;
+            if (llvm::Error Err = Leaks.count(O, I, L.Blocks, "blocks", true))
+              return Err;
+            if (llvm::Error Err = Leaks.count(O, I, L.Bytes, "bytes", true))
+              return Err;
+            E.Leaks.push_back(std::move(L));
+            return llvm::Error::success();
+          }))
     return Err;
   return E;
 }
@@ -255,8 +256,8 @@ llvm::Expected<Evidence> parseEvidence(llvm::StringRef Text,
 llvm::Expected<Evidence> readEvidence(llvm::StringRef Path) {
   auto Text = llvm::MemoryBuffer::getFile(Path);
   if (!Text)
-    return llvm::createStringError(Path + ": cannot read the evidence file: " +
-                                   Text.getError().message());
+    return llvm::createStringError(
+        Path + ": cannot read the evidence file: " + Text.getError().message());
   return parseEvidence((*Text)->getBuffer(), Path);
 }
 

@@ -1,4 +1,5 @@
-//===- Evidence.h - What test runs saw, as the analyzer reads it -*- C++ -*-===//
+//===- Evidence.h - What test runs saw, as the analyzer reads it -*- C++
+//-*-===//
 //
 // The evidence file is written by the runtime's verification mode (schema in
 // docs/evidence.md): the cycles tests leaked, the objects that outlived their
@@ -75,8 +76,7 @@ struct Evidence {
   std::vector<EvidenceLeak> Leaks;
 
   bool empty() const {
-    return Cycles.empty() && Growth.empty() && Copies.empty() &&
-           Leaks.empty();
+    return Cycles.empty() && Growth.empty() && Copies.empty() && Leaks.empty();
   }
 };
 

@@ -159,7 +159,8 @@ llvm::Expected<Finding> findingFromJSON(const json::Value &V,
       !Str(*O, "file", F.Loc.File) || !Num(*O, "line", F.Loc.Line) ||
       !Num(*O, "column", F.Loc.Column) || !Str(*O, "message", F.Message) ||
       !Str(*O, "key", F.Key))
-    return Malformed("missing check, level, file, line, column, message or key");
+    return Malformed(
+        "missing check, level, file, line, column, message or key");
   F.Severity = LevelText == "error" ? Level::Error : Level::Warning;
   // Optional: compiler diagnostics and findings at file scope have none.
   Str(*O, "context", F.Context);
@@ -167,8 +168,9 @@ llvm::Expected<Finding> findingFromJSON(const json::Value &V,
     for (const json::Value &NV : *Notes) {
       const json::Object *NO = NV.getAsObject();
       Note N;
-      if (!NO || !Str(*NO, "file", N.Loc.File) || !Num(*NO, "line", N.Loc.Line) ||
-          !Num(*NO, "column", N.Loc.Column) || !Str(*NO, "message", N.Message))
+      if (!NO || !Str(*NO, "file", N.Loc.File) ||
+          !Num(*NO, "line", N.Loc.Line) || !Num(*NO, "column", N.Loc.Column) ||
+          !Str(*NO, "message", N.Message))
         return Malformed("bad note");
       F.Notes.push_back(std::move(N));
     }
@@ -241,9 +243,9 @@ void writeJSON(llvm::raw_ostream &OS, const std::vector<Finding> &Findings,
     }
     Items.push_back(std::move(V));
   }
-  OS << llvm::formatv("{0:2}\n",
-                      json::Value(json::Object{{"version", 1},
-                                               {"findings", std::move(Items)}}));
+  OS << llvm::formatv(
+      "{0:2}\n", json::Value(json::Object{{"version", 1},
+                                          {"findings", std::move(Items)}}));
 }
 
 bool isCompilerError(const Finding &F) {
@@ -404,9 +406,8 @@ void writeCycleGraph(llvm::raw_ostream &OS,
       std::string Edge = llvm::formatv(
           "  {0} -> {1} [label={2}, color={3}, fontcolor={3}{4}];\n",
           Quoted(From), Quoted(To),
-          Quoted(Back && F.Confirmed
-                     ? Label + " (" + F.Confirmed->Summary + ")"
-                     : Label),
+          Quoted(Back && F.Confirmed ? Label + " (" + F.Confirmed->Summary + ")"
+                                     : Label),
           Color, Back ? ", penwidth=2.5, style=bold" : "");
       if (Edges.insert(Edge).second)
         OS << Edge;

@@ -61,9 +61,9 @@ private:
       if (L->Kind != LifetimeKind::HeldBy)
         continue;
       if (std::optional<LongLife> Holder = find(L->By, Seen)) {
-        Holder->Text = llvm::formatv("'{0}' holds a '{1}', and {2}",
-                                     shownName(L->By), shownName(Record),
-                                     Holder->Text);
+        Holder->Text =
+            llvm::formatv("'{0}' holds a '{1}', and {2}", shownName(L->By),
+                          shownName(Record), Holder->Text);
         return Holder;
       }
     }
@@ -97,7 +97,8 @@ std::string shownLevel(llvm::StringRef Key) {
     // The tag runs to the next "::field" or "[]", or to the end.
     Key = Key.drop_front(At);
     size_t End = std::min(Key.find("::"), Key.find('['));
-    Key = End == llvm::StringRef::npos ? llvm::StringRef() : Key.drop_front(End);
+    Key =
+        End == llvm::StringRef::npos ? llvm::StringRef() : Key.drop_front(End);
   }
   return Shown;
 }
@@ -116,8 +117,8 @@ std::vector<CacheFinding> findUnboundedCaches(const Facts &F,
   llvm::StringSet<> MemoRoots;
   for (const ContainerUseFact &U : F.ContainerUses)
     if (U.Kind == ContainerUseKind::Insert && U.Memo)
-      MemoRoots.insert(llvm::StringRef(U.Key).take_until(
-          [](char C) { return C == '['; }));
+      MemoRoots.insert(
+          llvm::StringRef(U.Key).take_until([](char C) { return C == '['; }));
   Lifetimes Life(F);
 
   std::vector<CacheFinding> Out;
@@ -203,9 +204,10 @@ std::vector<CacheFinding> findUnboundedCaches(const Facts &F,
     if (Growth.empty() || Shrinks)
       continue;
 
-    llvm::sort(Growth, [](const ContainerUseFact *A, const ContainerUseFact *B) {
-      return A->Loc < B->Loc;
-    });
+    llvm::sort(Growth,
+               [](const ContainerUseFact *A, const ContainerUseFact *B) {
+                 return A->Loc < B->Loc;
+               });
     std::string Shown = shownLevel(C.Key);
     CacheFinding Finding;
     Finding.Loc = Growth.front()->Loc;
@@ -227,17 +229,19 @@ std::vector<CacheFinding> findUnboundedCaches(const Facts &F,
           Shown, Keeps);
     if (C.Depth == 0)
       Finding.Notes.push_back(
-          {C.Loc, llvm::formatv("'{0}' declared here as '{1}'", Shown, C.Type)});
+          {C.Loc,
+           llvm::formatv("'{0}' declared here as '{1}'", Shown, C.Type)});
     else
       Finding.Notes.push_back(
           {C.Loc, llvm::formatv("'{0}' is the '{1}' inside each element of "
                                 "'{2}', declared here",
-                                Shown, C.Type, shownLevel(enclosingLevels(C.Key).front()))});
+                                Shown, C.Type,
+                                shownLevel(enclosingLevels(C.Key).front()))});
     llvm::append_range(Finding.Notes, OwnerNotes);
     if (ResetClear)
       Finding.Notes.push_back(
-          {ResetClear->Loc, llvm::formatv("cleared only here, in '{0}'",
-                                          ResetClear->Function)});
+          {ResetClear->Loc,
+           llvm::formatv("cleared only here, in '{0}'", ResetClear->Function)});
     for (size_t I = 1; I < Growth.size() && I < 4; ++I)
       Finding.Notes.push_back({Growth[I]->Loc, "also inserted here"});
     Out.push_back(std::move(Finding));

@@ -1,17 +1,19 @@
-//===- CacheFinder.h - Containers that only grow, judged on facts -*- C++ -*-===//
+//===- CacheFinder.h - Containers that only grow, judged on facts -*- C++
+//-*-===//
 //
 // The judging half of tenure-unbounded-cache. Clang-free: it reads the
 // container, use, lifetime and closure facts of one TU or of a whole
 // program and decides, level by level, which containers grow for the life
-// of their owner. The rule is written out in docs/checks/tenure-unbounded-cache.md.
+// of their owner. The rule is written out in
+// docs/checks/tenure-unbounded-cache.md.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef TENURE_ANALYZER_MODEL_CACHEFINDER_H
 #define TENURE_ANALYZER_MODEL_CACHEFINDER_H
 
-#include "analyzer/model/Finding.h"
 #include "analyzer/model/Facts.h"
+#include "analyzer/model/Finding.h"
 
 #include <string>
 #include <vector>
@@ -22,7 +24,7 @@ struct CacheFinding {
   Location Loc; ///< The first unbounded insertion.
   std::string Message;
   std::vector<Note> Notes;
-  std::string Key; ///< The container level, as shown.
+  std::string Key;                    ///< The container level, as shown.
   std::vector<std::string> HeldTypes; ///< Records it holds strongly.
 };
 

@@ -51,8 +51,7 @@ std::vector<Finding> cachesInMergedFacts(const Facts &Merged) {
 }
 
 const CheckDescriptor Checks[] = {
-    {RefCycleName,
-     "Strong-handle reference cycle closed by the code",
+    {RefCycleName, "Strong-handle reference cycle closed by the code",
      "Objects on a cycle of strong handles keep each other alive: reference "
      "counting never frees them. The finding is reported where the code "
      "closes the cycle (a back-pointer assignment, a child given its owner, a "
@@ -60,8 +59,7 @@ const CheckDescriptor Checks[] = {
      "at every edge. Make one edge weak (tenure::Weak, std::weak_ptr), "
      "usually the one pointing back to the owner.",
      cyclesInMergedFacts, EvidenceKind::LeakedCycles},
-    {UnboundedCacheName,
-     "Long-lived container that only grows",
+    {UnboundedCacheName, "Long-lived container that only grows",
      "A member, static or global container that holds handles or is used "
      "as a cache, that code inserts into and never erases from, clears or "
      "bounds by a size check: it grows for the life of the program and keeps "

@@ -1,4 +1,5 @@
-//===- CheckRegistry.h - What each tenure check is, in one place -*- C++ -*-===//
+//===- CheckRegistry.h - What each tenure check is, in one place -*- C++
+//-*-===//
 //
 // Every part that needs to know about a check asks its descriptor: the
 // clang-tidy module registers the check under its name, tenure-analyze runs

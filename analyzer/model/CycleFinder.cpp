@@ -33,7 +33,7 @@ struct Edge {
   std::string Field;
   std::string Target;
   FieldKind Kind = FieldKind::Strong;
-  const FieldFact *Decl = nullptr;  ///< Null for a callback without a field.
+  const FieldFact *Decl = nullptr;   ///< Null for a callback without a field.
   const StoreFact *Lambda = nullptr; ///< Callback edges: the store.
 };
 
@@ -285,7 +285,8 @@ OwnershipGraph::OwnershipGraph(const Facts &F) : AllFacts(F) {
     if (!Decl)
       continue;
     for (const std::string &Captured : S.Captures)
-      Edges.push_back({S.Owner, S.Field, Captured, FieldKind::Callback, Decl, &S});
+      Edges.push_back(
+          {S.Owner, S.Field, Captured, FieldKind::Callback, Decl, &S});
   }
   for (const Edge &E : Edges)
     EdgesByOwner[E.Owner].push_back(&E);
@@ -441,16 +442,16 @@ std::string describeEdge(const Step &S) {
   const Edge &E = *S.Via;
   std::string Field = "'" + fieldKey(shownName(E.Owner), E.Field) + "'";
   std::string Target = shownName(E.Target).str();
-  std::string Landing =
-      S.To != E.Target ? " (here a '" + shownName(S.To).str() + "')"
-                       : std::string();
+  std::string Landing = S.To != E.Target
+                            ? " (here a '" + shownName(S.To).str() + "')"
+                            : std::string();
   switch (E.Kind) {
   case FieldKind::Strong:
     if (E.Decl && E.Decl->InContainer)
       return llvm::formatv("{0} holds strong handles to '{1}'{2} in a '{3}'",
                            Field, Target, Landing, E.Decl->TypeSpelling);
-    return llvm::formatv("{0} holds a strong handle to '{1}'{2}", Field,
-                         Target, Landing);
+    return llvm::formatv("{0} holds a strong handle to '{1}'{2}", Field, Target,
+                         Landing);
   case FieldKind::Member:
     return llvm::formatv("{0} owns a '{1}'{2}", Field, Target, Landing);
   case FieldKind::Callback:
@@ -492,7 +493,8 @@ void OwnershipGraph::report(const StoreFact &At, std::vector<Step> Cycle) {
           ? "capture a weak handle in the lambda stored in '" +
                 Finding.BackEdge + "'"
       : Ring ? "break the loop before its last outside handle goes, or hold "
-               "'" + Finding.BackEdge + "' weakly"
+               "'" +
+                   Finding.BackEdge + "' weakly"
       : Back.Decl && Back.Decl->InContainer
           ? "hold weak handles in '" + Finding.BackEdge + "'"
           : "make '" + Finding.BackEdge + "' a weak handle";
@@ -528,7 +530,8 @@ std::vector<CycleFinding> OwnershipGraph::findings() {
         continue;
       std::string Arrival;
       if (E->Kind == FieldKind::Callback) {
-        if (E->Lambda != S || ClearedFields.contains(fieldKey(S->Owner, S->Field)))
+        if (E->Lambda != S ||
+            ClearedFields.contains(fieldKey(S->Owner, S->Field)))
           continue;
         // A self-capturing lambda closes the cycle through the self edge.
         if (S->CapturesSelf && !S->ValueType.empty() &&
@@ -795,15 +798,20 @@ void OwnershipGraph::reportHeapCycle(
     switch (S.Kind) {
     case HeapStep::Callback:
       Finding.Notes.push_back(
-          {S.At, S.Bind ? Field + " holds a std::bind that holds a strong "
-                                  "handle to '" + Target + "'"
-                        : Field + " holds a lambda that captures a strong "
-                                  "handle to '" + Target + "'"});
+          {S.At, S.Bind ? Field +
+                              " holds a std::bind that holds a strong "
+                              "handle to '" +
+                              Target + "'"
+                        : Field +
+                              " holds a lambda that captures a strong "
+                              "handle to '" +
+                              Target + "'"});
       break;
     case HeapStep::Pending:
       Finding.Notes.push_back({S.At, Field +
                                          " keeps a pending handler that holds "
-                                         "a strong handle to '" + Target + "'"});
+                                         "a strong handle to '" +
+                                         Target + "'"});
       break;
     case HeapStep::Owned:
       Finding.Notes.push_back(
@@ -811,10 +819,12 @@ void OwnershipGraph::reportHeapCycle(
            S.Decl->InContainer
                ? llvm::formatv("{0} owns the '{1}' objects it points to "
                                "(deleted in '{2}')",
-                               Field, Target, S.Decl->DeletedIn).str()
+                               Field, Target, S.Decl->DeletedIn)
+                     .str()
                : llvm::formatv("{0} owns the '{1}' it points to (deleted in "
                                "'{2}')",
-                               Field, Target, S.Decl->DeletedIn).str()});
+                               Field, Target, S.Decl->DeletedIn)
+                     .str()});
       break;
     default: {
       Edge E{S.Owner, S.Field, S.Decl->Target, S.Decl->Kind, S.Decl, nullptr};
@@ -827,7 +837,6 @@ void OwnershipGraph::reportHeapCycle(
     Finding.Fix = B.Decl->WeakFix;
   Out.push_back(std::move(Finding));
 }
-
 
 } // namespace
 

@@ -21,12 +21,12 @@
 namespace tenure::analyzer {
 
 struct CycleFinding {
-  Location Loc;         ///< Where the code closes the cycle.
+  Location Loc; ///< Where the code closes the cycle.
   std::string Message;
   std::vector<Note> Notes; ///< One per edge of the cycle.
   std::vector<Replacement> Fix;
-  std::string BackEdge; ///< "Owner::field" of the edge to make weak.
-  std::vector<std::string> Types; ///< The records on the cycle, in order.
+  std::string BackEdge;            ///< "Owner::field" of the edge to make weak.
+  std::vector<std::string> Types;  ///< The records on the cycle, in order.
   std::vector<std::string> Fields; ///< Fields[i]: Types[i]'s field to the next.
   bool UntracedEdge = false; ///< An edge is a lambda in a callback member.
 };

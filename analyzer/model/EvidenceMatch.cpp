@@ -157,8 +157,7 @@ public:
       Container = Item.Key;
     llvm::StringMap<std::vector<size_t>> ByTest;
     for (size_t I = 0; I < Growth.size(); ++I)
-      if (Growth[I].Count &&
-          llvm::any_of(Types, [&](const std::string &T) {
+      if (Growth[I].Count && llvm::any_of(Types, [&](const std::string &T) {
             return Known.isA(Growth[I].Type, T);
           }))
         ByTest[Growth[I].Test].push_back(I);
@@ -166,9 +165,8 @@ public:
     std::vector<std::string> Tests, Names;
     for (const auto &[Test, Entries] : ByTest) {
       bool Complete = llvm::all_of(Types, [&](const std::string &T) {
-        return llvm::any_of(Entries, [&](size_t I) {
-          return Known.isA(Growth[I].Type, T);
-        });
+        return llvm::any_of(
+            Entries, [&](size_t I) { return Known.isA(Growth[I].Type, T); });
       });
       if (Together && !Complete)
         continue;
@@ -248,8 +246,7 @@ public:
   /// parentheses close, or the first ';' or '{' outside them; at most five.
   /// Compilers put the site of a copy on different lines of a statement
   /// that spans several (g++ the range of a range-for, clang its variable).
-  std::pair<unsigned, unsigned> statement(llvm::StringRef File,
-                                          unsigned Line) {
+  std::pair<unsigned, unsigned> statement(llvm::StringRef File, unsigned Line) {
     auto [It, Inserted] = Split.try_emplace(File);
     if (Inserted)
       Source(File).split(It->second, '\n');
@@ -464,8 +461,7 @@ MatchSummary matchEvidence(std::vector<Finding> &Findings, const Evidence &E,
   for (Finding &Item : Findings) {
     bool Cache = evidenceOf(Item) == EvidenceKind::Survivors;
     bool Untraced = evidenceOf(Item) == EvidenceKind::LeakedCycles &&
-                    Item.UntracedEdge &&
-                    !Item.Confirmed;
+                    Item.UntracedEdge && !Item.Confirmed;
     if (!Cache && !Untraced)
       continue;
     std::string Text =

@@ -114,7 +114,8 @@ json::Value toJSON(const Replacement &R) {
 }
 
 // llvm::json reads 64-bit integers; facts hold 32-bit ones.
-bool mapUnsigned(json::ObjectMapper &O, llvm::StringLiteral Key, unsigned &Out) {
+bool mapUnsigned(json::ObjectMapper &O, llvm::StringLiteral Key,
+                 unsigned &Out) {
   int64_t Value = -1;
   if (!O.map(Key, Value) || Value < 0 || Value > UINT32_MAX)
     return false;
@@ -195,16 +196,13 @@ bool fromJSON(const json::Value &V, ContainerFact &C, json::Path P) {
   return O && O.map("key", C.Key) && O.map("type", C.Type) &&
          O.map("loc", C.Loc) && mapUnsigned(O, "depth", C.Depth) &&
          O.map("holds_handles", C.HoldsHandles) &&
-         O.map("held_types", C.HeldTypes) &&
-         O.map("cache_name", C.CacheName) && O.map("keyed", C.Keyed) &&
-         O.map("finite_keys", C.FiniteKeys) &&
+         O.map("held_types", C.HeldTypes) && O.map("cache_name", C.CacheName) &&
+         O.map("keyed", C.Keyed) && O.map("finite_keys", C.FiniteKeys) &&
          O.map("static_storage", C.StaticStorage) &&
-         O.map("owner_record", C.OwnerRecord) &&
-         O.map("factory", C.Factory) &&
-         O.map("factory_name", C.FactoryName) &&
-         O.map("kept_in", C.KeptIn) && O.map("kept_at", C.KeptAt) &&
-         O.map("local", C.Local) && O.map("public", C.Public) &&
-         O.map("methods", C.Methods) &&
+         O.map("owner_record", C.OwnerRecord) && O.map("factory", C.Factory) &&
+         O.map("factory_name", C.FactoryName) && O.map("kept_in", C.KeptIn) &&
+         O.map("kept_at", C.KeptAt) && O.map("local", C.Local) &&
+         O.map("public", C.Public) && O.map("methods", C.Methods) &&
          O.map("defined_methods", C.DefinedMethods);
 }
 
@@ -316,7 +314,8 @@ bool fromJSON(const json::Value &V, FunctionFact &F, json::Path P) {
   size_t N = F.Objects.size();
   for (size_t I = 0; I < N; ++I)
     if (F.Objects[I].Kind == ObjectKind::Member &&
-        (F.Objects[I].Index < 0 || static_cast<size_t>(F.Objects[I].Index) >= I)) {
+        (F.Objects[I].Index < 0 ||
+         static_cast<size_t>(F.Objects[I].Index) >= I)) {
       P.field("objects").index(I).report("a member's parent must come first");
       return false;
     }
@@ -343,7 +342,8 @@ bool fromJSON(const json::Value &V, FunctionFact &F, json::Path P) {
     HeapCall C;
     std::vector<int64_t> Args;
     if (!CO || !CO.map("callee", C.Callee) || !CO.map("loc", C.Loc) ||
-        !CO.map("args", Args) || !mapObject(CO, "receiver", C.Receiver, N, CP) ||
+        !CO.map("args", Args) ||
+        !mapObject(CO, "receiver", C.Receiver, N, CP) ||
         !mapObject(CO, "result", C.Result, N, CP))
       return false;
     for (int64_t A : Args) {
@@ -360,9 +360,9 @@ bool fromJSON(const json::Value &V, FunctionFact &F, json::Path P) {
 
 bool fromJSON(const json::Value &V, ValueKind &K, json::Path P) {
   std::optional<llvm::StringRef> S = V.getAsString();
-  for (ValueKind Kind : {ValueKind::Other, ValueKind::SelfHandle,
-                         ValueKind::Param, ValueKind::Lambda,
-                         ValueKind::Cleared})
+  for (ValueKind Kind :
+       {ValueKind::Other, ValueKind::SelfHandle, ValueKind::Param,
+        ValueKind::Lambda, ValueKind::Cleared})
     if (S && *S == valueKindName(Kind)) {
       K = Kind;
       return true;
@@ -393,8 +393,8 @@ bool fromJSON(const json::Value &V, StoreFact &S, json::Path P) {
          O.map("loc", S.Loc) && O.map("value", S.Value) &&
          O.map("value_type", S.ValueType) && O.map("captures", S.Captures) &&
          O.map("captures_self", S.CapturesSelf) &&
-         O.map("function", S.Function) && mapUnsigned(O, "param", S.ParamIndex) &&
-         O.map("closes", S.Closes) &&
+         O.map("function", S.Function) &&
+         mapUnsigned(O, "param", S.ParamIndex) && O.map("closes", S.Closes) &&
          O.map("into_other_object", S.IntoOtherObject) &&
          O.map("closes_with", S.ClosesWith) &&
          O.map("through", S.ThroughFields);
@@ -455,26 +455,26 @@ json::Value toJSON(const Facts &F) {
                                  {"through", stringArray(C.ThroughFields)}});
   json::Array Containers, Uses, Lifetimes, ClosureStores;
   for (const ContainerFact &C : F.Containers)
-    Containers.push_back(json::Object{{"key", C.Key},
-                                      {"type", C.Type},
-                                      {"loc", toJSON(C.Loc)},
-                                      {"depth", C.Depth},
-                                      {"holds_handles", C.HoldsHandles},
-                                      {"held_types", stringArray(C.HeldTypes)},
-                                      {"cache_name", C.CacheName},
-                                      {"keyed", C.Keyed},
-                                      {"finite_keys", C.FiniteKeys},
-                                      {"static_storage", C.StaticStorage},
-                                      {"owner_record", C.OwnerRecord},
-                                      {"factory", C.Factory},
-                                      {"factory_name", C.FactoryName},
-                                      {"kept_in", C.KeptIn},
-                                      {"kept_at", toJSON(C.KeptAt)},
-                                      {"local", C.Local},
-                                      {"public", C.Public},
-                                      {"methods", stringArray(C.Methods)},
-                                      {"defined_methods",
-                                       stringArray(C.DefinedMethods)}});
+    Containers.push_back(
+        json::Object{{"key", C.Key},
+                     {"type", C.Type},
+                     {"loc", toJSON(C.Loc)},
+                     {"depth", C.Depth},
+                     {"holds_handles", C.HoldsHandles},
+                     {"held_types", stringArray(C.HeldTypes)},
+                     {"cache_name", C.CacheName},
+                     {"keyed", C.Keyed},
+                     {"finite_keys", C.FiniteKeys},
+                     {"static_storage", C.StaticStorage},
+                     {"owner_record", C.OwnerRecord},
+                     {"factory", C.Factory},
+                     {"factory_name", C.FactoryName},
+                     {"kept_in", C.KeptIn},
+                     {"kept_at", toJSON(C.KeptAt)},
+                     {"local", C.Local},
+                     {"public", C.Public},
+                     {"methods", stringArray(C.Methods)},
+                     {"defined_methods", stringArray(C.DefinedMethods)}});
   for (const ContainerUseFact &U : F.ContainerUses)
     Uses.push_back(json::Object{{"key", U.Key},
                                 {"loc", toJSON(U.Loc)},
@@ -536,7 +536,8 @@ json::Value toJSON(const Facts &F) {
 llvm::Expected<Facts> factsFromJSON(const json::Value &V,
                                     llvm::StringRef Origin) {
   const json::Object *Obj = V.getAsObject();
-  std::optional<int64_t> Version = Obj ? Obj->getInteger("version") : std::nullopt;
+  std::optional<int64_t> Version =
+      Obj ? Obj->getInteger("version") : std::nullopt;
   if (!Version)
     return llvm::createStringError("%s: not a tenure facts file (no version)",
                                    Origin.str().c_str());
@@ -587,12 +588,14 @@ Facts mergeFacts(std::vector<Facts> Parts) {
     // A container seen from several TUs: its class's functions defined in
     // any of them count.
     for (ContainerFact &C : Part.Containers) {
-      auto [It, Inserted] = ContainerIndex.try_emplace(C.Key, All.Containers.size());
+      auto [It, Inserted] =
+          ContainerIndex.try_emplace(C.Key, All.Containers.size());
       if (Inserted) {
         All.Containers.push_back(std::move(C));
         continue;
       }
-      std::vector<std::string> &Defined = All.Containers[It->second].DefinedMethods;
+      std::vector<std::string> &Defined =
+          All.Containers[It->second].DefinedMethods;
       for (std::string &Method : C.DefinedMethods)
         if (!llvm::is_contained(Defined, Method))
           Defined.push_back(std::move(Method));

@@ -198,8 +198,8 @@ struct ContainerFact {
   bool HoldsHandles = false; ///< Strong handles among its elements.
   /// The records its strong handles point to (what growth evidence names).
   std::vector<std::string> HeldTypes;
-  bool CacheName = false;    ///< Its name matches the cache name pattern.
-  bool Keyed = false;        ///< A map or a set.
+  bool CacheName = false; ///< Its name matches the cache name pattern.
+  bool Keyed = false;     ///< A map or a set.
   /// Keyed by a finite domain (enums, bool, small integer types, pairs and
   /// tuples of those): bounded by its keys.
   bool FiniteKeys = false;

@@ -26,9 +26,10 @@ void ChangeFeed::publish(const std::string& change) {
 }
 
 void ChangeFeed::remove(const Subscriber* subscriber) {
-  std::erase_if(subscribers_, [subscriber](const std::shared_ptr<Subscriber>& s) {
-    return s.get() == subscriber;
-  });
+  std::erase_if(subscribers_,
+                [subscriber](const std::shared_ptr<Subscriber>& s) {
+                  return s.get() == subscriber;
+                });
 }
 
 }  // namespace collab

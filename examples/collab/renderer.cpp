@@ -10,11 +10,20 @@ std::string escape_html(const std::string& text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -23,7 +32,8 @@ std::string escape_html(const std::string& text) {
 }  // namespace
 
 Renderer& Renderer::shared() {
-  static Renderer* renderer = new Renderer;  // never destroyed: outlives readers
+  static Renderer* renderer =
+      new Renderer;  // never destroyed: outlives readers
   return *renderer;
 }
 

@@ -26,7 +26,8 @@ class PoolAllocator {
     static_assert(alignof(T) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__,
                   "tenure::PoolAllocator serves types of at most the "
                   "default new alignment");
-    if (n > static_cast<std::size_t>(-1) / sizeof(T)) throw std::bad_array_new_length();
+    if (n > static_cast<std::size_t>(-1) / sizeof(T))
+      throw std::bad_array_new_length();
     return static_cast<T*>(pool::allocate(n * sizeof(T)));
   }
   void deallocate(T* p, std::size_t n) noexcept {

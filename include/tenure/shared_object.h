@@ -1,4 +1,5 @@
-// tenure::SharedObject: an atomically counted object for sharing across threads.
+// tenure::SharedObject: an atomically counted object for sharing across
+// threads.
 #pragma once
 
 #include <atomic>

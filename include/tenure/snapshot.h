@@ -20,7 +20,7 @@ struct Statistic {
 struct StatisticDiff {
   std::string type;
   std::string site;
-  std::size_t count = 0;         // objects now
+  std::size_t count = 0;          // objects now
   std::ptrdiff_t count_diff = 0;  // change since the older snapshot
   std::size_t size = 0;           // bytes now
   std::ptrdiff_t size_diff = 0;   // change of the bytes

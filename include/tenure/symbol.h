@@ -28,7 +28,9 @@ class Symbol {
   // The empty string, the same Symbol as intern("").
   Symbol() noexcept : entry_(&detail::kEmptySymbol) {}
 
-  std::string_view view() const noexcept { return {entry_->data, entry_->size}; }
+  std::string_view view() const noexcept {
+    return {entry_->data, entry_->size};
+  }
   // NUL-terminated; text with embedded NULs is kept whole (use view()).
   const char* c_str() const noexcept { return entry_->data; }
   std::size_t size() const noexcept { return entry_->size; }

@@ -34,8 +34,8 @@ inline constexpr bool kIsVariant = false;
 template <class... Ts>
 inline constexpr bool kIsVariant<std::variant<Ts...>> = true;
 template <class T>
-concept TupleLike = requires { std::tuple_size<T>::value; } &&
-                    !std::ranges::range<T>;
+concept TupleLike =
+    requires { std::tuple_size<T>::value; } && !std::ranges::range<T>;
 template <class T>
 concept HasTrace = requires(T& value, Tracer& tracer) { value.trace(tracer); };
 template <class T>
@@ -93,7 +93,8 @@ class Tracer {
         if constexpr (!std::is_const_v<T>) {
           if (clearing_) return value.reset();
         }
-        if (!clearing_) visit(const_cast<Object&>(static_cast<const Object&>(*value)));
+        if (!clearing_)
+          visit(const_cast<Object&>(static_cast<const Object&>(*value)));
       }
     } else if constexpr (detail::kIsWeak<U> || std::is_scalar_v<U> ||
                          std::is_empty_v<U>) {

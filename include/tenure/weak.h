@@ -23,7 +23,7 @@ struct WeakControl {
 inline constexpr std::uint32_t kWeakLive = 0x3EA61A7Eu;
 inline constexpr std::uint32_t kWeakFreed = 0xF3EEF3EEu;
 
-WeakControl* weak_control_of(Object& target);  // created on first use
+WeakControl* weak_control_of(Object& target);           // created on first use
 void free_weak_control(WeakControl* control) noexcept;  // weak_count hit 0
 void check_weak_control(const WeakControl& control,
                         const std::type_info& type) noexcept;

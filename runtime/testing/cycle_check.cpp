@@ -4,15 +4,14 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iterator>
 #include <map>
 #include <utility>
-#include <cstring>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-
 #include "tenure/cycles.h"
 #include "tenure/gc.h"
 #include "tenure/testing/leak_check.h"
@@ -130,11 +129,13 @@ void error_line(absl::string_view what) {
 std::string describe_leaks(const std::vector<LeakEvidence>& leaks) {
   std::string out;
   for (const LeakEvidence& l : leaks) {
-    absl::StrAppend(&out, "  ", l.cycle.empty() ? "" : "cycle through ",
-                    l.types.empty() ? "blocks of unknown type"
-                                    : absl::StrJoin(l.cycle.empty() ? l.types : l.cycle, ", "),
-                    ": ", l.blocks, " blocks, ", l.bytes, " bytes, allocated at ",
-                    absl::StrJoin(l.sites, " "), "\n");
+    absl::StrAppend(
+        &out, "  ", l.cycle.empty() ? "" : "cycle through ",
+        l.types.empty()
+            ? "blocks of unknown type"
+            : absl::StrJoin(l.cycle.empty() ? l.types : l.cycle, ", "),
+        ": ", l.blocks, " blocks, ", l.bytes, " bytes, allocated at ",
+        absl::StrJoin(l.sites, " "), "\n");
   }
   return out;
 }
@@ -152,14 +153,16 @@ void CycleCheckListener::OnTestProgramStart(const ::testing::UnitTest&) {
   // Asked for, not assumed: a program that merely has ASan keeps
   // LeakSanitizer's own report at exit.
   bool off = wanted && std::strcmp(wanted, "0") == 0;
-  bool required = !off && ((wanted && std::strcmp(wanted, "1") == 0) ||
-                           (&tenure_leak_check_required != nullptr &&
-                            tenure_leak_check_required));
+  bool required =
+      !off &&
+      ((wanted && std::strcmp(wanted, "1") == 0) ||
+       (&tenure_leak_check_required != nullptr && tenure_leak_check_required));
   leak_check_ = required && leak_sanitizer_present();
   if (required && !leak_check_) {
-    error_line("TENURE_LEAK_CHECK=1, but this test program has no LeakSanitizer "
-               "(build it with -fsanitize=address or -fsanitize=leak); no "
-               "evidence written");
+    error_line(
+        "TENURE_LEAK_CHECK=1, but this test program has no LeakSanitizer "
+        "(build it with -fsanitize=address or -fsanitize=leak); no "
+        "evidence written");
     g_evidence_failed = true;
     return;
   }
@@ -167,7 +170,8 @@ void CycleCheckListener::OnTestProgramStart(const ::testing::UnitTest&) {
   // What static initialisation leaked is no test's doing.
   absl::StatusOr<LeakReport> before = check_for_new_leaks();
   if (!before.ok()) {
-    error_line(absl::StrCat(before.status().message(), "; leak checks are off"));
+    error_line(
+        absl::StrCat(before.status().message(), "; leak checks are off"));
     leak_check_ = false;
     g_evidence_failed = true;
   }
@@ -244,23 +248,26 @@ void CycleCheckListener::end_test(const ::testing::TestInfo& test) {
     absl::StatusOr<LeakReport> report = check_for_new_leaks();
     if (!report.ok()) {
       // The evidence would be wrong from here on: say so once, record none.
-      error_line(absl::StrCat(report.status().message(), "; no leak evidence recorded"));
+      error_line(absl::StrCat(report.status().message(),
+                              "; no leak evidence recorded"));
       leak_check_ = false;
       g_evidence_failed = true;
     } else if (!report->blocks.empty()) {
       if (!report->symbolized && !g_unsymbolized_said) {
         g_unsymbolized_said = true;
-        std::fprintf(stderr,
-                     "tenure: warning: LeakSanitizer's stacks are not symbolized (is "
-                     "llvm-symbolizer on the PATH, or ASAN_SYMBOLIZER_PATH set?): "
-                     "leaked blocks get no types and \"??\" sites\n");
+        std::fprintf(
+            stderr,
+            "tenure: warning: LeakSanitizer's stacks are not symbolized (is "
+            "llvm-symbolizer on the PATH, or ASAN_SYMBOLIZER_PATH set?): "
+            "leaked blocks get no types and \"??\" sites\n");
       }
       std::vector<LeakEvidence> leaks = leaked_structures(
           report->blocks, pointers_between(report->blocks), name);
       std::size_t bytes = 0;
       for (const LeakedBlock& b : report->blocks) bytes += b.size;
       ADD_FAILURE() << "tenure: LeakSanitizer found " << report->blocks.size()
-                    << " blocks (" << bytes << " bytes) left unreachable by this test, in "
+                    << " blocks (" << bytes
+                    << " bytes) left unreachable by this test, in "
                     << leaks.size() << " structures:\n"
                     << describe_leaks(leaks);
       if (evidence_path_) {
@@ -270,8 +277,11 @@ void CycleCheckListener::end_test(const ::testing::TestInfo& test) {
   }
   if (!evidence_path_) return;
   for (verify::Cycle& cycle : cycles) {
-    evidence_.cycles.push_back({std::move(cycle.types), std::move(cycle.fields),
-                                cycle.count, std::move(cycle.sites), {name}});
+    evidence_.cycles.push_back({std::move(cycle.types),
+                                std::move(cycle.fields),
+                                cycle.count,
+                                std::move(cycle.sites),
+                                {name}});
   }
   if (verify::kEnabled) {
     verify::Snapshot made = verify::Snapshot::take(made_before_);
@@ -299,7 +309,8 @@ void CycleCheckListener::end_test(const ::testing::TestInfo& test) {
 void CycleCheckListener::OnTestProgramEnd(const ::testing::UnitTest&) {
   const char* path = std::getenv("TENURE_EVIDENCE");
   if (!path || !*path) return;
-  if (pid_ != 0 && static_cast<int>(::getpid()) != pid_) return;  // a forked child
+  if (pid_ != 0 && static_cast<int>(::getpid()) != pid_)
+    return;                       // a forked child
   if (g_evidence_failed) return;  // already said why; the file stays as it was
   for (const verify::CopySite& copy : verify::copy_counts()) {
     evidence_.copies.push_back({copy.site, copy.count});

@@ -10,8 +10,8 @@
 #include <charconv>
 #include <cstring>
 #include <map>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <tuple>
 #include <utility>
@@ -38,8 +38,8 @@ struct Value {
   std::string text;  // string contents
   // A number written as an integer that fits std::uint64_t ("-0" is 0).
   std::optional<std::uint64_t> natural;
-  std::vector<Value> items;        // an array's, or an object's values
-  std::vector<std::string> keys;   // an object's keys, one per item
+  std::vector<Value> items;       // an array's, or an object's values
+  std::vector<std::string> keys;  // an object's keys, one per item
 
   const Value* find(absl::string_view key) const {
     for (std::size_t i = keys.size(); i-- > 0;) {  // the last one counts
@@ -77,7 +77,8 @@ class Reader {
     Value value;
     if (absl::Status s = parse(value, 0); !s.ok()) return s;
     skip_space();
-    if (pos_ != text_.size()) return error("unexpected text after the JSON value");
+    if (pos_ != text_.size())
+      return error("unexpected text after the JSON value");
     return value;
   }
 
@@ -86,12 +87,12 @@ class Reader {
   static constexpr int kMaxDepth = 64;
 
   absl::Status error(absl::string_view what) const {
-    return absl::InvalidArgumentError(
-        absl::StrCat(what, " at byte ", pos_));
+    return absl::InvalidArgumentError(absl::StrCat(what, " at byte ", pos_));
   }
   void skip_space() {
-    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\n' ||
-                                   text_[pos_] == '\r' || text_[pos_] == '\t')) {
+    while (pos_ < text_.size() &&
+           (text_[pos_] == ' ' || text_[pos_] == '\n' || text_[pos_] == '\r' ||
+            text_[pos_] == '\t')) {
       ++pos_;
     }
   }
@@ -107,11 +108,13 @@ class Reader {
 
   absl::Status parse(Value& out, int depth) {
     skip_space();
-    if (pos_ == text_.size()) return error("unexpected end of file (truncated?)");
+    if (pos_ == text_.size())
+      return error("unexpected end of file (truncated?)");
     char c = text_[pos_];
     if (c == '{' || c == '[') {
       if (depth == kMaxDepth) return error("nesting too deep");
-      return c == '{' ? parse_object(out, depth + 1) : parse_array(out, depth + 1);
+      return c == '{' ? parse_object(out, depth + 1)
+                      : parse_array(out, depth + 1);
     }
     if (c == '"') {
       out.kind = Value::Kind::kString;
@@ -137,8 +140,9 @@ class Reader {
     while (true) {
       skip_space();
       if (pos_ == text_.size() || text_[pos_] != '"') {
-        return pos_ == text_.size() ? error("unexpected end of file (truncated?)")
-                                    : error("expected a string key");
+        return pos_ == text_.size()
+                   ? error("unexpected end of file (truncated?)")
+                   : error("expected a string key");
       }
       std::string key;
       if (absl::Status s = parse_string(key); !s.ok()) return s;
@@ -194,9 +198,11 @@ class Reader {
     }
     const char* end = digits.data() + digits.size();
     std::int64_t signed_value = 0;
-    auto [signed_end, signed_ec] = std::from_chars(digits.data(), end, signed_value);
+    auto [signed_end, signed_ec] =
+        std::from_chars(digits.data(), end, signed_value);
     if (signed_ec == std::errc() && signed_end == end) {
-      if (signed_value >= 0) out.natural = static_cast<std::uint64_t>(signed_value);
+      if (signed_value >= 0)
+        out.natural = static_cast<std::uint64_t>(signed_value);
       return absl::OkStatus();
     }
     if (!negative) {
@@ -296,14 +302,30 @@ class Reader {
       if (++pos_ == text_.size()) break;
       char e = text_[pos_++];
       switch (e) {
-        case '"': out += '"'; break;
-        case '\\': out += '\\'; break;
-        case '/': out += '/'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
+        case '"':
+          out += '"';
+          break;
+        case '\\':
+          out += '\\';
+          break;
+        case '/':
+          out += '/';
+          break;
+        case 'b':
+          out += '\b';
+          break;
+        case 'f':
+          out += '\f';
+          break;
+        case 'n':
+          out += '\n';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case 't':
+          out += '\t';
+          break;
         case 'u':
           if (absl::Status s = parse_unicode(out); !s.ok()) return s;
           break;
@@ -324,13 +346,15 @@ absl::Status schema_error(absl::string_view where, absl::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat(where, ": ", what));
 }
 
-absl::StatusOr<std::uint64_t> count_of(const Value& v, absl::string_view where) {
+absl::StatusOr<std::uint64_t> count_of(const Value& v,
+                                       absl::string_view where) {
   if (v.natural) return *v.natural;
   return schema_error(where, "expected a non-negative integer");
 }
 
 // A count that may be absent (0).
-absl::StatusOr<std::uint64_t> optional_count(const Value& entry, absl::string_view key,
+absl::StatusOr<std::uint64_t> optional_count(const Value& entry,
+                                             absl::string_view key,
                                              absl::string_view where) {
   const Value* v = entry.find(key);
   if (!v) return 0;
@@ -339,7 +363,8 @@ absl::StatusOr<std::uint64_t> optional_count(const Value& entry, absl::string_vi
 
 // A list of strings that may be absent (empty).
 absl::Status optional_strings(const Value& entry, absl::string_view key,
-                              absl::string_view where, std::vector<std::string>& out);
+                              absl::string_view where,
+                              std::vector<std::string>& out);
 
 absl::StatusOr<std::string> string_of(const Value* v, absl::string_view where) {
   if (!v || v->kind != Value::Kind::kString) {
@@ -363,7 +388,8 @@ absl::Status strings_of(const Value* v, absl::string_view where,
 }
 
 absl::Status optional_strings(const Value& entry, absl::string_view key,
-                              absl::string_view where, std::vector<std::string>& out) {
+                              absl::string_view where,
+                              std::vector<std::string>& out) {
   const Value* v = entry.find(key);
   if (!v) return absl::OkStatus();
   return strings_of(v, where, out);
@@ -380,7 +406,8 @@ const std::vector<Value>* array_of(const Value& root, absl::string_view key,
   return &v->items;
 }
 
-// ---- Writing -----------------------------------------------------------------
+// ---- Writing
+// -----------------------------------------------------------------
 
 // Bytes that are not UTF-8 (a file name in another encoding) are written as
 // U+FFFD, one per byte: the file stays JSON that both readers accept.
@@ -399,11 +426,21 @@ void append_quoted(std::string& out, std::string_view text) {
       continue;
     }
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           static constexpr char kHex[] = "0123456789abcdef";
@@ -427,7 +464,8 @@ void append_strings(std::string& out, const std::vector<std::string>& items) {
   out += ']';
 }
 
-void unite(std::vector<std::string>& into, const std::vector<std::string>& from) {
+void unite(std::vector<std::string>& into,
+           const std::vector<std::string>& from) {
   std::set<std::string> all(into.begin(), into.end());
   all.insert(from.begin(), from.end());
   into.assign(all.begin(), all.end());
@@ -458,43 +496,58 @@ absl::StatusOr<Evidence> parse_evidence(std::string_view json) {
   }
   const Value* version = root.find("tenure_evidence");
   if (!version) {
-    return schema_error("evidence", "no \"tenure_evidence\" version field (not an evidence file?)");
+    return schema_error(
+        "evidence",
+        "no \"tenure_evidence\" version field (not an evidence file?)");
   }
   absl::StatusOr<std::uint64_t> v = count_of(*version, "tenure_evidence");
   if (!v.ok() || *v == 0) {
-    return schema_error("tenure_evidence", "expected a positive integer version");
+    return schema_error("tenure_evidence",
+                        "expected a positive integer version");
   }
   if (*v > static_cast<std::uint64_t>(kEvidenceVersion)) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "written by a newer tenure (schema version ", *v, ", this build reads up to ",
-        kEvidenceVersion, ")"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("written by a newer tenure (schema version ", *v,
+                     ", this build reads up to ", kEvidenceVersion, ")"));
   }
 
   Evidence evidence;
   absl::Status status;
   if (const auto* cycles = array_of(root, "cycles", status)) {
     for (const Value& item : *cycles) {
-      if (item.kind != Value::Kind::kObject) return schema_error("cycles", "expected objects");
+      if (item.kind != Value::Kind::kObject)
+        return schema_error("cycles", "expected objects");
       CycleEvidence cycle;
-      if (auto s = strings_of(item.find("types"), "cycles.types", cycle.types); !s.ok()) return s;
-      if (auto s = strings_of(item.find("fields"), "cycles.fields", cycle.fields); !s.ok()) return s;
+      if (auto s = strings_of(item.find("types"), "cycles.types", cycle.types);
+          !s.ok())
+        return s;
+      if (auto s =
+              strings_of(item.find("fields"), "cycles.fields", cycle.fields);
+          !s.ok())
+        return s;
       if (cycle.types.empty() || cycle.types.size() != cycle.fields.size()) {
-        return schema_error("cycles", "types and fields must be non-empty and of equal length");
+        return schema_error(
+            "cycles", "types and fields must be non-empty and of equal length");
       }
       const Value* count = item.find("count");
       if (!count) return schema_error("cycles.count", "missing");
       auto n = count_of(*count, "cycles.count");
       if (!n.ok()) return n.status();
       cycle.count = *n;
-      if (auto s = optional_strings(item, "sites", "cycles.sites", cycle.sites); !s.ok()) return s;
-      if (auto s = optional_strings(item, "tests", "cycles.tests", cycle.tests); !s.ok()) return s;
+      if (auto s = optional_strings(item, "sites", "cycles.sites", cycle.sites);
+          !s.ok())
+        return s;
+      if (auto s = optional_strings(item, "tests", "cycles.tests", cycle.tests);
+          !s.ok())
+        return s;
       evidence.cycles.push_back(std::move(cycle));
     }
   }
   if (!status.ok()) return status;
   if (const auto* growth = array_of(root, "growth", status)) {
     for (const Value& item : *growth) {
-      if (item.kind != Value::Kind::kObject) return schema_error("growth", "expected objects");
+      if (item.kind != Value::Kind::kObject)
+        return schema_error("growth", "expected objects");
       GrowthEvidence g;
       auto type = string_of(item.find("type"), "growth.type");
       auto site = string_of(item.find("site"), "growth.site");
@@ -547,7 +600,8 @@ absl::StatusOr<Evidence> parse_evidence(std::string_view json) {
   if (!status.ok()) return status;
   if (const auto* copies = array_of(root, "copies", status)) {
     for (const Value& item : *copies) {
-      if (item.kind != Value::Kind::kObject) return schema_error("copies", "expected objects");
+      if (item.kind != Value::Kind::kObject)
+        return schema_error("copies", "expected objects");
       auto site = string_of(item.find("site"), "copies.site");
       if (!site.ok()) return site.status();
       const Value* count = item.find("count");
@@ -560,10 +614,15 @@ absl::StatusOr<Evidence> parse_evidence(std::string_view json) {
   if (!status.ok()) return status;
   if (const auto* leaks = array_of(root, "leaks", status)) {
     for (const Value& item : *leaks) {
-      if (item.kind != Value::Kind::kObject) return schema_error("leaks", "expected objects");
+      if (item.kind != Value::Kind::kObject)
+        return schema_error("leaks", "expected objects");
       LeakEvidence leak;
-      if (auto s = strings_of(item.find("types"), "leaks.types", leak.types); !s.ok()) return s;
-      if (auto s = optional_strings(item, "cycle", "leaks.cycle", leak.cycle); !s.ok()) return s;
+      if (auto s = strings_of(item.find("types"), "leaks.types", leak.types);
+          !s.ok())
+        return s;
+      if (auto s = optional_strings(item, "cycle", "leaks.cycle", leak.cycle);
+          !s.ok())
+        return s;
       const Value* count = item.find("count");
       if (!count) return schema_error("leaks.count", "missing");
       auto n = count_of(*count, "leaks.count");
@@ -575,8 +634,12 @@ absl::StatusOr<Evidence> parse_evidence(std::string_view json) {
       if (!bytes.ok()) return bytes.status();
       leak.blocks = *blocks;
       leak.bytes = *bytes;
-      if (auto s = optional_strings(item, "sites", "leaks.sites", leak.sites); !s.ok()) return s;
-      if (auto s = optional_strings(item, "tests", "leaks.tests", leak.tests); !s.ok()) return s;
+      if (auto s = optional_strings(item, "sites", "leaks.sites", leak.sites);
+          !s.ok())
+        return s;
+      if (auto s = optional_strings(item, "tests", "leaks.tests", leak.tests);
+          !s.ok())
+        return s;
       evidence.leaks.push_back(std::move(leak));
     }
   }
@@ -588,7 +651,8 @@ absl::StatusOr<Evidence> parse_evidence(std::string_view json) {
 }
 
 void merge(Evidence& into, const Evidence& from) {
-  using CycleKey = std::pair<std::vector<std::string>, std::vector<std::string>>;
+  using CycleKey =
+      std::pair<std::vector<std::string>, std::vector<std::string>>;
   std::map<CycleKey, CycleEvidence> cycles;
   for (const Evidence* source : {static_cast<const Evidence*>(&into), &from}) {
     for (const CycleEvidence& c : source->cycles) {
@@ -669,44 +733,48 @@ void append_section(std::string& out, absl::string_view name,
 std::string to_json(const Evidence& evidence) {
   Evidence sorted;
   merge(sorted, evidence);  // sorts and folds duplicate keys
-  std::string out = absl::StrCat("{\n  \"tenure_evidence\": ", kEvidenceVersion, ",\n");
-  append_section(out, "cycles", sorted.cycles, false, [&](const CycleEvidence& c) {
-    out += "{\"types\": ";
-    append_strings(out, c.types);
-    out += ", \"fields\": ";
-    append_strings(out, c.fields);
-    absl::StrAppend(&out, ", \"count\": ", c.count, ", \"sites\": ");
-    append_strings(out, c.sites);
-    out += ", \"tests\": ";
-    append_strings(out, c.tests);
-    out += '}';
-  });
-  append_section(out, "growth", sorted.growth, false, [&](const GrowthEvidence& g) {
-    out += "{\"type\": ";
-    append_quoted(out, g.type);
-    out += ", \"site\": ";
-    append_quoted(out, g.site);
-    absl::StrAppend(&out, ", \"count\": ", g.count, ", \"test\": ");
-    append_quoted(out, g.test);
-    // Written only when known, so files without them stay as they were.
-    if (!g.holders.empty()) {
-      out += ", \"holders\": [";
-      for (std::size_t i = 0; i < g.holders.size(); ++i) {
-        out += i ? ", {\"types\": " : "{\"types\": ";
-        append_strings(out, g.holders[i].types);
+  std::string out =
+      absl::StrCat("{\n  \"tenure_evidence\": ", kEvidenceVersion, ",\n");
+  append_section(
+      out, "cycles", sorted.cycles, false, [&](const CycleEvidence& c) {
+        out += "{\"types\": ";
+        append_strings(out, c.types);
         out += ", \"fields\": ";
-        append_strings(out, g.holders[i].fields);
-        absl::StrAppend(&out, ", \"count\": ", g.holders[i].count, "}");
-      }
-      out += ']';
-    }
-    out += '}';
-  });
-  append_section(out, "copies", sorted.copies, false, [&](const CopyEvidence& c) {
-    out += "{\"site\": ";
-    append_quoted(out, c.site);
-    absl::StrAppend(&out, ", \"count\": ", c.count, "}");
-  });
+        append_strings(out, c.fields);
+        absl::StrAppend(&out, ", \"count\": ", c.count, ", \"sites\": ");
+        append_strings(out, c.sites);
+        out += ", \"tests\": ";
+        append_strings(out, c.tests);
+        out += '}';
+      });
+  append_section(
+      out, "growth", sorted.growth, false, [&](const GrowthEvidence& g) {
+        out += "{\"type\": ";
+        append_quoted(out, g.type);
+        out += ", \"site\": ";
+        append_quoted(out, g.site);
+        absl::StrAppend(&out, ", \"count\": ", g.count, ", \"test\": ");
+        append_quoted(out, g.test);
+        // Written only when known, so files without them stay as they were.
+        if (!g.holders.empty()) {
+          out += ", \"holders\": [";
+          for (std::size_t i = 0; i < g.holders.size(); ++i) {
+            out += i ? ", {\"types\": " : "{\"types\": ";
+            append_strings(out, g.holders[i].types);
+            out += ", \"fields\": ";
+            append_strings(out, g.holders[i].fields);
+            absl::StrAppend(&out, ", \"count\": ", g.holders[i].count, "}");
+          }
+          out += ']';
+        }
+        out += '}';
+      });
+  append_section(out, "copies", sorted.copies, false,
+                 [&](const CopyEvidence& c) {
+                   out += "{\"site\": ";
+                   append_quoted(out, c.site);
+                   absl::StrAppend(&out, ", \"count\": ", c.count, "}");
+                 });
   append_section(out, "leaks", sorted.leaks, true, [&](const LeakEvidence& l) {
     out += "{\"types\": ";
     append_strings(out, l.types);
@@ -722,14 +790,18 @@ std::string to_json(const Evidence& evidence) {
   return out;
 }
 
-absl::Status merge_into_file(const std::string& path, const Evidence& evidence) {
+absl::Status merge_into_file(const std::string& path,
+                             const Evidence& evidence) {
   auto failure = [&](absl::string_view what) {
-    return absl::UnavailableError(absl::StrCat("evidence file ", path, ": ", what));
+    return absl::UnavailableError(
+        absl::StrCat("evidence file ", path, ": ", what));
   };
   Fd lock{::open((path + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644)};
-  if (lock.fd < 0) return failure(absl::StrCat("cannot create its lock file: ", errno_text()));
+  if (lock.fd < 0)
+    return failure(absl::StrCat("cannot create its lock file: ", errno_text()));
   while (::flock(lock.fd, LOCK_EX) != 0) {
-    if (errno != EINTR) return failure(absl::StrCat("cannot lock: ", errno_text()));
+    if (errno != EINTR)
+      return failure(absl::StrCat("cannot lock: ", errno_text()));
   }
 
   Evidence merged;
@@ -747,10 +819,10 @@ absl::Status merge_into_file(const std::string& path, const Evidence& evidence) 
     }
     absl::StatusOr<Evidence> earlier = parse_evidence(text);
     if (!earlier.ok()) {
-      return absl::Status(earlier.status().code(),
-                          absl::StrCat("evidence file ", path, ": ",
-                                       earlier.status().message(),
-                                       "; left unchanged"));
+      return absl::Status(
+          earlier.status().code(),
+          absl::StrCat("evidence file ", path, ": ", earlier.status().message(),
+                       "; left unchanged"));
     }
     merged = *std::move(earlier);
   } else if (errno != ENOENT) {
@@ -761,8 +833,11 @@ absl::Status merge_into_file(const std::string& path, const Evidence& evidence) 
 
   std::string temporary = absl::StrCat(path, ".tmp.", ::getpid());
   {
-    Fd out{::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)};
-    if (out.fd < 0) return failure(absl::StrCat("cannot write ", temporary, ": ", errno_text()));
+    Fd out{::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+                  0644)};
+    if (out.fd < 0)
+      return failure(
+          absl::StrCat("cannot write ", temporary, ": ", errno_text()));
     std::size_t written = 0;
     while (written < text.size()) {
       ssize_t n = ::write(out.fd, text.data() + written, text.size() - written);

@@ -1,6 +1,8 @@
 #include "tenure/testing/leak_check.h"
 
 #include <fcntl.h>
+#include <sanitizer/common_interface_defs.h>
+#include <sanitizer/lsan_interface.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -11,9 +13,6 @@
 #include <numeric>
 #include <set>
 #include <utility>
-
-#include <sanitizer/common_interface_defs.h>
-#include <sanitizer/lsan_interface.h>
 
 #include "absl/strings/str_cat.h"
 
@@ -35,8 +34,10 @@ bool contains(std::string_view s, std::string_view part) {
   return s.find(part) != std::string_view::npos;
 }
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
     s.remove_suffix(1);
   }
   return s;
@@ -69,14 +70,15 @@ struct Frame {
 bool library_frame(const Frame& f) {
   static constexpr std::string_view kLibraryFiles[] = {
       "/include/c++/", "/usr/include/", "libsanitizer", "compiler-rt",
-      "sysdeps/", "csu/", "/bits/"};
+      "sysdeps/",      "csu/",          "/bits/"};
   for (std::string_view part : kLibraryFiles) {
     if (contains(f.file, part)) return true;
   }
   static constexpr std::string_view kAllocators[] = {
-      "operator new", "operator delete", "malloc", "calloc", "realloc",
-      "aligned_alloc", "posix_memalign", "memalign", "valloc", "strdup",
-      "strndup", "__interceptor_", "___interceptor_", "__libc_"};
+      "operator new",    "operator delete", "malloc",         "calloc",
+      "realloc",         "aligned_alloc",   "posix_memalign", "memalign",
+      "valloc",          "strdup",          "strndup",        "__interceptor_",
+      "___interceptor_", "__libc_"};
   for (std::string_view name : kAllocators) {
     if (starts_with(f.function, name)) return true;
   }
@@ -99,15 +101,18 @@ bool parse_frame(std::string_view line, Frame& out) {
   std::string_view rest = trim(line.substr(space));
   if (!starts_with(rest, "0x")) return false;
   space = rest.find(' ');
-  rest = space == std::string_view::npos ? std::string_view() : trim(rest.substr(space));
-  if (std::size_t build_id = rest.rfind(" (BuildId: "); build_id != std::string_view::npos) {
+  rest = space == std::string_view::npos ? std::string_view()
+                                         : trim(rest.substr(space));
+  if (std::size_t build_id = rest.rfind(" (BuildId: ");
+      build_id != std::string_view::npos) {
     rest = trim(rest.substr(0, build_id));
   }
   out = Frame();
   if (!starts_with(rest, "in ")) return true;  // no function name
   rest = rest.substr(3);
   std::size_t last = rest.rfind(' ');
-  std::string_view location = last == std::string_view::npos ? "" : rest.substr(last + 1);
+  std::string_view location =
+      last == std::string_view::npos ? "" : rest.substr(last + 1);
   if (starts_with(location, "(") && contains(location, "+0x")) {
     out.function = trim(rest.substr(0, last));  // module+offset only
     return true;
@@ -128,7 +133,8 @@ bool parse_frame(std::string_view line, Frame& out) {
 }
 
 // The type and site one leak's stack gives its blocks.
-void describe(const std::vector<Frame>& frames, std::string& type, std::string& site) {
+void describe(const std::vector<Frame>& frames, std::string& type,
+              std::string& site) {
   std::size_t user = frames.size();
   for (std::size_t i = 0; i < frames.size(); ++i) {
     if (!library_frame(frames[i])) {
@@ -138,7 +144,8 @@ void describe(const std::vector<Frame>& frames, std::string& type, std::string& 
   }
   site = "??";
   if (user < frames.size() && !frames[user].file.empty()) {
-    site = std::string(frames[user].file) + ":" + std::string(frames[user].line);
+    site =
+        std::string(frames[user].file) + ":" + std::string(frames[user].line);
   }
   type.clear();
   for (bool allocators : {false, true}) {
@@ -160,13 +167,16 @@ int report_fd() {
 // replaced (stderr, or the log_path file).
 void restore_report_destination(const std::string& previous) {
   if (previous.empty() || previous == "stderr") {
-    __sanitizer_set_report_fd(reinterpret_cast<void*>(static_cast<std::uintptr_t>(2)));
+    __sanitizer_set_report_fd(
+        reinterpret_cast<void*>(static_cast<std::uintptr_t>(2)));
   } else if (previous == "stdout") {
-    __sanitizer_set_report_fd(reinterpret_cast<void*>(static_cast<std::uintptr_t>(1)));
+    __sanitizer_set_report_fd(
+        reinterpret_cast<void*>(static_cast<std::uintptr_t>(1)));
   } else {
-    int fd = ::open(previous.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-    __sanitizer_set_report_fd(reinterpret_cast<void*>(
-        static_cast<std::uintptr_t>(fd >= 0 ? fd : 2)));
+    int fd = ::open(previous.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+                    0644);
+    __sanitizer_set_report_fd(
+        reinterpret_cast<void*>(static_cast<std::uintptr_t>(fd >= 0 ? fd : 2)));
   }
 }
 
@@ -175,7 +185,8 @@ void restore_report_destination(const std::string& previous) {
 #if defined(__clang__) || defined(__GNUC__)
 __attribute__((no_sanitize("address")))
 #endif
-std::uintptr_t word_at(std::uintptr_t address) {
+std::uintptr_t
+word_at(std::uintptr_t address) {
   return *reinterpret_cast<const volatile std::uintptr_t*>(address);
 }
 
@@ -187,23 +198,30 @@ std::string type_from_frame(std::string_view f, bool allocators) {
     bool pointer;  // the argument is T*
   };
   static constexpr Marker kOwners[] = {
-      {"_Sp_counted_ptr_inplace<", false}, {"__shared_ptr_emplace<", false},
-      {"_Sp_counted_ptr<", true},          {"_Sp_counted_deleter<", true},
-      {"__shared_ptr_pointer<", true},     {"make_unique<", false},
-      {"_Base_manager<", false},           {"__function::__func<", false},
+      {"_Sp_counted_ptr_inplace<", false},
+      {"__shared_ptr_emplace<", false},
+      {"_Sp_counted_ptr<", true},
+      {"_Sp_counted_deleter<", true},
+      {"__shared_ptr_pointer<", true},
+      {"make_unique<", false},
+      {"_Base_manager<", false},
+      {"__function::__func<", false},
       // The same frames as some symbolizers name them, unqualified.
-      {"_M_create<", false},               {"_M_init_functor<", false},
+      {"_M_create<", false},
+      {"_M_init_functor<", false},
       {"__function::__alloc_func<", false}};
   auto take = [&](const Marker& m, std::size_t at) {
     std::string type = first_template_argument(f, at + m.text.size());
     if (m.pointer) {
-      while (!type.empty() && (type.back() == '*' || type.back() == ' ')) type.pop_back();
+      while (!type.empty() && (type.back() == '*' || type.back() == ' '))
+        type.pop_back();
     }
     return type;
   };
   if (!allocators) {
     for (const Marker& m : kOwners) {
-      if (std::size_t at = f.find(m.text); at != std::string_view::npos) return take(m, at);
+      if (std::size_t at = f.find(m.text); at != std::string_view::npos)
+        return take(m, at);
     }
     return "";
   }
@@ -223,13 +241,14 @@ absl::StatusOr<LeakReport> parse_leak_report(std::string_view text) {
   bool any_function = false, any_frame = false;
   std::size_t line_number = 0;
   auto bad = [&](absl::string_view what) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "LeakSanitizer report, line ", line_number, ": ", what));
+    return absl::InvalidArgumentError(
+        absl::StrCat("LeakSanitizer report, line ", line_number, ": ", what));
   };
   while (!text.empty()) {
     std::size_t end = text.find('\n');
     std::string_view line = text.substr(0, end);
-    text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+    text = end == std::string_view::npos ? std::string_view()
+                                         : text.substr(end + 1);
     ++line_number;
     std::string_view t = trim(line);
     if (contains(t, " leak of ") && contains(t, "allocated from:")) {
@@ -258,13 +277,18 @@ absl::StatusOr<LeakReport> parse_leak_report(std::string_view text) {
     if (in_objects && starts_with(t, "0x")) {
       // "0x606000000020 (56 bytes)"
       LeakedBlock block;
-      auto [p, ec] = std::from_chars(t.data() + 2, t.data() + t.size(), block.address, 16);
-      std::string_view rest = trim(std::string_view(p, t.data() + t.size() - p));
-      if (ec != std::errc() || !starts_with(rest, "(")) return bad("unrecognised object line");
+      auto [p, ec] =
+          std::from_chars(t.data() + 2, t.data() + t.size(), block.address, 16);
+      std::string_view rest =
+          trim(std::string_view(p, t.data() + t.size() - p));
+      if (ec != std::errc() || !starts_with(rest, "("))
+        return bad("unrecognised object line");
       rest.remove_prefix(1);
-      auto [q, ec2] = std::from_chars(rest.data(), rest.data() + rest.size(), block.size);
-      if (ec2 != std::errc() || !starts_with(std::string_view(q, rest.data() + rest.size() - q),
-                                             " byte")) {
+      auto [q, ec2] =
+          std::from_chars(rest.data(), rest.data() + rest.size(), block.size);
+      if (ec2 != std::errc() ||
+          !starts_with(std::string_view(q, rest.data() + rest.size() - q),
+                       " byte")) {
         return bad("unrecognised object line");
       }
       block.type = type;
@@ -291,10 +315,9 @@ std::vector<std::vector<std::size_t>> pointers_between(
     return blocks[a].address < blocks[b].address;
   });
   auto owner = [&](std::uintptr_t value) -> std::size_t {
-    auto it = std::upper_bound(order.begin(), order.end(), value,
-                               [&](std::uintptr_t v, std::size_t i) {
-                                 return v < blocks[i].address;
-                               });
+    auto it = std::upper_bound(
+        order.begin(), order.end(), value,
+        [&](std::uintptr_t v, std::size_t i) { return v < blocks[i].address; });
     if (it == order.begin()) return blocks.size();
     std::size_t i = *(it - 1);
     return value < blocks[i].address + std::max<std::size_t>(blocks[i].size, 1)
@@ -311,14 +334,16 @@ std::vector<std::vector<std::size_t>> pointers_between(
       if (target < blocks.size()) edges[i].push_back(target);
     }
     std::sort(edges[i].begin(), edges[i].end());
-    edges[i].erase(std::unique(edges[i].begin(), edges[i].end()), edges[i].end());
+    edges[i].erase(std::unique(edges[i].begin(), edges[i].end()),
+                   edges[i].end());
   }
   return edges;
 }
 
 std::vector<LeakEvidence> leaked_structures(
     const std::vector<LeakedBlock>& blocks,
-    const std::vector<std::vector<std::size_t>>& edges, const std::string& test) {
+    const std::vector<std::vector<std::size_t>>& edges,
+    const std::string& test) {
   const std::size_t n = blocks.size();
   // Strongly connected components (Tarjan's, iterative: a leaked list of a
   // million nodes must not exhaust the stack).
@@ -418,8 +443,10 @@ void scrub_stack() {
 }
 
 bool leak_sanitizer_present() {
-  return __lsan_do_recoverable_leak_check != nullptr && __lsan_ignore_object != nullptr &&
-         __sanitizer_set_report_fd != nullptr && __sanitizer_get_report_path != nullptr;
+  return __lsan_do_recoverable_leak_check != nullptr &&
+         __lsan_ignore_object != nullptr &&
+         __sanitizer_set_report_fd != nullptr &&
+         __sanitizer_get_report_path != nullptr;
 }
 
 absl::StatusOr<LeakReport> check_for_new_leaks() {
@@ -430,12 +457,14 @@ absl::StatusOr<LeakReport> check_for_new_leaks() {
   }
   int fd = report_fd();
   if (fd < 0 || ::ftruncate(fd, 0) != 0 || ::lseek(fd, 0, SEEK_SET) != 0) {
-    return absl::UnavailableError(absl::StrCat(
-        "cannot make a file for LeakSanitizer's report: ", std::strerror(errno)));
+    return absl::UnavailableError(
+        absl::StrCat("cannot make a file for LeakSanitizer's report: ",
+                     std::strerror(errno)));
   }
   const char* previous_path = __sanitizer_get_report_path();
   std::string previous = previous_path ? previous_path : "";
-  __sanitizer_set_report_fd(reinterpret_cast<void*>(static_cast<std::uintptr_t>(fd)));
+  __sanitizer_set_report_fd(
+      reinterpret_cast<void*>(static_cast<std::uintptr_t>(fd)));
   int leaked = __lsan_do_recoverable_leak_check();
   restore_report_destination(previous);
   if (!leaked) return LeakReport();

@@ -40,7 +40,8 @@ TEST(Baseline, MatchesWithoutLineNumbers) {
 
 TEST(Baseline, ContextAndFileAndCheckAllCount) {
   Baseline B = makeBaseline({copyAt(10)}, "/src");
-  EXPECT_EQ(matchBaseline({copyAt(10, "Scene::add")}, B, "/src").New.size(), 1u);
+  EXPECT_EQ(matchBaseline({copyAt(10, "Scene::add")}, B, "/src").New.size(),
+            1u);
   Finding Other = copyAt(10);
   Other.Loc.File = "/src/app/other.cpp";
   EXPECT_EQ(matchBaseline({Other}, B, "/src").New.size(), 1u);

@@ -66,8 +66,9 @@ TEST(CacheFinder, LifetimeFollowsHolders) {
   Facts F;
   F.Containers = {member("Journal::lines_", "Journal")};
   F.ContainerUses = {use("Journal::lines_", 20, ContainerUseKind::Insert)};
-  F.Lifetimes = {{"Journal", LifetimeKind::HeldBy, "Services", at("types.h", 3)},
-                 staticHolds("Services", "services")};
+  F.Lifetimes = {
+      {"Journal", LifetimeKind::HeldBy, "Services", at("types.h", 3)},
+      staticHolds("Services", "services")};
   std::vector<CacheFinding> Found = findUnboundedCaches(F, true);
   ASSERT_EQ(Found.size(), 1u);
   EXPECT_EQ(Found[0].Notes[1].Message,
@@ -81,10 +82,10 @@ TEST(CacheFinder, LevelsAreJudgedOnTheirOwn) {
                   member("Owner::cache_[]", "Owner", 1)};
   for (ContainerFact &C : F.Containers)
     C.CacheName = true;
-  F.ContainerUses = {use("Owner::cache_", 20, ContainerUseKind::Insert),
-                     use("Owner::cache_[]", 21, ContainerUseKind::Insert),
-                     use("Owner::cache_", 30, ContainerUseKind::Erase,
-                         "Owner::drop")};
+  F.ContainerUses = {
+      use("Owner::cache_", 20, ContainerUseKind::Insert),
+      use("Owner::cache_[]", 21, ContainerUseKind::Insert),
+      use("Owner::cache_", 30, ContainerUseKind::Erase, "Owner::drop")};
   // Pruning the outer level does not bound the inner one.
   std::vector<CacheFinding> Found = findUnboundedCaches(F, true);
   ASSERT_EQ(Found.size(), 1u);
@@ -147,8 +148,8 @@ TEST(CacheFinder, AClosureTableNeedsAStoreThatKeepsTheClosure) {
   EXPECT_TRUE(findUnboundedCaches(F, false).empty());
   // A store from another TU, merged in, keeps it.
   Facts Other;
-  Other.ClosureStores = {{"c:@FT@>1#Tmemoize", "Engine::rho_",
-                          at("engine.cpp", 30)}};
+  Other.ClosureStores = {
+      {"c:@FT@>1#Tmemoize", "Engine::rho_", at("engine.cpp", 30)}};
   Facts All = mergeFacts({F, Other});
   std::vector<CacheFinding> Found = findUnboundedCaches(All, true);
   ASSERT_EQ(Found.size(), 1u);
@@ -162,8 +163,8 @@ TEST(CacheFinder, NewFactsSurviveJSON) {
   Facts F;
   F.Containers = {member("Owner::cache_[]", "Owner", 1)};
   F.Containers[0].FiniteKeys = true;
-  F.ContainerUses = {use("Owner::cache_[]", 20, ContainerUseKind::Clear,
-                         "Owner::reset")};
+  F.ContainerUses = {
+      use("Owner::cache_[]", 20, ContainerUseKind::Clear, "Owner::reset")};
   F.Lifetimes = {staticHolds("Owner", "one")};
   F.ClosureStores = {{"c:@F@make", "Engine::f_", at("e.cpp", 3)}};
   llvm::Expected<Facts> Back = factsFromJSON(toJSON(F), "test");

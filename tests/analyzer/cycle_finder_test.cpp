@@ -21,7 +21,8 @@ FieldFact strongField(std::string Owner, std::string Field, std::string Target,
 }
 
 StoreFact store(std::string Owner, std::string Field, unsigned Line,
-                ValueKind Value = ValueKind::Other, std::string ValueType = "") {
+                ValueKind Value = ValueKind::Other,
+                std::string ValueType = "") {
   StoreFact S;
   S.Owner = std::move(Owner);
   S.Field = std::move(Field);
@@ -35,7 +36,8 @@ StoreFact store(std::string Owner, std::string Field, unsigned Line,
 
 Facts parentChildTypes() {
   Facts F;
-  F.Records = {{"Parent", at("types.h", 1), {}}, {"Child", at("types.h", 2), {}}};
+  F.Records = {{"Parent", at("types.h", 1), {}},
+               {"Child", at("types.h", 2), {}}};
   F.Fields = {strongField("Parent", "children", "Child", /*InContainer=*/true),
               strongField("Child", "parent", "Parent")};
   return F;
@@ -54,7 +56,8 @@ TEST(CycleFinder, ReportsWhereASelfHandleClosesTheCycle) {
   EXPECT_EQ(Found[0].Loc, at("code.cpp", 11));
   EXPECT_EQ(Found[0].BackEdge, "Child::parent");
   EXPECT_EQ(Found[0].Notes.size(), 2u);
-  EXPECT_NE(Found[0].Message.find("Child -parent-> Parent -children-> Child closed here"),
+  EXPECT_NE(Found[0].Message.find(
+                "Child -parent-> Parent -children-> Child closed here"),
             std::string::npos)
       << Found[0].Message;
 }
@@ -137,7 +140,8 @@ TEST(CycleFinder, AnEdgeToABaseLandsOnTheSubclassTheClosingStoreShows) {
   F.Stores = {store("Panel", "window", 11, ValueKind::Other, "Window"),
               store("Window", "root", 12, ValueKind::SelfHandle, "Label")};
   EXPECT_TRUE(findCycles(F).empty()) << "a Label holds no window";
-  F.Stores.push_back(store("Window", "root", 13, ValueKind::SelfHandle, "Panel"));
+  F.Stores.push_back(
+      store("Window", "root", 13, ValueKind::SelfHandle, "Panel"));
   std::vector<CycleFinding> Found = findCycles(F);
   ASSERT_EQ(Found.size(), 1u);
   EXPECT_EQ(Found[0].Types, (std::vector<std::string>{"Window", "Panel"}));
@@ -236,8 +240,9 @@ TEST(CycleFinder, ASummaryAppliedAtAConstructorCallClosesTheLoop) {
   ASSERT_EQ(Found.size(), 1u);
   EXPECT_EQ(Found[0].Loc, at("walk.cpp", 11));
   EXPECT_EQ(Found[0].BackEdge, "Step::parent");
-  EXPECT_NE(Found[0].Message.find("Step -parent-> Step -next-> Step closed here"),
-            std::string::npos)
+  EXPECT_NE(
+      Found[0].Message.find("Step -parent-> Step -next-> Step closed here"),
+      std::string::npos)
       << Found[0].Message;
 }
 

@@ -44,8 +44,8 @@ MatchSummary match(std::vector<Finding> &Findings, const Evidence &E,
 }
 
 TEST(EvidenceMatch, CycleInAnyRotationWithFieldsByTheirTraceNames) {
-  std::vector<Finding> Findings = {
-      cycle({"A", "B"}, {"b_", "a"}), cycle({"A", "C"}, {"c", "a"})};
+  std::vector<Finding> Findings = {cycle({"A", "B"}, {"b_", "a"}),
+                                   cycle({"A", "C"}, {"c", "a"})};
   Evidence E;
   E.Cycles.push_back({{"B", "A"}, {"a", "b"}, 4, {}, {"T.x"}});
   MatchSummary S = match(Findings, E);
@@ -87,9 +87,9 @@ TEST(EvidenceMatch, TypesAloneDoNotMatchAnotherCycleThroughKnownFields) {
   // The runtime names real fields of A and B: the leak is another cycle
   // through the same types, reported on its own, not this finding.
   std::vector<Finding> Findings = {cycle({"A", "B"}, {"child", "parent"})};
-  Facts F = recordsAndFields({{"A", {}}, {"B", {}}},
-                             {{"A", "child"}, {"B", "parent"},
-                              {"A", "other"}, {"B", "peer"}});
+  Facts F = recordsAndFields(
+      {{"A", {}}, {"B", {}}},
+      {{"A", "child"}, {"B", "parent"}, {"A", "other"}, {"B", "peer"}});
   Evidence E;
   E.Cycles.push_back({{"A", "B"}, {"other", "peer"}, 7, {}, {"T.x"}});
   MatchSummary S = match(Findings, E, F);
@@ -102,23 +102,22 @@ TEST(EvidenceMatch, TypesAloneDoNotMatchAnotherCycleThroughKnownFields) {
 }
 
 TEST(EvidenceMatch, RuntimeObjectsOfASubclassMatchTheBase) {
-  std::vector<Finding> Findings = {cycle({"Window", "Widget"},
-                                         {"widgets", "window"})};
-  Facts F = recordsAndFields({{"Window", {}}, {"Widget", {}},
-                              {"Button", {"Widget"}}});
+  std::vector<Finding> Findings = {
+      cycle({"Window", "Widget"}, {"widgets", "window"})};
+  Facts F = recordsAndFields(
+      {{"Window", {}}, {"Widget", {}}, {"Button", {"Widget"}}});
   Evidence E;
-  E.Cycles.push_back({{"Button", "Window"}, {"window", "widgets"}, 2, {},
-                      {"T.x"}});
+  E.Cycles.push_back(
+      {{"Button", "Window"}, {"window", "widgets"}, 2, {}, {"T.x"}});
   MatchSummary S = match(Findings, E, F);
   EXPECT_TRUE(Findings[0].Confirmed);
   EXPECT_TRUE(S.RuntimeOnly.empty());
 }
 
 TEST(EvidenceMatch, UntracedCycleNeedsSurvivorsOfEveryTypeInOneTest) {
-  std::vector<Finding> Findings = {cycle({"Session"}, {"on_close"}),
-                                   cycle({"A", "B"}, {"b", "a"}),
-                                   cycle({"C", "D"}, {"d", "c"}),
-                                   cycle({"P", "Q"}, {"q", "p"})};
+  std::vector<Finding> Findings = {
+      cycle({"Session"}, {"on_close"}), cycle({"A", "B"}, {"b", "a"}),
+      cycle({"C", "D"}, {"d", "c"}), cycle({"P", "Q"}, {"q", "p"})};
   for (Finding &Item : Findings)
     Item.UntracedEdge = true;
   Findings[3].UntracedEdge = false;
@@ -222,7 +221,8 @@ TEST(EvidenceMatch, RuntimeOnlyNeedsDeclaredTypes) {
 namespace tenure::analyzer {
 namespace {
 
-EvidenceLeak leak(std::vector<std::string> Cycle, std::vector<std::string> Tests) {
+EvidenceLeak leak(std::vector<std::string> Cycle,
+                  std::vector<std::string> Tests) {
   EvidenceLeak L;
   L.Types = Cycle;
   L.Cycle = std::move(Cycle);
@@ -241,10 +241,12 @@ TEST(EvidenceMatchLeaks, ALeakedPointerCycleThroughEveryTypeConfirms) {
       cycle({"app::Child", "app::Other"}, {"other_", "child_"})};
   Evidence E;
   E.Leaks.push_back(leak({"(anonymous namespace)::Unrelated"}, {"T.c"}));
-  E.Leaks.push_back(leak({"app::Child", "app::Parent",
-                          "std::shared_ptr<app::Child>"}, {"T.a"}));
-  E.Leaks.push_back(leak({"app::Timer", "app::Timer::arm()::<lambda()>"}, {"T.b"}));
-  E.Leaks.push_back(leak({"app::Timer", "app::Timer::arm()::<lambda()>"}, {"T.b2"}));
+  E.Leaks.push_back(leak(
+      {"app::Child", "app::Parent", "std::shared_ptr<app::Child>"}, {"T.a"}));
+  E.Leaks.push_back(
+      leak({"app::Timer", "app::Timer::arm()::<lambda()>"}, {"T.b"}));
+  E.Leaks.push_back(
+      leak({"app::Timer", "app::Timer::arm()::<lambda()>"}, {"T.b2"}));
   EvidenceLeak Plain = leak({}, {"T.d"});
   Plain.Types = {"app::Other", "app::Child"}; // leaked, but on no cycle
   E.Leaks.push_back(Plain);
@@ -262,7 +264,8 @@ TEST(EvidenceMatchLeaks, ALeakedPointerCycleThroughEveryTypeConfirms) {
   EXPECT_TRUE(S.RuntimeOnly.empty());
 }
 
-TEST(EvidenceMatchLeaks, ALeakedCycleOfDeclaredTypesNoFindingExplainsIsRuntimeOnly) {
+TEST(EvidenceMatchLeaks,
+     ALeakedCycleOfDeclaredTypesNoFindingExplainsIsRuntimeOnly) {
   std::vector<Finding> Findings;
   Facts F = recordsAndFields({{"app::Node", {}}});
   Evidence E;

@@ -13,55 +13,55 @@ namespace shop {
 class Order;
 
 class Item : public tenure::Object {
- public:
-  tenure::Ref<Order> order;  // the planted bug: should be tenure::Weak
-  void trace(tenure::Tracer& t) override { t("order", order); }
+public:
+  tenure::Ref<Order> order; // the planted bug: should be tenure::Weak
+  void trace(tenure::Tracer &t) override { t("order", order); }
 };
 
 class Order : public tenure::Object {
- public:
+public:
   void add() {
     tenure::Ref<Item> item = tenure::make<Item>();
     item->order = tenure::Ref<Order>::from_this(this);
     items_.push_back(std::move(item));
   }
-  void trace(tenure::Tracer& t) override { t("items", items_); }
+  void trace(tenure::Tracer &t) override { t("items", items_); }
 
- private:
+private:
   std::vector<tenure::Ref<Item>> items_;
 };
 
 class Product : public tenure::Object {
- public:
-  void trace(tenure::Tracer&) override {}
+public:
+  void trace(tenure::Tracer &) override {}
 };
 
 class Catalog {
- public:
+public:
   void remember(int id, tenure::Ref<Product> product) {
     product_cache_[id] = std::move(product);
   }
 
- private:
+private:
   std::map<int, tenure::Ref<Product>> product_cache_;
 };
 
-Catalog& catalog() {
+Catalog &catalog() {
   static Catalog instance;
   return instance;
 }
 
-}  // namespace shop
+} // namespace shop
 
 namespace {
 
 class Ring : public tenure::Object {
- public:
+public:
   tenure::Ref<Ring> next;
-  void trace(tenure::Tracer& t) override { t("next", next); }
+  void trace(tenure::Tracer &t) override { t("next", next); }
 };
 
-}  // namespace
+} // namespace
 
 TEST(OrderTest, AddsItems) {
   tenure::Ref<shop::Order> order = tenure::make<shop::Order>();

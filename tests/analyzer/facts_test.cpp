@@ -17,11 +17,12 @@ namespace {
 Facts factsOf(llvm::StringRef Code,
               llvm::StringRef Strong = DefaultStrongHandles,
               llvm::StringRef Weak = DefaultWeakHandles) {
-  std::unique_ptr<clang::ASTUnit> AST = clang::tooling::buildASTFromCodeWithArgs(
-      Code,
-      {"-std=c++20", "-I" TENURE_INCLUDE_DIR,
-       "-resource-dir=" TENURE_CLANG_RESOURCE_DIR},
-      "input.cpp");
+  std::unique_ptr<clang::ASTUnit> AST =
+      clang::tooling::buildASTFromCodeWithArgs(
+          Code,
+          {"-std=c++20", "-I" TENURE_INCLUDE_DIR,
+           "-resource-dir=" TENURE_CLANG_RESOURCE_DIR},
+          "input.cpp");
   EXPECT_TRUE(AST);
   EXPECT_FALSE(AST->getDiagnostics().hasErrorOccurred());
   return collectFacts(AST->getASTContext(), HandleTypes(Strong, Weak));
@@ -78,7 +79,8 @@ struct Holder {
   T *raw = nullptr;
   std::span<tenure::Ref<T>> view;
 };
-)cpp").str());
+)cpp")
+                        .str());
   const FieldFact *Direct = field(F, "Holder", "direct");
   ASSERT_TRUE(Direct);
   EXPECT_EQ(Direct->Kind, FieldKind::Strong);
@@ -146,7 +148,8 @@ struct Owner : tenure::Object {
     self = me;
   }
 };
-)cpp").str());
+)cpp")
+                        .str());
   std::vector<const StoreFact *> Owner = stores(F, "owner");
   ASSERT_EQ(Owner.size(), 1u);
   EXPECT_EQ(Owner[0]->Value, ValueKind::Param);
@@ -187,7 +190,8 @@ void reverse(std::shared_ptr<Node> head) {
   auto cur = head;
   while (cur) { auto next = cur->next; cur->next = prev; prev = cur; cur = next; }
 }
-)cpp").str());
+)cpp")
+                        .str());
   int Closing = 0;
   for (const StoreFact &S : F.Stores)
     Closing += S.Closes;
@@ -197,7 +201,8 @@ void reverse(std::shared_ptr<Node> head) {
 TEST(Facts, JsonRoundTripKeepsEverything) {
   Facts F = factsOf((Prelude + R"cpp(
 struct A : tenure::Object { tenure::Ref<A> self; void f() { self = tenure::Ref<A>::from_this(this); } };
-)cpp").str());
+)cpp")
+                        .str());
   llvm::json::Value V = toJSON(F);
   llvm::Expected<Facts> Back = factsFromJSON(V, "test");
   ASSERT_TRUE(bool(Back)) << llvm::toString(Back.takeError());
@@ -247,7 +252,8 @@ void walk(std::shared_ptr<Step> at) {
   at->kids.push_back(next);
   at = next;
 }
-)cpp").str());
+)cpp")
+                        .str());
   const FunctionFact *Ctor = nullptr, *Walk = nullptr;
   for (const FunctionFact &FF : F.Functions) {
     if (llvm::StringRef(FF.Key).contains("@S@Step@F@Step#"))
@@ -274,9 +280,12 @@ TEST(Facts, MergeDropsWhatSeveralTranslationUnitsShare) {
 struct B;
 struct A : tenure::Object { tenure::Ref<B> b; };
 struct B : tenure::Object { tenure::Ref<A> a; };
-)cpp").str();
-  Facts One = factsOf(Header + "void f(tenure::Ref<A> x, tenure::Ref<B> y) { x->b = y; }");
-  Facts Two = factsOf(Header + "void g(tenure::Ref<A> x, tenure::Ref<B> y) { y->a = x; }");
+)cpp")
+                           .str();
+  Facts One = factsOf(
+      Header + "void f(tenure::Ref<A> x, tenure::Ref<B> y) { x->b = y; }");
+  Facts Two = factsOf(
+      Header + "void g(tenure::Ref<A> x, tenure::Ref<B> y) { y->a = x; }");
   Facts All = mergeFacts({One, Two});
   EXPECT_EQ(All.Records.size(), One.Records.size());
   EXPECT_EQ(All.Fields.size(), One.Fields.size());
@@ -299,9 +308,10 @@ namespace {
 // The names findings carry as Finding::Context (and baselines match on).
 std::string contextOfVariable(llvm::StringRef Code, llvm::StringRef Name) {
   using namespace clang::ast_matchers;
-  std::unique_ptr<clang::ASTUnit> AST = clang::tooling::buildASTFromCodeWithArgs(
-      Code, {"-std=c++20", "-resource-dir=" TENURE_CLANG_RESOURCE_DIR},
-      "input.cpp");
+  std::unique_ptr<clang::ASTUnit> AST =
+      clang::tooling::buildASTFromCodeWithArgs(
+          Code, {"-std=c++20", "-resource-dir=" TENURE_CLANG_RESOURCE_DIR},
+          "input.cpp");
   EXPECT_TRUE(AST);
   // A lambda's parameter appears in its call operator and in the function
   // its conversion to a function pointer returns: all must agree.
@@ -334,7 +344,8 @@ TEST(EnclosingDeclaration, NamesFunctionsRecordsAndVariablesWithoutLines) {
   EXPECT_EQ(contextOfVariable(Code, "field"), "app::Scene");
   EXPECT_EQ(contextOfVariable(Code, "inUnnamed"), "app::Scene");
   EXPECT_EQ(contextOfVariable(Code, "global"), "app::global");
-  EXPECT_EQ(contextOfVariable(Code, "local"), "app::(anonymous namespace)::hidden");
+  EXPECT_EQ(contextOfVariable(Code, "local"),
+            "app::(anonymous namespace)::hidden");
   EXPECT_EQ(contextOfVariable(Code, "app::Scene"), "app::Scene");
   EXPECT_EQ(contextOfVariable(Code, "atFileScope"), "atFileScope");
 }

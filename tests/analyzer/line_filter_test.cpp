@@ -23,8 +23,7 @@ std::string rejected(llvm::StringRef Json) {
 }
 
 TEST(LineFilter, ClangTidyFormSelectsLinesOfFilesNamedBySuffix) {
-  LineFilter F =
-      parsed(R"([{"name": "src/a.cpp", "lines": [[3, 5], [9, 9]]},
+  LineFilter F = parsed(R"([{"name": "src/a.cpp", "lines": [[3, 5], [9, 9]]},
                  {"name": "b.h"}])");
   EXPECT_TRUE(F.contains("/w/src/a.cpp", 3));
   EXPECT_TRUE(F.contains("/w/src/a.cpp", 5));
@@ -59,22 +58,22 @@ TEST(LineFilter, MalformedFiltersAreOneLineErrorsNamingTheInput) {
 }
 
 TEST(LineFilter, UnifiedDiffSelectsTheNewSideOfEachHunk) {
-  llvm::Expected<LineFilter> F = LineFilter::fromUnifiedDiff(
-      "diff --git src/a.cpp src/a.cpp\n"
-      "--- src/a.cpp\n"
-      "+++ src/a.cpp\n"
-      "@@ -3 +3 @@ int f() {\n"
-      "-  return 1;\n"
-      "+  return 2;\n"
-      "@@ -10,0 +11,2 @@\n"
-      "+a\n"
-      "+b\n"
-      "@@ -20,3 +22,0 @@\n"
-      "diff --git gone.cpp gone.cpp\n"
-      "--- gone.cpp\n"
-      "+++ /dev/null\n"
-      "@@ -1,2 +0,0 @@\n",
-      "/repo");
+  llvm::Expected<LineFilter> F =
+      LineFilter::fromUnifiedDiff("diff --git src/a.cpp src/a.cpp\n"
+                                  "--- src/a.cpp\n"
+                                  "+++ src/a.cpp\n"
+                                  "@@ -3 +3 @@ int f() {\n"
+                                  "-  return 1;\n"
+                                  "+  return 2;\n"
+                                  "@@ -10,0 +11,2 @@\n"
+                                  "+a\n"
+                                  "+b\n"
+                                  "@@ -20,3 +22,0 @@\n"
+                                  "diff --git gone.cpp gone.cpp\n"
+                                  "--- gone.cpp\n"
+                                  "+++ /dev/null\n"
+                                  "@@ -1,2 +0,0 @@\n",
+                                  "/repo");
   ASSERT_TRUE(static_cast<bool>(F)) << llvm::toString(F.takeError());
   EXPECT_TRUE(F->contains("/repo/src/a.cpp", 3));
   EXPECT_FALSE(F->contains("/repo/src/a.cpp", 4));

@@ -1,6 +1,6 @@
 // Report writers and the NOLINT reader of tenure-analyze.
-#include "analyzer/io/Report.h"
 #include "analyzer/driver/NoLint.h"
+#include "analyzer/io/Report.h"
 
 #include "gtest/gtest.h"
 
@@ -47,18 +47,24 @@ TEST(Report, SarifHasRulesLocationsAndLineIndependentFingerprints) {
       *Run.getObject("tool")->getObject("driver")->getArray("rules");
   EXPECT_EQ(*Rules[0].getAsObject()->getString("id"), "tenure-ref-cycle");
   EXPECT_TRUE(Rules[0].getAsObject()->getObject("help"));
-  const llvm::json::Object &Result = *(*Run.getArray("results"))[0].getAsObject();
+  const llvm::json::Object &Result =
+      *(*Run.getArray("results"))[0].getAsObject();
   EXPECT_EQ(*Result.getString("ruleId"), "tenure-ref-cycle");
   const llvm::json::Object &Physical =
-      *(*Result.getArray("locations"))[0].getAsObject()->getObject("physicalLocation");
-  EXPECT_EQ(*Physical.getObject("artifactLocation")->getString("uri"), "app/doc.cpp");
+      *(*Result.getArray("locations"))[0].getAsObject()->getObject(
+          "physicalLocation");
+  EXPECT_EQ(*Physical.getObject("artifactLocation")->getString("uri"),
+            "app/doc.cpp");
   EXPECT_EQ(*Physical.getObject("region")->getInteger("startLine"), 10);
   EXPECT_EQ(Result.getArray("relatedLocations")->size(), 1u);
 
   auto Fingerprint = [](const llvm::json::Object &D) {
-    const llvm::json::Object &R = *(*(*D.getArray("runs"))[0].getAsObject()
-                                          ->getArray("results"))[0].getAsObject();
-    return R.getObject("partialFingerprints")->getString("tenureFindingKey/v1")->str();
+    const llvm::json::Object &R =
+        *(*(*D.getArray("runs"))[0].getAsObject()->getArray("results"))[0]
+             .getAsObject();
+    return R.getObject("partialFingerprints")
+        ->getString("tenureFindingKey/v1")
+        ->str();
   };
   EXPECT_EQ(Fingerprint(Doc), Fingerprint(Sarif(42)));
 }

@@ -1,9 +1,9 @@
 // The consumer's tests of outline.cpp, run in verification mode through
 // tenure_verify_tests(): the test that builds an outline leaks its cycle and
 // fails; the one that builds no cycle passes.
-#include <gtest/gtest.h>
-
 #include "outline.h"
+
+#include <gtest/gtest.h>
 
 namespace {
 

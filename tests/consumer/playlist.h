@@ -37,7 +37,9 @@ class Player : public std::enable_shared_from_this<Player> {
   // Counts plays from now on; the planted bug: the callback keeps the
   // player alive.
   void start();
-  void play() { if (on_play_) on_play_(); }
+  void play() {
+    if (on_play_) on_play_();
+  }
   int plays() const { return plays_; }
 
  private:

@@ -1,8 +1,8 @@
 // The playlist's tests: they pass their assertions, and under LeakSanitizer
 // (tenure_verify_tests SANITIZE) the first two fail on what they leak.
-#include <gtest/gtest.h>
-
 #include "playlist.h"
+
+#include <gtest/gtest.h>
 
 namespace media {
 namespace {

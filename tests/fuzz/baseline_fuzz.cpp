@@ -1,12 +1,12 @@
 // libFuzzer target for tenure-analyze's baseline reader: any input either
 // fails with one line naming the file, or reads into a baseline that writes
 // back out and reads back in unchanged.
-#include "analyzer/io/Baseline.h"
-
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
+
+#include "analyzer/io/Baseline.h"
 
 using namespace tenure::analyzer;
 
@@ -17,7 +17,7 @@ std::string written(const Baseline &B) {
   writeBaseline(OS, B);
   return Out;
 }
-} // namespace
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *Data,
                                       std::size_t Size) {
@@ -27,7 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *Data,
     std::string Message = llvm::toString(Parsed.takeError());
     if (!llvm::StringRef(Message).starts_with("fuzz.json: ") ||
         Message.find('\n') != std::string::npos)
-      std::abort(); // Errors are one line that names the file.
+      std::abort();  // Errors are one line that names the file.
     return 0;
   }
   std::string Json = written(*Parsed);
@@ -49,7 +49,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *Data,
     Findings.push_back(std::move(F));
   }
   BaselineMatch Match = matchBaseline(std::move(Findings), *Parsed, "");
-  if (!Match.New.empty() || Match.Unmatched != 0)
-    std::abort();
+  if (!Match.New.empty() || Match.Unmatched != 0) std::abort();
   return 0;
 }

@@ -4,15 +4,15 @@
 // input both accept or both refuse, and what they read is the same
 // evidence; whatever strings the runtime's writer is given (file names in
 // any encoding), both read what it writes, and read the same.
-#include "analyzer/io/Evidence.h"
-#include "tenure/testing/evidence.h"
-
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <string_view>
+
+#include "analyzer/io/Evidence.h"
+#include "tenure/testing/evidence.h"
 
 namespace rt = tenure::testing;
 namespace an = tenure::analyzer;
@@ -65,7 +65,7 @@ std::string readBoth(std::string_view Text) {
   return Json;
 }
 
-} // namespace
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *Data,
                                       std::size_t Size) {
@@ -80,7 +80,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *Data,
   Raw.copies.push_back({Bytes, 1});
   Raw.leaks.push_back({{Bytes}, {Bytes}, 1, 1, 8, {Bytes}, {Bytes}});
   std::string Written = rt::to_json(Raw);
-  if (readBoth(Written).empty())
-    disagree("a written file refused", Written);
+  if (readBoth(Written).empty()) disagree("a written file refused", Written);
   return 0;
 }

@@ -14,7 +14,8 @@ using tenure::testing::merge;
 using tenure::testing::parse_evidence;
 using tenure::testing::to_json;
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
+                                      std::size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
   absl::StatusOr<Evidence> parsed = parse_evidence(text);
   if (!parsed.ok()) {

@@ -84,8 +84,10 @@ class Graphs {
     switch (pick(5)) {
       case 0: {
         Ref<GraphNode> node = add_node(world);
-        if (GraphNode* from = random_alive(world)) from->edges.push_back(node);
-        else world.roots[pick(world.roots.size())] = node;
+        if (GraphNode* from = random_alive(world))
+          from->edges.push_back(node);
+        else
+          world.roots[pick(world.roots.size())] = node;
         break;
       }
       case 1:
@@ -108,8 +110,10 @@ class Graphs {
       case 4: {
         GraphNode* to = random_alive(world);
         Ref<GraphNode>& root = world.roots[pick(world.roots.size())];
-        if (to && pick(2)) root = Ref<GraphNode>::from_this(to);
-        else root.reset();
+        if (to && pick(2))
+          root = Ref<GraphNode>::from_this(to);
+        else
+          root.reset();
         break;
       }
     }
@@ -138,8 +142,10 @@ TEST(CollectorPropertyTest, ExactlyTheUnreachableDie) {
     Graphs graphs(1000 + g);
     // A third of the graphs also run with a tiny threshold, so automatic
     // young collections interleave with the mutations.
-    if (g % 3 == 0) gc::set_threshold(7, 3, 3);
-    else gc::set_threshold(0);
+    if (g % 3 == 0)
+      gc::set_threshold(7, 3, 3);
+    else
+      gc::set_threshold(0);
     World world;
     world.roots.resize(1 + graphs.pick(4));
     std::size_t initial = 1 + graphs.pick(40);
@@ -165,8 +171,9 @@ TEST(CollectorPropertyTest, ExactlyTheUnreachableDie) {
         if (generation == 2) {
           ASSERT_EQ(world.alive[id] != nullptr, expected[id])
               << "graph " << g << " round " << round << ": node " << id
-              << (expected[id] ? " reachable but freed"
-                               : " unreachable but alive after a full collection");
+              << (expected[id]
+                      ? " reachable but freed"
+                      : " unreachable but alive after a full collection");
         }
       }
     }

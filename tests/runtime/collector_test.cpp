@@ -1,5 +1,3 @@
-#include "tenure/gc.h"
-
 #include <gtest/gtest.h>
 
 #include <map>
@@ -9,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "tenure/gc.h"
 #include "test_types.h"
 
 namespace tenure::test {

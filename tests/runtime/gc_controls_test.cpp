@@ -46,7 +46,7 @@ TEST_F(GcControlsTest, FrozenObjectsAreIgnoredUntilUnfrozen) {
   EXPECT_EQ(gc::get_freeze_count(), 2u);
   EXPECT_EQ(gc::collect(), 0u);  // frozen garbage is not looked at
   EXPECT_EQ(LiveCounter::live, 2);
-  make_cycle();                  // new objects are collected as usual
+  make_cycle();  // new objects are collected as usual
   EXPECT_EQ(gc::collect(), 2u);
   gc::unfreeze();
   EXPECT_EQ(gc::get_freeze_count(), 0u);
@@ -91,8 +91,8 @@ TEST_F(GcControlsTest, SaveAllKeepsGarbageForInspection) {
 
 TEST_F(GcControlsTest, CallbacksSeeStartAndStopOfEveryCollection) {
   std::vector<std::pair<gc::Phase, gc::CollectionInfo>> seen;
-  std::uint64_t id = gc::add_callback(
-      [&](gc::Phase phase, const gc::CollectionInfo& info) {
+  std::uint64_t id =
+      gc::add_callback([&](gc::Phase phase, const gc::CollectionInfo& info) {
         seen.emplace_back(phase, info);
       });
   make_cycle();
@@ -121,23 +121,24 @@ TEST_F(GcControlsTest, CallbacksSeeStartAndStopOfEveryCollection) {
 
 TEST_F(GcControlsTest, CollectionFromACallbackIsRefused) {
   std::size_t inner = 99;
-  std::uint64_t id = gc::add_callback([&](gc::Phase, const gc::CollectionInfo&) {
-    inner = gc::collect();
-  });
+  std::uint64_t id = gc::add_callback(
+      [&](gc::Phase, const gc::CollectionInfo&) { inner = gc::collect(); });
   make_cycle();
   testing::internal::CaptureStderr();
   EXPECT_EQ(gc::collect(), 2u);
   std::string err = testing::internal::GetCapturedStderr();
   EXPECT_EQ(inner, 0u);
   EXPECT_NE(err.find("tenure: error: tenure::gc::collect() refused"),
-            std::string::npos) << err;
+            std::string::npos)
+      << err;
   gc::remove_callback(id);
 }
 
 TEST_F(GcControlsTest, CallbackThatThrowsLeavesTheHeapUsable) {
-  std::uint64_t id = gc::add_callback([](gc::Phase phase, const gc::CollectionInfo&) {
-    if (phase == gc::Phase::kStart) throw std::runtime_error("callback");
-  });
+  std::uint64_t id =
+      gc::add_callback([](gc::Phase phase, const gc::CollectionInfo&) {
+        if (phase == gc::Phase::kStart) throw std::runtime_error("callback");
+      });
   make_cycle();
   EXPECT_THROW(gc::collect(), std::runtime_error);
   gc::remove_callback(id);
@@ -151,9 +152,10 @@ TEST_F(GcControlsTest, FullCollectionsWaitForLongLivedGrowth) {
   for (int i = 0; i < 4000; ++i) old.push_back(make<Node>());
   gc::collect();  // 4000 long-lived objects now
   int full = 0;
-  std::uint64_t id = gc::add_callback([&](gc::Phase phase, const gc::CollectionInfo& info) {
-    if (phase == gc::Phase::kStop && info.generation == 2) ++full;
-  });
+  std::uint64_t id =
+      gc::add_callback([&](gc::Phase phase, const gc::CollectionInfo& info) {
+        if (phase == gc::Phase::kStop && info.generation == 2) ++full;
+      });
   gc::set_threshold(1, 1, 1);
   std::vector<Ref<Node>> growing;
   for (int i = 0; i < 900; ++i) growing.push_back(make<Node>());

@@ -15,10 +15,11 @@ struct Polymorphic {
 
 TEST(HeaderTest, AtMostSixteenBytesBeyondTheVtable) {
   std::size_t header = sizeof(Empty) - sizeof(Polymorphic);
-  std::printf("tenure::Object header: %zu bytes beyond the vtable pointer "
-              "(sizeof(Object) = %zu; CPython's GC header + object header: "
-              "32)\n",
-              header, sizeof(Empty));
+  std::printf(
+      "tenure::Object header: %zu bytes beyond the vtable pointer "
+      "(sizeof(Object) = %zu; CPython's GC header + object header: "
+      "32)\n",
+      header, sizeof(Empty));
   EXPECT_LE(header, 16u);
   EXPECT_EQ(sizeof(Ref<Empty>), sizeof(void*));
   EXPECT_EQ(sizeof(Weak<Empty>), sizeof(void*));

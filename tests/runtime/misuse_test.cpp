@@ -36,7 +36,7 @@ TEST_F(MisuseDeathTest, RefcountUnderflow) {
         Ref<Node> n = make<Node>();
         Node* raw = n.get();
         Ref<Node> extra = Ref<Node>::adopt(raw);  // adopts a count never given
-        extra.reset();  // frees the object under n
+        extra.reset();                            // frees the object under n
         n.reset();
       },
       AFTER_FREE("tenure: fatal: tenure::test::Node: refcount underflow"));
@@ -56,8 +56,9 @@ TEST_F(MisuseDeathTest, HandleTakenDuringConstruction) {
   struct Early : Object {
     Early() { Ref<Early> self = Ref<Early>::from_this(this); }
   };
-  EXPECT_DEATH(make<Early>(), "Early: handle taken to an object not made by "
-                              "tenure::make, or still under construction");
+  EXPECT_DEATH(make<Early>(),
+               "Early: handle taken to an object not made by "
+               "tenure::make, or still under construction");
 }
 
 TEST_F(MisuseDeathTest, AdoptWithoutACount) {

@@ -252,8 +252,7 @@ TEST(PoolDeathTest, OutOfMemoryThrowsBadAllocAndThePoolStaysUsable) {
         void* p = pool::allocate(256);
         pool::deallocate(p, 256);
         pool::trim();
-        std::exit(threw && pool::stats().bytes_in_use == in_use_before ? 0
-                                                                        : 1);
+        std::exit(threw && pool::stats().bytes_in_use == in_use_before ? 0 : 1);
       },
       ::testing::ExitedWithCode(0), "");
 }

@@ -1,7 +1,5 @@
 #include "tenure/ref.h"
 
-#include "tenure/weak.h"
-
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -13,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "tenure/weak.h"
 #include "test_types.h"
 
 namespace tenure::test {

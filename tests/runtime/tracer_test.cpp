@@ -131,7 +131,7 @@ TEST(TracerTest, NamedFieldsAreReported) {
   EXPECT_EQ(recorder.seen[0].first, e->direct.get());
   EXPECT_EQ(recorder.seen[0].second, "direct");
   EXPECT_EQ(recorder.seen[1].second, "vec");
-  EXPECT_EQ(recorder.seen[3].second, "");  // deq was traced unnamed
+  EXPECT_EQ(recorder.seen[3].second, "");          // deq was traced unnamed
   EXPECT_EQ(recorder.seen.back().second, "held");  // Inner names its own
 }
 

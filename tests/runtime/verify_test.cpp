@@ -1,5 +1,7 @@
 // Cycle reports, DOT graphs, snapshots, and what verification mode records
 // (or, built without it, does not cost).
+#include "tenure/verify.h"
+
 #include <gtest/gtest.h>
 
 #include <sstream>
@@ -8,7 +10,6 @@
 
 #include "tenure/cycles.h"
 #include "tenure/snapshot.h"
-#include "tenure/verify.h"
 #include "test_types.h"
 
 namespace tenure::test {
@@ -55,15 +56,19 @@ TEST_F(VerifyTest, CycleReportNamesTypesAndFields) {
   std::vector<verify::Cycle> cycles = verify::find_cycles(collect_saved());
   ASSERT_EQ(cycles.size(), 1u);
   const verify::Cycle& cycle = cycles[0];
-  EXPECT_EQ(cycle.types, (std::vector<std::string>{"tenure::test::(anonymous namespace)::Doc",
-                                                   "tenure::test::(anonymous namespace)::Section"}));
+  EXPECT_EQ(cycle.types, (std::vector<std::string>{
+                             "tenure::test::(anonymous namespace)::Doc",
+                             "tenure::test::(anonymous namespace)::Section"}));
   EXPECT_EQ(cycle.fields, (std::vector<std::string>{"sections", "doc"}));
   EXPECT_EQ(cycle.count, 1u);
   EXPECT_EQ(cycle.objects, 3u);
   std::string report = verify::format_cycles(cycles);
-  EXPECT_NE(report.find("Doc -[sections]-> tenure::test::(anonymous namespace)::Section "
-                        "-[doc]-> tenure::test::(anonymous namespace)::Doc (1 time, 3 objects)"),
-            std::string::npos)
+  EXPECT_NE(
+      report.find(
+          "Doc -[sections]-> tenure::test::(anonymous namespace)::Section "
+          "-[doc]-> tenure::test::(anonymous namespace)::Doc (1 time, 3 "
+          "objects)"),
+      std::string::npos)
       << report;
   if (verify::kEnabled) {
     std::string site = std::string(__FILE__) + ":" + std::to_string(doc_line);
@@ -119,7 +124,8 @@ TEST_F(VerifyTest, DotGraphOfAnObjectAndOfACycle) {
   verify::write_dot(reached, Ref<Object>(doc));
   std::string dot = reached.str();
   EXPECT_EQ(dot.rfind("digraph tenure {", 0), 0u) << dot;
-  EXPECT_NE(dot.find("o0 -> o1 [label=\"sections\"];"), std::string::npos) << dot;
+  EXPECT_NE(dot.find("o0 -> o1 [label=\"sections\"];"), std::string::npos)
+      << dot;
   EXPECT_NE(dot.find("o1 -> o0 [label=\"doc\"];"), std::string::npos) << dot;
   EXPECT_NE(dot.find("Section"), std::string::npos) << dot;
   doc->sections.clear();
@@ -140,7 +146,8 @@ TEST_F(VerifyTest, SnapshotsCountAndCompareByTypeAndSite) {
   EXPECT_EQ(after.statistics()[0].count, 3u);
   kept.clear();
   doc.reset();
-  std::vector<verify::StatisticDiff> back = verify::Snapshot::take().compare_to(after);
+  std::vector<verify::StatisticDiff> back =
+      verify::Snapshot::take().compare_to(after);
   ASSERT_EQ(back.size(), 2u);
   EXPECT_EQ(back[1].count_diff, -3);
   if (verify::kEnabled) {
@@ -182,13 +189,15 @@ TEST_F(VerifyTest, SnapshotOfObjectsMadeSinceAMark) {
   EXPECT_EQ(since.statistics()[0].type, "tenure::test::Node");
   EXPECT_EQ(since.statistics()[0].count, 3u);
   EXPECT_EQ(since.statistics()[1].count, 1u);
-  EXPECT_TRUE(verify::Snapshot::take().compare_to(verify::Snapshot::take()).empty());
+  EXPECT_TRUE(
+      verify::Snapshot::take().compare_to(verify::Snapshot::take()).empty());
 }
 
 TEST_F(VerifyTest, SiteOfAnObjectIsWhereMakeWasCalled) {
   int line = __LINE__ + 1;
   Ref<Derived> d = make<Derived>(7);
-  EXPECT_EQ(verify::site_of(*d), std::string(__FILE__) + ":" + std::to_string(line));
+  EXPECT_EQ(verify::site_of(*d),
+            std::string(__FILE__) + ":" + std::to_string(line));
 }
 #else
 TEST_F(VerifyTest, OffCostsNothing) {

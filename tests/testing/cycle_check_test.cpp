@@ -1,8 +1,9 @@
 // Run by ctest with a filter: the clean test must pass, the leaky one fail.
+#include "tenure/testing/cycle_check.h"
+
 #include <gtest/gtest.h>
 
 #include "tenure/tenure.h"
-#include "tenure/testing/cycle_check.h"
 
 namespace {
 

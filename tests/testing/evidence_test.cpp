@@ -19,13 +19,20 @@ namespace {
 
 Evidence sample() {
   Evidence e;
-  e.cycles.push_back({{"Doc", "Section"}, {"sections", "doc"}, 2,
-                      {"doc.cpp:12", "doc.cpp:14"}, {"DocTest.Leaks"}});
+  e.cycles.push_back({{"Doc", "Section"},
+                      {"sections", "doc"},
+                      2,
+                      {"doc.cpp:12", "doc.cpp:14"},
+                      {"DocTest.Leaks"}});
   e.growth.push_back({"Entry", "cache.cpp:40", 100, "CacheTest.Grows", {}});
   e.copies.push_back({"render.cpp:7", 3000});
   e.leaks.push_back({{"Child", "Parent", "std::shared_ptr<Child>"},
-                     {"Child", "Parent", "std::shared_ptr<Child>"}, 1, 3, 88,
-                     {"tree.cpp:9", "tree.cpp:10"}, {"TreeTest.Leaks"}});
+                     {"Child", "Parent", "std::shared_ptr<Child>"},
+                     1,
+                     3,
+                     88,
+                     {"tree.cpp:9", "tree.cpp:10"},
+                     {"TreeTest.Leaks"}});
   return e;
 }
 
@@ -94,8 +101,12 @@ TEST(EvidenceTest, ReadsJsonAsTheAnalyzerDoes) {
   EXPECT_EQ(surrogate->copies[0].site, "\xEF\xBF\xBDx");
   EXPECT_EQ(surrogate->copies[0].count, 1u);
   EXPECT_FALSE(parse_evidence(R"({"tenure_evidence": 2, "x": 1-+e})").ok());
-  EXPECT_FALSE(parse_evidence(R"({"tenure_evidence": 2, "copies": [{"site": "a", "count": 1.0}]})").ok());
-  EXPECT_FALSE(parse_evidence("{\"tenure_evidence\": 2, \"x\": \"\xC3\"}").ok());
+  EXPECT_FALSE(
+      parse_evidence(
+          R"({"tenure_evidence": 2, "copies": [{"site": "a", "count": 1.0}]})")
+          .ok());
+  EXPECT_FALSE(
+      parse_evidence("{\"tenure_evidence\": 2, \"x\": \"\xC3\"}").ok());
 }
 
 TEST(EvidenceTest, WritesInvalidUtf8AsReplacementCharacters) {
@@ -128,8 +139,9 @@ TEST(EvidenceTest, MergeAddsCountsAndUnitesSitesAndTests) {
   merge(into, more);
   ASSERT_EQ(into.cycles.size(), 1u);
   EXPECT_EQ(into.cycles[0].count, 4u);
-  EXPECT_EQ(into.cycles[0].sites,
-            (std::vector<std::string>{"doc.cpp:12", "doc.cpp:14", "doc.cpp:20"}));
+  EXPECT_EQ(
+      into.cycles[0].sites,
+      (std::vector<std::string>{"doc.cpp:12", "doc.cpp:14", "doc.cpp:20"}));
   EXPECT_EQ(into.cycles[0].tests,
             (std::vector<std::string>{"DocTest.Leaks", "DocTest.Other"}));
   EXPECT_EQ(into.growth[0].count, 200u);
@@ -204,9 +216,11 @@ TEST(EvidenceTest, BadInputGetsOneLineErrors) {
     EXPECT_FALSE(message.empty()) << text;
     EXPECT_EQ(message.find('\n'), std::string::npos) << message;
   }
-  absl::StatusOr<Evidence> truncated = parse_evidence(to_json(sample()).substr(0, 60));
+  absl::StatusOr<Evidence> truncated =
+      parse_evidence(to_json(sample()).substr(0, 60));
   ASSERT_FALSE(truncated.ok());
-  EXPECT_NE(truncated.status().message().find("truncated"), absl::string_view::npos)
+  EXPECT_NE(truncated.status().message().find("truncated"),
+            absl::string_view::npos)
       << truncated.status();
   absl::StatusOr<Evidence> newer = parse_evidence(R"({"tenure_evidence": 3})");
   ASSERT_FALSE(newer.ok());
@@ -220,10 +234,12 @@ TEST(EvidenceTest, SharedCorpusIsAcceptedAndRejectedAsDocumented) {
   std::filesystem::path corpus = TENURE_EVIDENCE_CORPUS;
   std::size_t cases = 0;
   for (const char* verdict : {"accept", "reject"}) {
-    for (const auto& entry : std::filesystem::directory_iterator(corpus / verdict)) {
+    for (const auto& entry :
+         std::filesystem::directory_iterator(corpus / verdict)) {
       ++cases;
       std::ifstream in(entry.path(), std::ios::binary);
-      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      std::string text((std::istreambuf_iterator<char>(in)),
+                       std::istreambuf_iterator<char>());
       absl::StatusOr<Evidence> parsed = parse_evidence(text);
       EXPECT_EQ(parsed.ok(), std::string(verdict) == "accept")
           << entry.path() << ": " << parsed.status();
@@ -233,7 +249,8 @@ TEST(EvidenceTest, SharedCorpusIsAcceptedAndRejectedAsDocumented) {
 }
 
 TEST(EvidenceTest, DeepNestingIsRefusedNotRecursedInto) {
-  std::string deep = R"({"tenure_evidence": 1, "x": )" + std::string(100000, '[');
+  std::string deep =
+      R"({"tenure_evidence": 1, "x": )" + std::string(100000, '[');
   EXPECT_FALSE(parse_evidence(deep).ok());
 }
 
@@ -254,9 +271,9 @@ TEST_F(EvidenceFileTest, CreatesThenMerges) {
 }
 
 TEST_F(EvidenceFileTest, MalformedOrNewerFileIsLeftAsItWas) {
-  for (std::string earlier : {std::string("{\"tenure_evidence\": 1, \"cycles\": ["),
-                              std::string("{\"tenure_evidence\": 9}\n"),
-                              std::string("not json")}) {
+  for (std::string earlier :
+       {std::string("{\"tenure_evidence\": 1, \"cycles\": ["),
+        std::string("{\"tenure_evidence\": 9}\n"), std::string("not json")}) {
     write(path_, earlier);
     absl::Status status = merge_into_file(path_, sample());
     ASSERT_FALSE(status.ok());
@@ -287,7 +304,8 @@ TEST_F(EvidenceFileTest, ParallelProcessesLoseNothing) {
       e.copies.push_back({"shared.cpp:1", 1});
       e.copies.push_back({"process" + std::to_string(p) + ".cpp:1", 1});
       bool ok = true;
-      for (int i = 0; i < kWrites; ++i) ok = ok && merge_into_file(path_, e).ok();
+      for (int i = 0; i < kWrites; ++i)
+        ok = ok && merge_into_file(path_, e).ok();
       ::_exit(ok ? 0 : 1);
     }
   }
@@ -300,8 +318,8 @@ TEST_F(EvidenceFileTest, ParallelProcessesLoseNothing) {
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   ASSERT_EQ(parsed->copies.size(), static_cast<std::size_t>(kProcesses + 1));
   for (const CopyEvidence& copy : parsed->copies) {
-    EXPECT_EQ(copy.count, copy.site == "shared.cpp:1" ? kProcesses * kWrites
-                                                      : kWrites)
+    EXPECT_EQ(copy.count,
+              copy.site == "shared.cpp:1" ? kProcesses * kWrites : kWrites)
         << copy.site;
   }
 }

@@ -104,13 +104,15 @@ TEST(LeakReportTest, BadReportsAreOneLineErrors) {
       "Direct leak of 8 byte(s) in 1 object(s) allocated from:\n"
       "    #0 0x4c2f3d in f() /a.cpp:1\n\nSUMMARY: x\n");
   ASSERT_FALSE(no_objects.ok());
-  EXPECT_NE(no_objects.status().message().find("report_objects=1"), absl::string_view::npos);
-  for (const char* bad : {
-           "Direct leak of 8 byte(s) in 1 object(s) allocated from:\n    #0 zz\n",
-           "Objects leaked above:\n0x10 (8 bytes)\n",
-           "Direct leak of 8 byte(s) in 1 object(s) allocated from:\n"
-           "    #0 0x1 in f() /a.cpp:1\n\nObjects leaked above:\n0x10 (eight bytes)\n",
-           "Sideways leak of 8 byte(s) in 1 object(s) allocated from:\n"}) {
+  EXPECT_NE(no_objects.status().message().find("report_objects=1"),
+            absl::string_view::npos);
+  for (const char* bad :
+       {"Direct leak of 8 byte(s) in 1 object(s) allocated from:\n    #0 zz\n",
+        "Objects leaked above:\n0x10 (8 bytes)\n",
+        "Direct leak of 8 byte(s) in 1 object(s) allocated from:\n"
+        "    #0 0x1 in f() /a.cpp:1\n\nObjects leaked above:\n0x10 (eight "
+        "bytes)\n",
+        "Sideways leak of 8 byte(s) in 1 object(s) allocated from:\n"}) {
     absl::StatusOr<LeakReport> report = parse_leak_report(bad);
     ASSERT_FALSE(report.ok()) << bad;
     EXPECT_EQ(report.status().message().find('\n'), absl::string_view::npos);
@@ -121,14 +123,18 @@ TEST(LeakReportTest, BadReportsAreOneLineErrors) {
 }
 
 TEST(LeakReportTest, TypesFromFrames) {
+  EXPECT_EQ(
+      type_from_frame(
+          "std::__shared_count<(__gnu_cxx::_Lock_policy)2>::__shared_count<"
+          "app::Node*>(app::Node*)::_Sp_counted_ptr<app::Node*, "
+          "(__gnu_cxx::_Lock_policy)2>",
+          false),
+      "app::Node");
   EXPECT_EQ(type_from_frame(
-                "std::__shared_count<(__gnu_cxx::_Lock_policy)2>::__shared_count<"
-                "app::Node*>(app::Node*)::_Sp_counted_ptr<app::Node*, (__gnu_cxx::_Lock_policy)2>",
+                "std::__1::__shared_ptr_emplace<(anonymous namespace)::Ring, "
+                "std::__1::allocator<(anonymous "
+                "namespace)::Ring>>::__shared_ptr_emplace()",
                 false),
-            "app::Node");
-  EXPECT_EQ(type_from_frame("std::__1::__shared_ptr_emplace<(anonymous namespace)::Ring, "
-                            "std::__1::allocator<(anonymous namespace)::Ring>>::__shared_ptr_emplace()",
-                            false),
             "(anonymous namespace)::Ring");
   EXPECT_EQ(type_from_frame("std::_MakeUniq<app::Widget>::__single_object "
                             "std::make_unique<app::Widget, int>(int&&)",
@@ -137,11 +143,14 @@ TEST(LeakReportTest, TypesFromFrames) {
   EXPECT_EQ(type_from_frame("_M_create<app::Timer::arm()::<lambda()> >", false),
             "app::Timer::arm()::<lambda()>");
   EXPECT_EQ(type_from_frame("app::build()", false), "");
-  EXPECT_EQ(type_from_frame("std::__new_allocator<std::_Rb_tree_node<std::pair<int const, int> > "
-                            ">::allocate(unsigned long, void const*)",
-                            true),
-            "std::_Rb_tree_node<std::pair<int const, int> >");
-  EXPECT_EQ(type_from_frame("std::vector<int>::push_back(int const&)", true), "");
+  EXPECT_EQ(
+      type_from_frame(
+          "std::__new_allocator<std::_Rb_tree_node<std::pair<int const, int> > "
+          ">::allocate(unsigned long, void const*)",
+          true),
+      "std::_Rb_tree_node<std::pair<int const, int> >");
+  EXPECT_EQ(type_from_frame("std::vector<int>::push_back(int const&)", true),
+            "");
 }
 
 TEST(LeakStructureTest, GroupsBlocksAndFindsTheirCycles) {
@@ -156,7 +165,8 @@ TEST(LeakStructureTest, GroupsBlocksAndFindsTheirCycles) {
   std::vector<std::vector<std::size_t>> edges = {{1}, {0, 2}, {}, {}, {4}};
   std::vector<LeakEvidence> leaks = leaked_structures(blocks, edges, "T.Leaks");
   ASSERT_EQ(leaks.size(), 3u);
-  EXPECT_EQ(leaks[0].types, (std::vector<std::string>{"Child", "Parent", "std::string"}));
+  EXPECT_EQ(leaks[0].types,
+            (std::vector<std::string>{"Child", "Parent", "std::string"}));
   EXPECT_EQ(leaks[0].cycle, (std::vector<std::string>{"Child", "Parent"}));
   EXPECT_EQ(leaks[0].blocks, 3u);
   EXPECT_EQ(leaks[0].bytes, 24u);

@@ -27,7 +27,7 @@ inline constexpr std::uint32_t kSlotDying = 0xFFFFFFFEu;      // count hit 0
 inline constexpr std::uint32_t kDestroyedCount = 0xDEADDEADu;
 
 // Out of line, in the runtime.
-void release_last(Object* object) noexcept;          // count reached zero
+void release_last(Object* object) noexcept;  // count reached zero
 #if TENURE_VERIFY
 // End of make<T>(); throws std::bad_alloc. Records where it was made and
 // the bytes operator new was asked for.

@@ -45,15 +45,18 @@ inline void unpoison(const void* address, std::size_t size) noexcept {
 // it (tenure_verify_tests SANITIZE builds the tests, not tenure): there the
 // weak references find LeakSanitizer, elsewhere they are null.
 extern "C" {
-void __lsan_register_root_region(const void* p, std::size_t size) __attribute__((weak));
-void __lsan_unregister_root_region(const void* p, std::size_t size) __attribute__((weak));
+void __lsan_register_root_region(const void* p, std::size_t size)
+    __attribute__((weak));
+void __lsan_unregister_root_region(const void* p, std::size_t size)
+    __attribute__((weak));
 }
 #endif
 
 // Memory the runtime maps itself is invisible to LeakSanitizer unless
 // registered: pointers held there (a std::string's buffer inside a pooled
 // object) would otherwise be reported as leaks.
-inline void register_root_region(const void* address, std::size_t size) noexcept {
+inline void register_root_region(const void* address,
+                                 std::size_t size) noexcept {
 #if TENURE_ASAN
   __lsan_register_root_region(address, size);
 #else
@@ -66,7 +69,8 @@ inline void unregister_root_region(const void* address,
 #if TENURE_ASAN
   __lsan_unregister_root_region(address, size);
 #else
-  if (__lsan_unregister_root_region) __lsan_unregister_root_region(address, size);
+  if (__lsan_unregister_root_region)
+    __lsan_unregister_root_region(address, size);
 #endif
 }
 

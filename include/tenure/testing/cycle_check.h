@@ -52,10 +52,11 @@ class CycleCheckListener : public ::testing::EmptyTestEventListener {
 #if defined(__clang__) || defined(__GNUC__)
   __attribute__((noinline))
 #endif
-  void end_test(const ::testing::TestInfo& test);
+  void
+  end_test(const ::testing::TestInfo& test);
 
   const char* evidence_path_ = nullptr;
-  verify::Snapshot before_;       // outside verification mode
+  verify::Snapshot before_;        // outside verification mode
   std::uint64_t made_before_ = 0;  // in verification mode
   Evidence evidence_;
   bool leak_check_ = false;  // LeakSanitizer is the second witness

@@ -58,12 +58,15 @@ struct CopyEvidence {
 // version 2): blocks that point to each other, typed from their allocation
 // stacks (docs/evidence.md, "Leaks").
 struct LeakEvidence {
-  std::vector<std::string> types;  // types of its blocks that could be known, sorted
-  std::vector<std::string> cycle;  // types of its blocks on a pointer cycle, sorted
-  std::uint64_t count = 0;         // structures of this shape
-  std::uint64_t blocks = 0;        // leaked blocks in them
+  std::vector<std::string>
+      types;  // types of its blocks that could be known, sorted
+  std::vector<std::string>
+      cycle;                 // types of its blocks on a pointer cycle, sorted
+  std::uint64_t count = 0;   // structures of this shape
+  std::uint64_t blocks = 0;  // leaked blocks in them
   std::uint64_t bytes = 0;
-  std::vector<std::string> sites;  // allocation sites, "file:line" ("??": unknown)
+  std::vector<std::string>
+      sites;  // allocation sites, "file:line" ("??": unknown)
   std::vector<std::string> tests;  // "Suite.Name" of the tests that leaked it
 };
 

@@ -61,7 +61,8 @@ std::vector<std::vector<std::size_t>> pointers_between(
 // pointer cycle among them in `cycle`.
 std::vector<LeakEvidence> leaked_structures(
     const std::vector<LeakedBlock>& blocks,
-    const std::vector<std::vector<std::size_t>>& edges, const std::string& test);
+    const std::vector<std::vector<std::size_t>>& edges,
+    const std::string& test);
 
 // Whether this process runs under LeakSanitizer (ASan, or -fsanitize=leak).
 bool leak_sanitizer_present();
