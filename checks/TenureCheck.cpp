@@ -6,9 +6,13 @@
 #include "analyzer/model/Facts.h"
 #include "checks/SourceLocations.h"
 #include "clang/Basic/FileManager.h"
+#include "clang/Lex/HeaderSearch.h"
+#include "clang/Lex/HeaderSearchOptions.h"
 #include "clang/Lex/PPCallbacks.h"
 #include "clang/Lex/Preprocessor.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 #include <mutex>
 
 using namespace clang;
@@ -56,15 +60,73 @@ TenureCheck::TenureCheck(StringRef Name, tidy::ClangTidyContext *Context,
 
 namespace {
 
-// Records what the parse read, once it has read all of it.
+// Records what the parse read, once it has read all of it, and what its
+// #include lookups passed over on the way.
 class InputRecorder : public PPCallbacks {
 public:
-  InputRecorder(const SourceManager &SM, FactsRecorder &Recorder)
-      : SM(SM), Recorder(Recorder) {}
+  InputRecorder(const SourceManager &SM, const Preprocessor &PP,
+                FactsRecorder &Recorder)
+      : SM(SM), PP(PP), Recorder(Recorder) {}
+
+  void InclusionDirective(SourceLocation HashLoc, const Token &IncludeTok,
+                          StringRef FileName, bool IsAngled,
+                          CharSourceRange FilenameRange,
+                          OptionalFileEntryRef File, StringRef SearchPath,
+                          StringRef RelativePath, const Module *SuggestedModule,
+                          bool ModuleImported,
+                          SrcMgr::CharacteristicKind FileType) override {
+    // #include_next resumes after the includer's own folder, which this
+    // does not know; an absolute name is looked for nowhere else.
+    if (!File || llvm::sys::path::is_absolute(FileName) ||
+        IncludeTok.getIdentifierInfo()->getPPKeywordID() ==
+            tok::pp_include_next)
+      return;
+    std::vector<std::string> PassedOver;
+    auto PassOver = [&](StringRef Dir) {
+      std::string Path = absolute(Dir, FileName);
+      // A folder where the name exists did not shadow anything: the lookup
+      // went another way than the one followed here (a header map, a
+      // framework, MSVC's includer stack). Keep nothing of it.
+      if (llvm::sys::fs::exists(Path))
+        return false;
+      PassedOver.push_back(std::move(Path));
+      return true;
+    };
+    if (!IsAngled) {
+      // A quoted name is looked for beside the includer first.
+      OptionalFileEntryRef Includer =
+          SM.getFileEntryRefForID(SM.getFileID(SM.getExpansionLoc(HashLoc)));
+      if (Includer && Includer->getDir().getName() == SearchPath)
+        return;
+      if (Includer && !PassOver(Includer->getDir().getName()))
+        return;
+    }
+    const HeaderSearch &Search = PP.getHeaderSearchInfo();
+    for (ConstSearchDirIterator It = IsAngled ? Search.angled_dir_begin()
+                                              : Search.quoted_dir_begin();
+         It != Search.search_dir_end(); ++It) {
+      if (!It->isNormalDir())
+        continue;
+      if (It->getName() == SearchPath) {
+        Recorder.Shadowing.insert(PassedOver.begin(), PassedOver.end());
+        return;
+      }
+      if (!PassOver(It->getName()))
+        return;
+    }
+  }
 
   void EndOfMainFile() override {
-    if (!Recorder.Inputs.empty())
-      return; // Another tenure check got here first.
+    // The parse skipped include folders that do not exist; once one does,
+    // what it holds comes before the folders after it.
+    for (const HeaderSearchOptions::Entry &Folder :
+         PP.getHeaderSearchInfo().getHeaderSearchOpts().UserEntries) {
+      if (Folder.IsFramework || StringRef(Folder.Path).starts_with("="))
+        continue;
+      std::string Path = absolute(Folder.Path, "");
+      if (!llvm::sys::fs::exists(Path))
+        Recorder.Shadowing.insert(std::move(Path));
+    }
     FileManager &Files = SM.getFileManager();
     for (const auto &[Entry, Content] :
          llvm::make_range(SM.fileinfo_begin(), SM.fileinfo_end())) {
@@ -80,7 +142,16 @@ public:
   }
 
 private:
+  std::string absolute(StringRef Dir, StringRef Name) const {
+    SmallString<256> Path(Dir);
+    llvm::sys::path::append(Path, Name);
+    SM.getFileManager().makeAbsolutePath(Path);
+    llvm::sys::path::remove_dots(Path);
+    return std::string(Path);
+  }
+
   const SourceManager &SM;
+  const Preprocessor &PP;
   FactsRecorder &Recorder;
 };
 
@@ -88,8 +159,10 @@ private:
 
 void TenureCheck::registerPPCallbacks(const SourceManager &SM, Preprocessor *PP,
                                       Preprocessor *ModuleExpanderPP) {
-  if (Recorder)
-    PP->addPPCallbacks(std::make_unique<InputRecorder>(SM, *Recorder));
+  if (Recorder && !Recorder->RecordingInputs) {
+    Recorder->RecordingInputs = true;
+    PP->addPPCallbacks(std::make_unique<InputRecorder>(SM, *PP, *Recorder));
+  }
 }
 
 void TenureCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {

@@ -19,6 +19,7 @@
 #include "analyzer/model/Finding.h"
 #include "clang-tidy/ClangTidyCheck.h"
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -47,6 +48,13 @@ public:
   /// Every file the parse read, absolute, with its content hash (what a
   /// cached result depends on).
   std::map<std::string, std::string> Inputs;
+  /// Files an #include looked for before the one it found, and include
+  /// folders that do not exist, absolute: if one of them appears, the same
+  /// parse may read something else.
+  std::set<std::string> Shadowing;
+  /// Whether a check already listens to this TU's preprocessor for the
+  /// two sets above (each check is offered it; one listener is enough).
+  bool RecordingInputs = false;
 
 private:
   const clang::tidy::ClangTidyContext &Context;

@@ -15,7 +15,7 @@ namespace tenure::analyzer {
 namespace {
 
 // The layout of an entry; bump it when it changes (old entries then miss).
-constexpr int EntryVersion = 1;
+constexpr int EntryVersion = 2;
 
 } // namespace
 
@@ -81,12 +81,13 @@ std::optional<llvm::json::Value> FactsCache::lookup(llvm::StringRef Key) {
       llvm::json::parse((*Buffer)->getBuffer());
   const llvm::json::Object *O = Entry ? Entry->getAsObject() : nullptr;
   const llvm::json::Array *Inputs = O ? O->getArray("inputs") : nullptr;
+  const llvm::json::Array *Shadowing = O ? O->getArray("shadowing") : nullptr;
   const llvm::json::Value *Result = O ? O->get("result") : nullptr;
   if (!Entry)
     llvm::consumeError(Entry.takeError());
   if (!O || O->getInteger("tenure_cache") != EntryVersion ||
-      O->getString("key") != Key || !Inputs || Inputs->empty() || !Result ||
-      !Result->getAsObject()) {
+      O->getString("key") != Key || !Inputs || Inputs->empty() || !Shadowing ||
+      !Result || !Result->getAsObject()) {
     Count(&Stats::Corrupt);
     return std::nullopt;
   }
@@ -105,6 +106,18 @@ std::optional<llvm::json::Value> FactsCache::lookup(llvm::StringRef Key) {
       return std::nullopt;
     }
   }
+  for (const llvm::json::Value &Path : *Shadowing) {
+    std::optional<llvm::StringRef> File = Path.getAsString();
+    if (!File) {
+      Count(&Stats::Corrupt);
+      return std::nullopt;
+    }
+    // A header (or include folder) that now comes first on the path.
+    if (llvm::sys::fs::exists(*File)) {
+      Count(&Stats::Misses);
+      return std::nullopt;
+    }
+  }
   Count(&Stats::Hits);
   return *Result;
 }
@@ -112,11 +125,13 @@ std::optional<llvm::json::Value> FactsCache::lookup(llvm::StringRef Key) {
 void FactsCache::store(llvm::StringRef Key, const llvm::json::Value &Result) {
   const llvm::json::Object *R = Result.getAsObject();
   const llvm::json::Array *Inputs = R ? R->getArray("inputs") : nullptr;
+  const llvm::json::Array *Shadowing = R ? R->getArray("shadowing") : nullptr;
   bool Written = false;
-  if (Inputs && !Inputs->empty()) {
+  if (Inputs && !Inputs->empty() && Shadowing) {
     llvm::json::Object Entry{{"tenure_cache", EntryVersion},
                              {"key", Key},
                              {"inputs", llvm::json::Array(*Inputs)},
+                             {"shadowing", llvm::json::Array(*Shadowing)},
                              {"result", llvm::json::Value(Result)}};
     std::string Path = entryPath(Key);
     Written = !llvm::sys::fs::create_directories(

@@ -104,10 +104,12 @@ int emitFacts(const Options &O,
   llvm::json::Array Inputs;
   for (const auto &[Path, Hash] : Recorded.Inputs)
     Inputs.push_back(llvm::json::Object{{"file", Path}, {"hash", Hash}});
+  llvm::json::Array Shadowing(Recorded.Shadowing);
   llvm::json::Object Result{
       {"version", FactsVersion},
       {"file", File},
       {"inputs", std::move(Inputs)},
+      {"shadowing", std::move(Shadowing)},
       {"facts", toJSON(mergeFacts(std::move(Recorded.Facts)))},
       {"findings", std::move(Findings)},
       {"parse_errors", ParseErrors},

@@ -8,6 +8,8 @@
 //   {"version": <FactsVersion>, "file": "<canonical path>",
 //    "facts": {...}, "findings": [<finding>...], "parse_errors": <n>,
 //    "inputs": [{"file": ..., "hash": ...}],  (every file read: the cache)
+//    "shadowing": ["<path>", ...],  (files an #include passed over: if one
+//                                     appears, the parse would read it)
 //    "sources": {"<canonical path>": "<content hash>", ...}}
 //
 // "sources" holds the hash of every file a finding or fix-it is in, as the

@@ -252,6 +252,43 @@ def case_facts_cache(c):
     expect(cache_line(err) == '', 'no cache without the flag or the variable', err)
 
 
+def case_facts_cache_shadowing_header(c):
+    # <node.h> and "conf.h" are found in the second include folder; the
+    # same parse would read a file of that name put earlier on the path.
+    c.write('inc2/node.h', '#include <memory>\nstruct Node { std::weak_ptr<Node> next; };\n')
+    c.write('inc2/conf.h', 'inline int conf() { return 1; }\n')
+    use = c.write('src/use.cpp', '#include <node.h>\n#include "conf.h"\n'
+                  'int use() { return conf(); }\n')
+    build = c.compile_db([use], flags='-std=c++20 -I%s/inc1 -I%s/inc2' % (c.work, c.work))
+    cache = os.path.join(c.work, 'cache')
+    code, out, err = c.run('-p', build, '--cache-dir=' + cache)
+    expect(code == 0 and '0 hits, 1 miss' in cache_line(err), 'first run', out, err)
+    code, out, err = c.run('-p', build, '--cache-dir=' + cache)
+    expect('1 hit, 0 misses' in cache_line(err),
+           'system headers and their #include_next keep the entry valid', err)
+
+    # inc1 did not exist, so the parse skipped it: once it does, it is read.
+    c.write('inc1/other.h', 'int other();\n')
+    code, out, err = c.run('-p', build, '--cache-dir=' + cache)
+    expect('0 hits, 1 miss' in cache_line(err), 'an include folder that appears', err)
+    c.write('inc1/another.h', 'int another();\n')
+    code, out, err = c.run('-p', build, '--cache-dir=' + cache)
+    expect('1 hit, 0 misses' in cache_line(err), 'a header of another name shadows nothing', err)
+
+    c.write('inc1/node.h', '#include <memory>\nstruct Node { std::shared_ptr<Node> next; };\n'
+            'inline void loop(std::shared_ptr<Node> n) { n->next = n; }\n')
+    code, out, err = c.run('-p', build, '--cache-dir=' + cache)
+    expect(code == 1 and '0 hits, 1 miss' in cache_line(err) and 'inc1/node.h' in out,
+           'a header put earlier on the include path is read', out, err)
+    code, out, err = c.run('-p', build, '--cache-dir=' + cache)
+    expect(code == 1 and '1 hit, 0 misses' in cache_line(err), 'and cached in turn', out, err)
+
+    c.write('src/conf.h', 'inline int conf() { return 2; }\n')
+    code, out, err = c.run('-p', build, '--cache-dir=' + cache)
+    expect('0 hits, 1 miss' in cache_line(err),
+           'a quoted include: a header beside the includer comes first', out, err)
+
+
 def run_on_terminal(c, *argv):
     """stdout and stderr of tenure-analyze run on a pseudo-terminal."""
     pid, fd = pty.fork()
