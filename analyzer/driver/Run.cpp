@@ -398,8 +398,8 @@ int report(const Options &O, const RunInputs &In, std::vector<TUResult> Results,
     if (!Query.empty())
       llvm::errs() << "tenure-analyze: note: whole-program checks merge all "
                       "translation units as one program: "
-                   << O.BuildPath << " has no CMake file API reply (touch "
-                   << Query
+                   << O.BuildPath
+                   << " has no CMake file API codemodel reply (touch " << Query
                    << " and re-run cmake to merge per executable and "
                       "library)\n";
   }

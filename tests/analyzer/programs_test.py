@@ -18,6 +18,7 @@ import os
 import shutil
 import subprocess
 
+import driver_test
 from case_runner import expect, run_case
 
 NODE_H = '''#pragma once
@@ -50,23 +51,7 @@ EDITOR_FINDING = ('editor/main.cpp:8:9: warning: strong reference cycle Node -pa
                   'Node -children_-> Node closed here')
 
 
-class Case:
-    def __init__(self, args, work):
-        self.args = args
-        self.work = work
-
-    def write(self, name, text):
-        path = os.path.join(self.work, name)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, 'w') as f:
-            f.write(text)
-        return path
-
-    def run(self, *argv):
-        result = subprocess.run([self.args.analyzer] + list(argv), cwd=self.work,
-                                capture_output=True, text=True)
-        return result.returncode, result.stdout, result.stderr
-
+class Case(driver_test.Case):
     def run_cached(self, *argv):
         """The same, each unit parsed once per case: the merge is what the
         cases are about, and cache entries are per unit whatever the
@@ -82,13 +67,6 @@ class Case:
             self.write(program + '/node.h', NODE_H % (handle, kids))
             self.write(program + '/node.cpp', NODE_CPP)
             self.write(program + '/main.cpp', MAIN_CPP % kids)
-
-    def compile_db(self, files):
-        entries = [{'directory': self.work, 'file': f,
-                    'command': 'clang++-19 -std=c++20 -c %s -o %s.o' % (f, f)}
-                   for f in files]
-        self.write('build/compile_commands.json', json.dumps(entries))
-        return 'build'
 
 
 # The viewer first: the merged run then takes the viewer's view of Node.
@@ -315,9 +293,10 @@ def case_cmake_file_api(c):
     code, out, err = c.run_cached('-p', 'plain', '-j', '2')
     expect(any(line.startswith('viewer/main.cpp:8:') for line, _ in findings(out)),
            'no reply: one program', out, err)
-    expect('note: whole-program checks merge all translation units as one program: plain has '
-           'no CMake file API reply (touch plain/.cmake/api/v1/query/codemodel-v2 and re-run '
-           'cmake' in err, 'how to create the query', err)
+    expect('note: whole-program checks merge all translation units as one program: plain '
+           'has no CMake file API codemodel reply (touch '
+           'plain/.cmake/api/v1/query/codemodel-v2 and re-run cmake' in err,
+           'how to create the query', err)
     code, out, err = c.run_cached('-p', 'plain', '-j', '2', '--quiet')
     expect('note:' not in err, '--quiet says nothing', err)
     # The reply of another build folder, named explicitly.
