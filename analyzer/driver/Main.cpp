@@ -10,7 +10,8 @@
 // files, under which names), Worker (the per-TU step and its processes), Run
 // (the merge step), Gate (what is reported and the exit code), Fixes,
 // Output (where reports go), Configuration (clang-tidy's options), FactsCache
-// (--cache-dir), LineFilter (--line-filter, --changed-since).
+// (--cache-dir), LineFilter (--line-filter, --changed-since), Programs (which
+// units are merged together).
 //
 // Exit codes: 0 nothing fails the gate, 1 findings that fail it (--fail-on),
 // 2 usage, configuration, parse or baseline error (or a worker that failed).
@@ -20,6 +21,8 @@
 #include "analyzer/driver/Compilations.h"
 #include "analyzer/driver/Configuration.h"
 #include "analyzer/driver/Options.h"
+#include "analyzer/driver/Output.h"
+#include "analyzer/driver/Programs.h"
 #include "analyzer/driver/Run.h"
 #include "analyzer/driver/Worker.h"
 
@@ -53,6 +56,9 @@ llvm::Error checkUsage(const Options &O) {
   if (!O.DepFile.empty() && O.EmitFacts.empty())
     return llvm::createStringError(
         "--depfile belongs to the per-TU step (--emit-facts)");
+  if (O.OneProgram && !O.ProgramsFile.empty())
+    return llvm::createStringError(
+        "--programs and --one-program cannot be used together");
   if (O.LineFilterJSON && O.ChangedSince)
     return llvm::createStringError(
         "--line-filter and --changed-since cannot be used together");
@@ -61,6 +67,39 @@ llvm::Error checkUsage(const Options &O) {
         "--fix and --write-baseline cannot be used together: the baseline "
         "would record the findings the fixes remove");
   return llvm::Error::success();
+}
+
+/// Reads the run's programs into In.Programs; \p Known: the units a
+/// program file may name.
+llvm::Error findPrograms(const Options &O, llvm::ArrayRef<std::string> Known,
+                         RunInputs &In) {
+  llvm::Expected<std::optional<ProgramList>> Programs = programsOfRun(O, Known);
+  if (!Programs)
+    return Programs.takeError();
+  In.Programs = std::move(*Programs);
+  return llvm::Error::success();
+}
+
+/// --dump-programs: the programs of the run as a program file, the units
+/// of no program last; without programs, all units as one.
+int dumpPrograms(const Options &O, const RunInputs &In,
+                 llvm::ArrayRef<std::string> Units) {
+  ProgramList Shown;
+  if (!In.Programs) {
+    Shown.Programs.push_back({"(all translation units)", Units.vec()});
+  } else {
+    for (const UnitGroup &G : groupUnits(*In.Programs, Units)) {
+      Program P{G.Name, {}};
+      for (size_t I : G.Units)
+        P.Files.push_back(Units[I]);
+      Shown.Programs.push_back(std::move(P));
+    }
+  }
+  if (llvm::Error Err = writeOutput(
+          O.Output.empty() ? "-" : O.Output,
+          [&](llvm::raw_ostream &OS) { writeProgramFile(OS, Shown, In.Root); }))
+    return fail(std::move(Err));
+  return ExitClean;
 }
 
 int run(const Options &O) {
@@ -97,12 +136,18 @@ int run(const Options &O) {
     if (O.Sources.empty())
       return fail("--merge-facts needs the files written by --emit-facts");
     std::vector<TUResult> Results;
+    std::vector<std::string> Units;
     for (const std::string &Path : O.Sources) {
       llvm::Expected<TUResult> R = readTUResult(Path);
       if (!R)
         return fail(R.takeError());
+      Units.push_back(R->File);
       Results.push_back(std::move(*R));
     }
+    if (llvm::Error Err = findPrograms(O, Units, In))
+      return fail(std::move(Err));
+    if (O.DumpPrograms)
+      return dumpPrograms(O, In, Units);
     return report(O, In, std::move(Results), {});
   }
 
@@ -125,6 +170,15 @@ int run(const Options &O) {
                   "')");
   }
 
+  if (O.EmitFacts.empty()) {
+    // A bad program file is found before the analysis, not after it.
+    std::vector<std::string> Known = (*Compilations)->getAllFiles();
+    llvm::append_range(Known, Sources->Files);
+    if (llvm::Error Err = findPrograms(O, Known, In))
+      return fail(std::move(Err));
+    if (O.DumpPrograms)
+      return dumpPrograms(O, In, Sources->Files);
+  }
   if (!O.EmitFacts.empty()) {
     if (Sources->Files.size() != 1)
       return fail("--emit-facts analyses exactly one source file");

@@ -141,6 +141,23 @@ cl::opt<bool> MergeFacts(
     "merge-facts",
     cl::desc("Merge step: the positional arguments are --emit-facts outputs"),
     cl::cat(Category));
+cl::opt<std::string> ProgramsFile(
+    "programs",
+    cl::desc("Which translation units make one program, for the "
+             "whole-program checks: a program file, or a CMake build folder "
+             "whose file API reply to read (default: the reply in -p's "
+             "folder when there is one, else every unit is one program)"),
+    cl::value_desc("file|dir"), cl::cat(Category));
+cl::opt<bool> OneProgram(
+    "one-program",
+    cl::desc("Merge every translation unit as one program, whatever the "
+             "build's link structure"),
+    cl::cat(Category));
+cl::opt<bool> DumpPrograms(
+    "dump-programs",
+    cl::desc("Print the programs the run would merge, as a program file, "
+             "and exit"),
+    cl::cat(Category));
 cl::opt<std::string> BaselineFile(
     "baseline",
     cl::desc("Report only findings not recorded in this baseline file"),
@@ -301,6 +318,9 @@ ParsedOptions parseOptions(int Argc, const char **Argv) {
   if (ChangedSince.getNumOccurrences())
     O.ChangedSince = ChangedSince;
   O.MergeFacts = MergeFacts;
+  O.ProgramsFile = ProgramsFile;
+  O.OneProgram = OneProgram;
+  O.DumpPrograms = DumpPrograms;
   O.EvidenceFile = EvidenceFile;
   O.OnlyConfirmed = OnlyConfirmed;
   O.CycleGraph = CycleGraph;
@@ -310,7 +330,8 @@ ParsedOptions parseOptions(int Argc, const char **Argv) {
   for (const cl::Option *Report : std::initializer_list<const cl::Option *>{
            &EvidenceFile, &OnlyConfirmed, &CycleGraph, &BaselineFile,
            &WriteBaselineFile, &Output, &ApplyFixes, &ExportFixes,
-           &LineFilterJSON, &ChangedSince})
+           &LineFilterJSON, &ChangedSince, &ProgramsFile, &OneProgram,
+           &DumpPrograms})
     if (Report->getNumOccurrences())
       O.ReportOptionsGiven.push_back(("--" + Report->ArgStr).str());
   O.Argv0 = Argv[0];

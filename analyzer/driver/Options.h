@@ -48,6 +48,10 @@ struct Options {
   std::optional<std::string> LineFilterJSON; ///< --line-filter
   std::optional<std::string> ChangedSince;   ///< --changed-since
   bool MergeFacts = false;
+  /// --programs: a program file or a CMake build folder (Programs.h).
+  std::string ProgramsFile;
+  bool OneProgram = false;   ///< --one-program
+  bool DumpPrograms = false; ///< --dump-programs
   std::string EvidenceFile;
   bool OnlyConfirmed = false;
   std::string CycleGraph;

@@ -17,6 +17,8 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Regex.h"
+#include <set>
+#include <tuple>
 
 namespace tenure::analyzer {
 using namespace clang::tidy;
@@ -50,6 +52,38 @@ void addMergedFindings(const Facts &Merged, ClangTidyOptionsProvider &Provider,
     for (Finding &F : Check.FindInMergedFacts(Merged))
       (reportable(Provider, Cache, F.Check, F.Loc) ? Out : Suppressed)
           .push_back(std::move(F));
+  }
+}
+
+/// The whole-program findings of each program, from its units' facts
+/// alone, so that no finding or note joins two programs' types of the same
+/// name. A finding two programs make (in a header both include) is kept
+/// once, with the first program's notes. \p Units is used up except for
+/// the units \p Keep says the caller still needs.
+void addProgramFindings(llvm::ArrayRef<UnitGroup> Groups,
+                        std::vector<Facts> &Units, bool Keep,
+                        ClangTidyOptionsProvider &Provider, SourceCache &Cache,
+                        std::vector<Finding> &Out,
+                        std::vector<Finding> &Suppressed) {
+  std::vector<unsigned> Uses(Units.size());
+  for (const UnitGroup &G : Groups)
+    for (size_t I : G.Units)
+      ++Uses[I];
+  std::set<std::tuple<Location, std::string, std::string>> Seen;
+  auto AddNew = [&](std::vector<Finding> &From, std::vector<Finding> &To) {
+    for (Finding &F : From)
+      if (Seen.emplace(F.Loc, F.Check, F.Message).second)
+        To.push_back(std::move(F));
+  };
+  for (const UnitGroup &G : Groups) {
+    std::vector<Facts> Parts;
+    for (size_t I : G.Units)
+      Parts.push_back(--Uses[I] || Keep ? Units[I] : std::move(Units[I]));
+    std::vector<Finding> Found, Quiet;
+    addMergedFindings(mergeFacts(std::move(Parts)), Provider, Cache, Found,
+                      Quiet);
+    AddNew(Found, Out);
+    AddNew(Quiet, Suppressed);
   }
 }
 
@@ -235,14 +269,29 @@ int report(const Options &O, const RunInputs &In, std::vector<TUResult> Results,
         It->second.clear();
     }
   }
-  Facts Merged = mergeFacts(std::move(AllFacts));
   std::vector<Finding> Suppressed;
-  addMergedFindings(Merged, **Provider, Cache, Findings, Suppressed);
+  // The evidence does not say which program a test ran in: it is matched
+  // against the facts of all units.
+  std::optional<Facts> Merged;
+  std::vector<UnitGroup> Groups;
+  if (In.Programs) {
+    std::vector<std::string> Units;
+    for (const TUResult &R : Results)
+      Units.push_back(R.File);
+    Groups = groupUnits(*In.Programs, Units);
+    addProgramFindings(Groups, AllFacts, In.Seen.has_value(), **Provider, Cache,
+                       Findings, Suppressed);
+    if (In.Seen)
+      Merged = mergeFacts(std::move(AllFacts));
+  } else {
+    Merged = mergeFacts(std::move(AllFacts));
+    addMergedFindings(*Merged, **Provider, Cache, Findings, Suppressed);
+  }
   // A header's finding seen from several TUs is one finding (with the notes
   // of all) before the runtime's counts are added to it.
   sortAndDeduplicate(Findings);
   if (In.Seen) {
-    applyEvidence(O, *In.Seen, Findings, std::move(Suppressed), Merged,
+    applyEvidence(O, *In.Seen, Findings, std::move(Suppressed), *Merged,
                   **Provider, Cache);
     sortAndDeduplicate(Findings);
   }
@@ -330,6 +379,30 @@ int report(const Options &O, const RunInputs &In, std::vector<TUResult> Results,
           Unmatched, Unmatched == 1 ? "y" : "ies", Unmatched == 1 ? "es" : "");
     llvm::errs() << '\n';
   }
+  std::string Scope;
+  if (In.Programs) {
+    Scope = llvm::formatv(", merged as {0} ({1})",
+                          plural(Groups.size(), "program", "programs"),
+                          displayPath(In.Programs->Origin, In.Root));
+    if (!Groups.empty() && Groups.back().OfNoProgram)
+      llvm::errs() << llvm::formatv(
+          "tenure-analyze: note: {0} in no program of {1}, merged as one "
+          "more program (first: {2})\n",
+          plural(Groups.back().Units.size(), "translation unit is",
+                 "translation units are"),
+          displayPath(In.Programs->Origin, In.Root),
+          displayPath(Results[Groups.back().Units.front()].File, In.Root));
+  } else if (Results.size() > 1 && O.ProgramsFile.empty() && !O.OneProgram &&
+             !O.BuildPath.empty()) {
+    std::string Query = cmakeQueryFile(O.BuildPath);
+    if (!Query.empty())
+      llvm::errs() << "tenure-analyze: note: whole-program checks merge all "
+                      "translation units as one program: "
+                   << O.BuildPath
+                   << " has no CMake file API codemodel reply (touch " << Query
+                   << " and re-run cmake to merge per executable and "
+                      "library)\n";
+  }
   size_t Warnings = llvm::count_if(D.Reported, [](const Finding &F) {
     return F.Severity == Level::Warning;
   });
@@ -344,9 +417,9 @@ int report(const Options &O, const RunInputs &In, std::vector<TUResult> Results,
                             Confirmed, RuntimeOnly);
   }
   llvm::errs() << llvm::formatv(
-      "tenure-analyze: {0}{1} in {2}{3}\n",
+      "tenure-analyze: {0}{1} in {2}{4}{3}\n",
       plural(Warnings, "finding", "findings"), Runtime,
-      plural(Results.size(), "translation unit", "translation units"),
+      plural(Results.size(), "translation unit", "translation units"), Scope,
       ParseErrors
           ? ", " + plural(ParseErrors, "compiler error", "compiler errors")
           : std::string());

@@ -5,6 +5,7 @@
 
 #include "analyzer/driver/LineFilter.h"
 #include "analyzer/driver/Options.h"
+#include "analyzer/driver/Programs.h"
 #include "analyzer/driver/Worker.h"
 #include "analyzer/io/Baseline.h"
 #include "analyzer/io/Evidence.h"
@@ -21,13 +22,16 @@ struct RunInputs {
   std::optional<Evidence> Seen;
   std::string Root;                ///< The canonical current directory.
   std::optional<LineFilter> Lines; ///< --line-filter, --changed-since.
+  /// The programs whose units are merged apart; none: all units are one.
+  std::optional<ProgramList> Programs;
 };
 
 /// Reads the --baseline and --evidence files and checks that every output
 /// can be written. Errors are one line naming the file.
 llvm::Expected<RunInputs> prepareRun(const Options &O);
 
-/// The merge step: merges the TUs' facts, adds the whole-program findings,
+/// The merge step: merges the TUs' facts of each program (In.Programs),
+/// adds the whole-program findings,
 /// applies the evidence, filters headers, decides the gate (decide()),
 /// applies or exports fixes, and writes the baseline, the cycle graph and
 /// the report. \p Errors: what already went wrong (failed workers, stale
