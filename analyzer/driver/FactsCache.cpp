@@ -32,7 +32,7 @@ llvm::Expected<FactsCache> FactsCache::open(llvm::StringRef Dir) {
 
 FactsCache::FactsCache(FactsCache &&Other)
     : Dir(std::move(Other.Dir)), Hashes(std::move(Other.Hashes)),
-      Counts(Other.Counts) {}
+      Existing(std::move(Other.Existing)), Counts(Other.Counts) {}
 
 std::string FactsCache::key(llvm::ArrayRef<std::string> Parts) {
   llvm::BLAKE3 Hasher;
@@ -65,6 +65,18 @@ std::string FactsCache::currentHash(llvm::StringRef File) {
     Hash = contentHash((*Buffer)->getBuffer());
   std::lock_guard<std::mutex> Guard(Lock);
   return Hashes.try_emplace(File, std::move(Hash)).first->second;
+}
+
+bool FactsCache::existsNow(llvm::StringRef Path) {
+  {
+    std::lock_guard<std::mutex> Guard(Lock);
+    auto It = Existing.find(Path);
+    if (It != Existing.end())
+      return It->second;
+  }
+  bool Exists = llvm::sys::fs::exists(Path);
+  std::lock_guard<std::mutex> Guard(Lock);
+  return Existing.try_emplace(Path, Exists).first->second;
 }
 
 std::optional<llvm::json::Value> FactsCache::lookup(llvm::StringRef Key) {
@@ -113,7 +125,7 @@ std::optional<llvm::json::Value> FactsCache::lookup(llvm::StringRef Key) {
       return std::nullopt;
     }
     // A header (or include folder) that now comes first on the path.
-    if (llvm::sys::fs::exists(*File)) {
+    if (existsNow(*File)) {
       Count(&Stats::Misses);
       return std::nullopt;
     }

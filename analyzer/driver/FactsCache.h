@@ -63,10 +63,14 @@ private:
   std::string entryPath(llvm::StringRef Key) const;
   /// Content hash of \p File now ("" when unreadable), once per run.
   std::string currentHash(llvm::StringRef File);
+  /// Whether \p Path exists now, once per run (units share most of the
+  /// paths their includes passed over).
+  bool existsNow(llvm::StringRef Path);
 
   std::string Dir;
   mutable std::mutex Lock;
   llvm::StringMap<std::string> Hashes;
+  llvm::StringMap<bool> Existing;
   Stats Counts;
 };
 
