@@ -43,8 +43,9 @@ Word load(const char* p) {
 }
 
 // wyhash's mixing step: the two halves of a 128-bit product folded.
+__extension__ typedef unsigned __int128 Wide;  // GCC and Clang, 64-bit
 std::uint64_t mix(std::uint64_t a, std::uint64_t b) {
-  unsigned __int128 product = static_cast<unsigned __int128>(a) * b;
+  Wide product = static_cast<Wide>(a) * b;
   return static_cast<std::uint64_t>(product) ^
          static_cast<std::uint64_t>(product >> 64);
 }
