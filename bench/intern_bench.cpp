@@ -50,7 +50,7 @@ double cpu_ns() {
   return double(t.tv_sec) * 1e9 + double(t.tv_nsec);
 }
 
-constexpr int kTurns = 15;
+constexpr int kTurns = 31;
 constexpr int kPasses = 40;  // over the 10,000 words, per turn
 constexpr int kCopies = 16;  // of the list, for the new-storage comparison
 
