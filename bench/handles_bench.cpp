@@ -5,6 +5,7 @@
 #include <memory>
 #include <thread>
 
+#include "intern_bench.h"
 #include "ratio_reporter.h"
 #include "tenure/tenure.h"
 
@@ -153,6 +154,7 @@ int main(int argc, char** argv) {
   tenure::bench::RatioReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   reporter.PrintRatios();
+  tenure::bench::run_intern_turns();
   benchmark::Shutdown();
   return 0;
 }

@@ -11,6 +11,7 @@
 
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <bit>
@@ -136,20 +137,42 @@ struct PoolList {
 // whichever pool (and whichever thread's pool) they came: the fast path
 // touches only the block and this list, not the pool header (tcmalloc's
 // thread cache). Bounded; the overflow goes back to the pools.
+// A front list starts bounded by about 32 KiB (64 to 256 blocks). A class
+// whose list overflows (a thread that frees more blocks of it between
+// allocations than the list holds) doubles its bound, up to about 128 KiB
+// (256 to 1024 blocks), as tcmalloc's per-class lists grow: otherwise each
+// overflow sends half the list back to the pools and the next allocations
+// fetch blocks from pool headers again. trim() and thread exit reset it.
+constexpr std::size_t kFrontBytes = std::size_t{32} << 10;
+constexpr std::size_t kFrontMaxBytes = std::size_t{128} << 10;
+constexpr std::uint32_t blocks_within(std::size_t bytes, std::size_t cls,
+                                      std::size_t least, std::size_t most) {
+  std::size_t blocks = bytes / ((cls + 1) * kGranule);
+  return static_cast<std::uint32_t>(blocks < least  ? least
+                                    : blocks > most ? most
+                                                    : blocks);
+}
+constexpr std::uint32_t front_limit(std::size_t cls) {
+  return blocks_within(kFrontBytes, cls, 64, 256);
+}
+constexpr std::uint32_t front_max(std::size_t cls) {
+  return blocks_within(kFrontMaxBytes, cls, 256, 1024);
+}
+
+// The limit is kept beside the count, so that a free compares two words of
+// one line instead of dividing to find it.
 struct FrontList {
   FreeBlock* head = nullptr;
   std::uint32_t count = 0;
+  std::uint32_t limit = 0;
 };
 
-constexpr std::size_t kFrontBytes = std::size_t{32} << 10;
-constexpr std::uint32_t front_limit(std::size_t cls) {
-  std::size_t blocks = kFrontBytes / ((cls + 1) * kGranule);
-  return static_cast<std::uint32_t>(blocks < 64    ? 64
-                                    : blocks > 256 ? 256
-                                                   : blocks);
-}
-
 struct ThreadCache {
+  ThreadCache() {
+    for (std::size_t cls = 0; cls < kClasses; ++cls) {
+      front[cls].limit = front_limit(cls);
+    }
+  }
   std::array<FrontList, kClasses> front;
   // Per size class: pools with room (the head is the one allocated from),
   // and pools that were full the last time the owner looked.
@@ -632,6 +655,7 @@ void flush_front(ThreadCache& cache, std::size_t cls, std::uint32_t n) {
 void flush_fronts(ThreadCache& cache) {
   for (std::size_t cls = 0; cls < kClasses; ++cls) {
     flush_front(cache, cls, cache.front[cls].count);
+    cache.front[cls].limit = front_limit(cls);
   }
 }
 
@@ -689,22 +713,15 @@ bool bypass() {
 #define TENURE_POOL_BYPASS() false
 #endif
 
-}  // namespace
-
-void* allocate(std::size_t size) {
+// The fast paths below are one pop or one push on the calling thread's
+// front list of the class: no pool header, no division, and no call. What
+// they leave (size 0 or above kMaxSize, the sanitizer bypass, a thread
+// without or past its cache, an empty or full front list) goes to these,
+// kept out of line so that the fast paths need no saved registers.
+[[gnu::noinline]] void* allocate_rest(std::size_t size) {
   if (size > kMaxSize || TENURE_POOL_BYPASS()) return ::operator new(size);
   std::size_t cls = size_class(size);
   if (ThreadCache* cache = t_cache) {
-    FrontList& front = cache->front[cls];
-    if (FreeBlock* block = front.head) {
-      unpoison(block, (cls + 1) * kGranule);
-      front.head = block->next;
-      --front.count;
-#if TENURE_CHECKS
-      mark_live(pool_of(block), block);
-#endif
-      return block;
-    }
     if (Pool* pool = cache->available[cls].head) {
       if (void* block = take(pool)) return block;
     }
@@ -712,15 +729,9 @@ void* allocate(std::size_t size) {
   return allocate_slow(cls);
 }
 
-void deallocate(void* block, std::size_t size) noexcept {
-  if (!block) return;
-  if (size > kMaxSize || TENURE_POOL_BYPASS()) {
-    ::operator delete(block, size);
-    return;
-  }
-#if TENURE_CHECKS
-  check_free(block, size);
-#endif
+// `block` is not null and its size is pooled (0 included); checked builds
+// have checked it.
+[[gnu::noinline]] void deallocate_rest(void* block, std::size_t size) noexcept {
   ThreadCache* cache = t_cache;
   if (!cache) {
     remote_free(pool_of(block), block);
@@ -728,13 +739,71 @@ void deallocate(void* block, std::size_t size) noexcept {
   }
   std::size_t cls = size_class(size);
   FrontList& front = cache->front[cls];
-  if (front.count == front_limit(cls))
-    flush_front(*cache, cls, front.count / 2);
+  if (front.count == front.limit) {
+    if (front.limit < front_max(cls)) {
+      front.limit = std::min(2 * front.limit, front_max(cls));
+    } else {
+      flush_front(*cache, cls, front.count / 2);
+    }
+  }
   auto* freed = static_cast<FreeBlock*>(block);
   freed->next = front.head;
   front.head = freed;
   ++front.count;
   poison(block, (cls + 1) * kGranule);
+}
+
+}  // namespace
+
+void* allocate(std::size_t size) {
+  // One unsigned compare keeps 1..kMaxSize: size 0 wraps around.
+  if (size - 1 < kMaxSize && !TENURE_POOL_BYPASS()) {
+    std::size_t cls = (size - 1) / kGranule;
+    if (ThreadCache* cache = t_cache) {
+      FrontList& front = cache->front[cls];
+      if (FreeBlock* block = front.head) {
+        unpoison(block, (cls + 1) * kGranule);
+        front.head = block->next;
+        --front.count;
+#if TENURE_CHECKS
+        mark_live(pool_of(block), block);
+#endif
+        return block;
+      }
+    }
+  }
+  return allocate_rest(size);
+}
+
+void deallocate(void* block, std::size_t size) noexcept {
+  if (size - 1 < kMaxSize && block && !TENURE_POOL_BYPASS()) {
+#if TENURE_CHECKS
+    check_free(block, size);
+#endif
+    std::size_t cls = (size - 1) / kGranule;
+    if (ThreadCache* cache = t_cache) {
+      FrontList& front = cache->front[cls];
+      if (front.count != front.limit) {
+        auto* freed = static_cast<FreeBlock*>(block);
+        freed->next = front.head;
+        front.head = freed;
+        ++front.count;
+        poison(block, (cls + 1) * kGranule);
+        return;
+      }
+    }
+    deallocate_rest(block, size);
+    return;
+  }
+  if (!block) return;
+  if (size > kMaxSize || TENURE_POOL_BYPASS()) {
+    ::operator delete(block, size);
+    return;
+  }
+#if TENURE_CHECKS
+  check_free(block, size);  // size 0, a block of the first class
+#endif
+  deallocate_rest(block, size);
 }
 
 void validate_pool() noexcept {
@@ -759,7 +828,7 @@ void validate_pool() noexcept {
       std::uint32_t blocks = 0;
       for (FreeBlock* block = front.head; block;
            block = next_free(block, (cls + 1) * kGranule)) {
-        if (pool_of(block)->size_class != cls || ++blocks > front_limit(cls)) {
+        if (pool_of(block)->size_class != cls || ++blocks > front.limit) {
           fatal(absl::StrFormat(
               "front list of the %zu-byte class: block %p does not belong "
               "there",

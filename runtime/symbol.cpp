@@ -35,9 +35,80 @@ struct Table {
   std::unique_ptr<Slot[]> slots;
 };
 
+template <class Word>
+Word load(const char* p) {
+  Word w;
+  std::memcpy(&w, p, sizeof w);
+  return w;
+}
+
+// wyhash's mixing step: the two halves of a 128-bit product folded.
+__extension__ typedef unsigned __int128 Wide;  // GCC and Clang, 64-bit
+std::uint64_t mix(std::uint64_t a, std::uint64_t b) {
+  Wide product = static_cast<Wide>(a) * b;
+  return static_cast<std::uint64_t>(product) ^
+         static_cast<std::uint64_t>(product >> 64);
+}
+
+// Texts up to 32 bytes (nearly every identifier) are hashed inline as
+// wyhash does (final version 4), with overlapping loads that read no byte
+// outside the text; longer ones with absl::Hash. The hash is computed once
+// per intern that misses and kept in the Symbol.
 std::size_t hash_of(std::string_view text) {
-  return absl::Hash<absl::string_view>{}(
-      absl::string_view(text.data(), text.size()));
+  constexpr std::uint64_t k0 = 0xa0761d6478bd642full;
+  constexpr std::uint64_t k1 = 0xe7037ed1a0b428dbull;
+  constexpr std::uint64_t k2 = 0x8ebc6af09c88c6e3ull;
+  const char* p = text.data();
+  std::size_t n = text.size();
+  if (n > 32) {
+    return absl::Hash<absl::string_view>{}(absl::string_view(p, n));
+  }
+  std::uint64_t seed = mix(k0, k1);
+  std::uint64_t a, b;
+  if (n > 16) {
+    seed = mix(load<std::uint64_t>(p) ^ k1, load<std::uint64_t>(p + 8) ^ seed);
+    a = load<std::uint64_t>(p + n - 16);
+    b = load<std::uint64_t>(p + n - 8);
+  } else if (n >= 8) {
+    a = load<std::uint64_t>(p);
+    b = load<std::uint64_t>(p + n - 8);
+  } else if (n >= 4) {
+    a = load<std::uint32_t>(p);
+    b = load<std::uint32_t>(p + n - 4);
+  } else {
+    auto byte = [&](std::size_t i) {
+      return std::uint64_t{static_cast<unsigned char>(p[i])};
+    };
+    a = (byte(0) << 16) | (byte(n >> 1) << 8) | byte(n - 1);
+    b = 0;
+  }
+  return mix(k1 ^ n, mix(a ^ k1, b ^ seed ^ k2));
+}
+
+// Whether `stored` holds `text`'s bytes. Up to 32 bytes in at most four
+// overlapping 8-byte compares (or two 4-byte ones, or bytes), inline: a
+// call to memcmp costs as much as the compare of an identifier.
+bool same_bytes(const char* stored, std::string_view text) {
+  const char* p = text.data();
+  std::size_t n = text.size();
+  auto differ = [&](std::size_t at) {
+    return load<std::uint64_t>(stored + at) ^ load<std::uint64_t>(p + at);
+  };
+  if (n > 32) return std::memcmp(stored, p, n) == 0;
+  if (n >= 16) {
+    std::uint64_t diff = differ(0) | differ(8) | differ(n - 16) | differ(n - 8);
+    return diff == 0;
+  }
+  if (n >= 8) return (differ(0) | differ(n - 8)) == 0;
+  if (n >= 4) {
+    return ((load<std::uint32_t>(stored) ^ load<std::uint32_t>(p)) |
+            (load<std::uint32_t>(stored + n - 4) ^
+             load<std::uint32_t>(p + n - 4))) == 0;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (stored[i] != p[i]) return false;
+  }
+  return true;
 }
 
 const SymbolEntry* find(const Table& table, std::string_view text,
@@ -47,8 +118,7 @@ const SymbolEntry* find(const Table& table, std::string_view text,
         table.slots[i].entry.load(std::memory_order_acquire);
     if (!entry) return nullptr;
     if (table.slots[i].hash.load(std::memory_order_relaxed) == hash &&
-        entry->size == text.size() &&
-        std::memcmp(entry->data, text.data(), text.size()) == 0) {
+        entry->size == text.size() && same_bytes(entry->data, text)) {
       return entry;
     }
   }

@@ -31,12 +31,14 @@ void* allocate(std::size_t size);
 // a pointer the pool did not hand out and a size of the wrong class.
 void deallocate(void* block, std::size_t size) noexcept;
 
-// Each thread keeps up to 32 KiB (64 to 256 blocks) of freed blocks per
-// size class for its next allocations; the rest go back to their pools, an
-// empty pool to its arena, and an empty arena (beyond one spare) to the
-// system. trim() gives back the calling thread's kept blocks too, collects
-// what other threads freed into its pools, and returns what that empties.
-// A thread that exits does the same.
+// Each thread keeps freed blocks per size class for its next allocations:
+// up to 32 KiB (64 to 256 blocks) at first, doubling for a class whose list
+// overflows up to 128 KiB (256 to 1024 blocks), about 3.7 MiB per thread at
+// most; the rest go back to their pools, an empty pool to its arena, and an
+// empty arena (beyond one spare) to the system. trim() gives back the
+// calling thread's kept blocks too (and resets those bounds), collects what
+// other threads freed into its pools, and returns what that empties. A
+// thread that exits does the same.
 void trim() noexcept;
 
 // Checks the allocator's invariants (the pool states and lists described in

@@ -1,6 +1,7 @@
 // Interning: symbols, hash-consed values and the shared small integers.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <string>
 #include <thread>
 #include <unordered_set>
@@ -44,6 +45,46 @@ TEST(SymbolTest, EmbeddedNulsAreKept) {
   EXPECT_EQ(s.view(), with_nul);
   EXPECT_FALSE(s == intern("a"));
   EXPECT_EQ(s, intern(std::string("a\0b", 3)));
+}
+
+// intern() hashes and compares texts of up to 32 bytes with overlapping
+// word loads: every length, and a difference at every position of it, must
+// still tell texts apart, and equal texts in other storage must agree.
+TEST(SymbolTest, EveryLengthAndPositionIsCompared) {
+  for (std::size_t n = 1; n <= 40; ++n) {
+    std::string base(n, 'x');
+    for (std::size_t i = 0; i < n; ++i)
+      base[i] = static_cast<char>('a' + i % 26);
+    Symbol s = intern(base);
+    std::string copy = base;  // other storage, same text
+    EXPECT_EQ(intern(copy), s) << n;
+    EXPECT_EQ(intern(copy).hash(), s.hash()) << n;
+    for (std::size_t i = 0; i < n; ++i) {
+      std::string other = base;
+      other[i] = '#';
+      Symbol t = intern(other);
+      EXPECT_FALSE(t == s) << "length " << n << ", position " << i;
+      EXPECT_EQ(t.view(), other);
+    }
+    // A prefix is another text, even when it shares the storage.
+    EXPECT_FALSE(intern(std::string_view(base).substr(0, n - 1)) == s) << n;
+  }
+}
+
+// The same storage reused for another text (a buffer refilled, or freed and
+// handed out again at the same address) gets the symbol of what it holds.
+TEST(SymbolTest, StorageReusedForAnotherText) {
+  char buffer[48];
+  for (int round = 0; round < 3; ++round) {
+    for (std::size_t n : {3u, 7u, 12u, 20u, 31u, 44u}) {
+      std::memset(buffer, 'a' + round, n);
+      std::string_view view(buffer, n);
+      EXPECT_EQ(intern(view).view(), view);
+      EXPECT_EQ(intern(view), intern(std::string(view)));
+      buffer[n / 2] = '!';
+      EXPECT_EQ(intern(view).view(), view);
+    }
+  }
 }
 
 TEST(SymbolTest, EmptyTextIsTheDefaultSymbol) {

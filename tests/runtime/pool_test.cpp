@@ -13,6 +13,7 @@
 #include <map>
 #include <new>
 #include <random>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -100,6 +101,29 @@ TEST(PoolTest, FreedBlocksAreReusedFirst) {
   void* q = pool::allocate(112);  // the same class
   EXPECT_EQ(q, p);
   pool::deallocate(q, 112);
+}
+
+// A thread that frees more blocks of a class than its front list holds
+// (64 of 512 bytes at first) gets a longer list, up to 256 of them, so that
+// its next allocations pop them again instead of going back to the pools.
+TEST(PoolTest, AFrontListThatOverflowsGrows) {
+  std::thread([] {
+    pool::trim();
+    std::size_t before = in_use(512);
+    std::vector<void*> blocks;
+    for (int i = 0; i < 300; ++i) blocks.push_back(pool::allocate(512));
+    for (void* p : blocks) pool::deallocate(p, 512);
+    std::size_t kept = in_use(512) - before;  // on the thread's front list
+    EXPECT_GT(kept, 64u);
+    EXPECT_LE(kept, 256u);
+    std::set<void*> freed(blocks.begin(), blocks.end());
+    std::vector<void*> again;
+    for (std::size_t i = 0; i < kept; ++i) again.push_back(pool::allocate(500));
+    for (void* p : again) EXPECT_TRUE(freed.count(p)) << p;
+    for (void* p : again) pool::deallocate(p, 500);
+    pool::trim();
+    EXPECT_EQ(in_use(512), before);
+  }).join();
 }
 
 TEST(PoolTest, LargerRequestsBypassThePool) {
