@@ -53,6 +53,9 @@ llvm::Error checkUsage(const Options &O) {
   if (!O.DepFile.empty() && O.EmitFacts.empty())
     return llvm::createStringError(
         "--depfile belongs to the per-TU step (--emit-facts)");
+  if (O.RelativePaths && O.EmitFacts.empty())
+    return llvm::createStringError(
+        "--relative-paths belongs to the per-TU step (--emit-facts)");
   if (O.LineFilterJSON && O.ChangedSince)
     return llvm::createStringError(
         "--line-filter and --changed-since cannot be used together");
