@@ -250,6 +250,12 @@ def case_relative_paths_for_sandboxed_actions(c):
     code, out, err = c.run('--merge-facts', 'left.json', 'right.json', cwd=merge)
     expect(code == 1 and 'src/left.cpp:2:' in out and 'src/pair.h:' in out
            and c.work not in out, 'the merge reports at the execution paths', out, err)
+    code, out, err = c.run('--merge-facts', 'left.json', 'right.json', '--format=sarif',
+                           cwd=merge)
+    artifact = json.loads(out)['runs'][0]['results'][0]['locations'][0][
+        'physicalLocation']['artifactLocation']
+    expect(artifact == {'uri': 'src/left.cpp', 'uriBaseId': '%SRCROOT%'},
+           'SARIF gives a relative path relative to the root', artifact)
     # A header the action does not declare is not found beside the source's
     # real path (without the flag it would be: the real path is followed).
     box = sandbox(c, trees[0], 'sandbox-undeclared', ['src/left.cpp'])
