@@ -5,7 +5,7 @@ In the WORKSPACE, after the local_repository named `tenure`:
     load("@tenure//:repositories.bzl", "tenure_tool_repository")
     tenure_tool_repository(
         name = "tenure_tool",                    # this name: defs.bzl uses it
-        tenure_analyze = "/usr/local/bin/tenure-analyze",  # optional
+        tenure_analyze = "/opt/tenure/bin/tenure-analyze",  # optional
         config = "//:tenure.clang-tidy",         # optional
     )
 """
@@ -22,6 +22,16 @@ def _tenure_tool_repository_impl(repository_ctx):
     if not tool:
         tool = repository_ctx.os.environ.get("TENURE_ANALYZE", "")
         origin = "$TENURE_ANALYZE"
+    if not tool:
+        # An installed tenure: these rules in <prefix>/share/tenure/bazel,
+        # its tenure-analyze in <prefix>/bin.
+        rules = repository_ctx.path(Label("//:repositories.bzl")).dirname
+        share = rules.dirname.dirname
+        if rules.basename == "bazel" and share.basename == "share":
+            installed = share.dirname.get_child("bin").get_child("tenure-analyze")
+            if installed.exists:
+                tool = str(installed)
+                origin = "the tenure these rules were installed with"
     if not tool:
         found = repository_ctx.which("tenure-analyze")
         tool = str(found) if found else ""
@@ -63,7 +73,8 @@ tenure_tool_repository = repository_rule(
     implementation = _tenure_tool_repository_impl,
     attrs = {
         "tenure_analyze": attr.string(
-            doc = "Absolute path of tenure-analyze; default $TENURE_ANALYZE, else the PATH",
+            doc = "Absolute path of tenure-analyze; default $TENURE_ANALYZE, else " +
+                  "the one installed with these rules, else the PATH",
         ),
         "config": attr.string(
             doc = "Label of the .clang-tidy-format file with the checks and their " +
