@@ -25,7 +25,10 @@ def _tenure_tool_repository_impl(repository_ctx):
     if not tool:
         # An installed tenure: these rules in <prefix>/share/tenure/bazel,
         # its tenure-analyze in <prefix>/bin.
-        rules = repository_ctx.path(Label("//:repositories.bzl")).dirname
+        here = repository_ctx.path(Label("//:repositories.bzl"))
+        # external/<name> is a link to the rules' folder: where it points.
+        here = here.realpath if hasattr(here, "realpath") else here
+        rules = here.dirname
         share = rules.dirname.dirname
         if rules.basename == "bazel" and share.basename == "share":
             installed = share.dirname.get_child("bin").get_child("tenure-analyze")
