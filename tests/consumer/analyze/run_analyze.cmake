@@ -25,6 +25,21 @@ endfunction()
 
 step("install tenure" 0 ${CMAKE_COMMAND} --install ${TENURE_BUILD_DIR}
   --prefix ${root}/prefix)
+# The Bazel rules go beside it (docs/bazel.md), their tool repository
+# finding <prefix>/bin/tenure-analyze from there.
+foreach(file defs.bzl repositories.bzl offline/rules_cc/cc/defs.bzl
+    offline/remote_coverage_tools/unavailable.sh)
+  if(NOT EXISTS ${root}/prefix/share/tenure/bazel/${file})
+    message(FATAL_ERROR "consumer (tenure_analyze): the install has no "
+      "share/tenure/bazel/${file}")
+  endif()
+endforeach()
+execute_process(COMMAND test -x
+  ${root}/prefix/share/tenure/bazel/offline/remote_coverage_tools/unavailable.sh
+  RESULT_VARIABLE not_executable)
+if(not_executable)
+  message(FATAL_ERROR "consumer (tenure_analyze): the installed Bazel rules lost their permissions")
+endif()
 file(COPY ${CMAKE_CURRENT_LIST_DIR}/ DESTINATION ${root}/src
   PATTERN run_analyze.cmake EXCLUDE)
 step("configure" 0 ${CMAKE_COMMAND} -S ${root}/src -B ${root}/build
