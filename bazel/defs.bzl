@@ -72,7 +72,13 @@ def _compile_flags(ctx, target):
     compilation = target[CcInfo].compilation_context
     copts = []
     for copt in getattr(ctx.rule.attr, "copts", []):
-        copts.append(ctx.expand_make_variables("copts", copt, {}))
+        copt = ctx.expand_make_variables("copts", copt, {})
+        # The cc rules split each copt as a shell would; without quotes or
+        # escapes that is at white space (a quoted one stays whole here).
+        if "'" in copt or '"' in copt or "\\" in copt:
+            copts.append(copt)
+        else:
+            copts.extend([part for part in copt.replace("\t", " ").split(" ") if part])
     variables = cc_common.create_compile_variables(
         feature_configuration = features,
         cc_toolchain = cc_toolchain,

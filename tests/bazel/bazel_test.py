@@ -129,7 +129,7 @@ def check(args, bazel, ws, machine_paths):
                        for a in arguments),
                'a facts command line is relative to the execution root', arguments)
     left = next(a['arguments'] for a in actions if 'src/left/left.cpp' in a['arguments'])
-    for flag in ('-DLEFT_UNIT', '-DPAIR_MODEL=1', '-std=c++17', '-iquote',
+    for flag in ('-DLEFT_UNIT', '-DLEFT_COPTS', '-DPAIR_MODEL=1', '-std=c++17', '-iquote',
                  '-Ibazel-out/k8-fastbuild/bin/src/model/_virtual_includes/model'):
         expect(flag in left, 'the facts step gets the compile flags: ' + flag, left)
     facts = []

@@ -1,8 +1,8 @@
 // The edge Right::left is stored here: in another library than Right's code.
 #include <pair/pair.h>
 
-#ifndef LEFT_UNIT
-#error "left.cpp is compiled without its local_defines"
+#if !defined(LEFT_UNIT) || !defined(LEFT_COPTS)
+#error "left.cpp is compiled without its local_defines or copts"
 #endif
 
 namespace bazel_pair {
