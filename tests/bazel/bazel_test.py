@@ -6,7 +6,8 @@ cc_binary and a cc_test) into the work directory, adds a WORKSPACE that
 takes @tenure from bazel/ and the tenure-analyze under test, and runs Bazel
 on it: the report fails the build naming the cycle, the facts actions name
 no path of this machine, an undeclared header fails its facts action, the
-fixed source builds clean and an edit re-runs one unit's facts.
+fixed source builds clean, an edit re-runs one unit's facts, and the
+configuration file decides the checks.
 
   bazel_test.py --tenure-analyze EXE --rules DIR --workspace DIR --work DIR
 
@@ -182,6 +183,15 @@ def check(args, bazel, ws, machine_paths):
     expect(code == 0 and facts_units(out) == ['src/app/main.cpp'],
            'one edited source, one facts action', facts_units(out), out)
 
+    # 7. The configuration is an input of every action and is honoured: the
+    # cycle back, but its check turned off, passes (all units re-run).
+    edit(os.path.join(ws, 'src/model/include/pair/pair.h'),
+         'std::weak_ptr<Left> left;', 'std::shared_ptr<Left> left;')
+    edit(os.path.join(ws, 'tenure.clang-tidy'), "'-*,tenure-*'", "'-*,tenure-needless-copy'")
+    code, out = bazel.build('//src/app:tenure')
+    expect(code == 0 and 'strong reference cycle' not in out and len(facts_units(out)) == 4,
+           'a configuration without tenure-ref-cycle reports no cycle', facts_units(out), out)
+
 
 def main():
     parser = argparse.ArgumentParser()
@@ -208,6 +218,7 @@ def main():
                 'tenure_tool_repository(\n'
                 '    name = "tenure_tool",\n'
                 '    tenure_analyze = "%s",\n'
+                '    config = "//:tenure.clang-tidy",\n'
                 ')\n' % (rules, os.path.abspath(args.tenure_analyze)))
     offline = os.path.join(rules, 'offline')
     with open(os.path.join(ws, '.bazelrc'), 'w') as f:
