@@ -21,6 +21,9 @@ packages=(
 packages+=(libmimalloc-dev libjemalloc-dev libgoogle-perftools-dev)
 # `make demo` draws the cycle graph as SVG with Graphviz's dot.
 packages+=(graphviz)
+# Bazel 4 (with a JDK): ctest bazel.aspect runs tenure's Bazel rules (bazel/)
+# with it, offline; without it that test is skipped.
+packages+=(bazel-bootstrap)
 
 missing=()
 for pkg in "${packages[@]}"; do

@@ -81,7 +81,11 @@ sourcesToAnalyse(const Options &O,
     for (const std::string &Given : O.Sources) {
       if (!llvm::sys::fs::exists(Given))
         return llvm::createStringError(Given + ": no such file");
-      std::string File = canonicalPath(Given);
+      // A build action's source is compiled by its name in the sandbox:
+      // through its real path, `#include "x.h"` would find headers beside
+      // it in the source tree that the action does not declare.
+      std::string File =
+          O.RelativePaths ? lexicallyCleaned(Given) : canonicalPath(Given);
       if (Seen.insert(File).second)
         List.Files.push_back(std::move(File));
     }

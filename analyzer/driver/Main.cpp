@@ -59,6 +59,9 @@ llvm::Error checkUsage(const Options &O) {
   if (O.OneProgram && !O.ProgramsFile.empty())
     return llvm::createStringError(
         "--programs and --one-program cannot be used together");
+  if (O.RelativePaths && O.EmitFacts.empty())
+    return llvm::createStringError(
+        "--relative-paths belongs to the per-TU step (--emit-facts)");
   if (O.LineFilterJSON && O.ChangedSince)
     return llvm::createStringError(
         "--line-filter and --changed-since cannot be used together");

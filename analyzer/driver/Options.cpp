@@ -106,6 +106,14 @@ cl::opt<std::string> DepFile(
     cl::desc("With --emit-facts: also write the files the unit read as a "
              "Makefile-style dependency file (for build systems)"),
     cl::value_desc("file"), cl::cat(Category));
+cl::opt<bool> RelativePaths(
+    "relative-paths",
+    cl::desc("With --emit-facts, for build actions run in a sandbox or on "
+             "another machine: analyse the source by the name given (so "
+             "headers are found only among the action's inputs) and name the "
+             "files under the current directory relative to it in the "
+             "result, not by their real paths"),
+    cl::cat(Category));
 cl::opt<std::string> CacheDir(
     "cache-dir",
     cl::desc("Keep each translation unit's result in this directory and reuse "
@@ -308,6 +316,7 @@ ParsedOptions parseOptions(int Argc, const char **Argv) {
   O.Quiet = Quiet;
   O.EmitFacts = EmitFacts;
   O.DepFile = DepFile;
+  O.RelativePaths = RelativePaths;
   if (CacheDir.getNumOccurrences())
     O.CacheDir = CacheDir;
   else if (const char *FromEnvironment = std::getenv("TENURE_CACHE_DIR");

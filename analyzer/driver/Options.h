@@ -43,6 +43,9 @@ struct Options {
   bool Quiet = false;
   std::string EmitFacts;
   std::string DepFile; ///< With --emit-facts: a Makefile-style depfile.
+  /// With --emit-facts: files under the current directory keep relative
+  /// names (a build action's result must not name the machine's paths).
+  bool RelativePaths = false;
   /// --cache-dir, else $TENURE_CACHE_DIR; unset: no cache.
   std::optional<std::string> CacheDir;
   std::optional<std::string> LineFilterJSON; ///< --line-filter

@@ -26,6 +26,29 @@ std::string canonicalPath(llvm::StringRef Path, llvm::StringRef Base) {
   return std::string(Absolute);
 }
 
+std::string lexicallyCleaned(llvm::StringRef Path) {
+  llvm::SmallString<256> Clean(Path);
+  llvm::sys::path::remove_dots(Clean, /*remove_dot_dot=*/true);
+  return std::string(Clean);
+}
+
+std::string relativeToCurrentDirectory(llvm::StringRef Canonical) {
+  if (!llvm::sys::path::is_absolute(Canonical))
+    return Canonical.str();
+  // Suffixes of the path, shortest first: "a.h", "src/a.h", "ws/src/a.h"...
+  llvm::SmallVector<llvm::StringRef, 16> Parts(
+      llvm::sys::path::begin(Canonical), llvm::sys::path::end(Canonical));
+  for (size_t Keep = 1; Keep < Parts.size(); ++Keep) {
+    llvm::SmallString<256> Candidate;
+    for (llvm::StringRef Part : llvm::ArrayRef(Parts).take_back(Keep))
+      llvm::sys::path::append(Candidate, Part);
+    if (llvm::sys::fs::exists(Candidate) &&
+        canonicalPath(Candidate) == Canonical)
+      return std::string(Candidate);
+  }
+  return Canonical.str();
+}
+
 llvm::Expected<std::string> canonicalCurrentDirectory() {
   llvm::SmallString<256> Dir;
   if (std::error_code EC = llvm::sys::fs::current_path(Dir))

@@ -27,6 +27,16 @@ namespace tenure::analyzer {
 /// symbolic links resolved.
 std::string canonicalPath(llvm::StringRef Path, llvm::StringRef Base = "");
 
+/// \p Path with `.` and `..` removed, links not followed.
+std::string lexicallyCleaned(llvm::StringRef Path);
+
+/// For --relative-paths: the shortest relative path under the current
+/// directory whose canonical path is \p Canonical, else \p Canonical. A
+/// sandboxed build action sees its inputs as links at their relative
+/// execution paths (`src/a.h` -> `/home/me/ws/src/a.h`), a remote one as
+/// files under its working directory: both get the same name.
+std::string relativeToCurrentDirectory(llvm::StringRef Canonical);
+
 /// The canonical current directory: the root reports are relative to.
 llvm::Expected<std::string> canonicalCurrentDirectory();
 

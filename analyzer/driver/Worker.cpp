@@ -65,6 +65,38 @@ Finding toFinding(const ClangTidyError &E, llvm::StringRef MainFile,
   return F;
 }
 
+/// --relative-paths: \p Text with the file it names renamed, when it is a
+/// path or a key that ends in one ("name@/path", an internal-linkage
+/// declaration's key). \p Names memoises the renames.
+std::string renamed(llvm::StringRef Text, llvm::StringMap<std::string> &Names) {
+  size_t Start = Text.starts_with("/") ? 0 : Text.find("@/");
+  if (Start == llvm::StringRef::npos)
+    return Text.str();
+  if (Start)
+    ++Start;
+  llvm::StringRef File = Text.drop_front(Start);
+  auto [It, New] = Names.try_emplace(File);
+  if (New)
+    It->second = relativeToCurrentDirectory(File);
+  return (Text.take_front(Start) + It->second).str();
+}
+
+void renameFiles(llvm::json::Value &V, llvm::StringMap<std::string> &Names) {
+  if (std::optional<llvm::StringRef> Text = V.getAsString()) {
+    V = renamed(*Text, Names);
+  } else if (llvm::json::Array *A = V.getAsArray()) {
+    for (llvm::json::Value &Item : *A)
+      renameFiles(Item, Names);
+  } else if (llvm::json::Object *O = V.getAsObject()) {
+    llvm::json::Object Renamed;
+    for (auto &[Key, Item] : *O) {
+      renameFiles(Item, Names);
+      Renamed[renamed(Key, Names)] = std::move(Item);
+    }
+    *O = std::move(Renamed);
+  }
+}
+
 } // namespace
 
 int emitFacts(const Options &O,
@@ -104,8 +136,12 @@ int emitFacts(const Options &O,
   llvm::json::Array Inputs;
   for (const auto &[Path, Hash] : Recorded.Inputs)
     Inputs.push_back(llvm::json::Object{{"file", Path}, {"hash", Hash}});
-  llvm::json::Array Shadowing(Recorded.Shadowing);
-  llvm::json::Object Result{
+  // Paths an #include passed over serve tenure-analyze's own cache; an
+  // action in a sandbox is cached by its build system, by declared inputs.
+  llvm::json::Array Shadowing;
+  if (!O.RelativePaths)
+    Shadowing = llvm::json::Array(Recorded.Shadowing);
+  llvm::json::Value Result = llvm::json::Object{
       {"version", FactsVersion},
       {"file", File},
       {"inputs", std::move(Inputs)},
@@ -114,9 +150,15 @@ int emitFacts(const Options &O,
       {"findings", std::move(Findings)},
       {"parse_errors", ParseErrors},
       {"sources", std::move(Read)}};
-  if (llvm::Error Err = writeOutput(O.EmitFacts, [&](llvm::raw_ostream &OS) {
-        OS << llvm::json::Value(std::move(Result));
-      })) {
+  // The files the unit read, by the names the result gives them.
+  llvm::StringMap<std::string> Names;
+  auto Named = [&](const std::string &Path) {
+    return O.RelativePaths ? renamed(Path, Names) : Path;
+  };
+  if (O.RelativePaths)
+    renameFiles(Result, Names);
+  if (llvm::Error Err = writeOutput(
+          O.EmitFacts, [&](llvm::raw_ostream &OS) { OS << Result; })) {
     llvm::errs() << "tenure-analyze: error: " << O.EmitFacts
                  << ": cannot write: " << llvm::toString(std::move(Err))
                  << '\n';
@@ -138,7 +180,7 @@ int emitFacts(const Options &O,
           };
           OS << Escaped(O.EmitFacts) << ':';
           for (const auto &Input : Recorded.Inputs)
-            OS << " \\\n  " << Escaped(Input.first);
+            OS << " \\\n  " << Escaped(Named(Input.first));
           OS << '\n';
         })) {
       llvm::errs() << "tenure-analyze: error: " << O.DepFile

@@ -9,7 +9,8 @@
 //    "facts": {...}, "findings": [<finding>...], "parse_errors": <n>,
 //    "inputs": [{"file": ..., "hash": ...}],  (every file read: the cache)
 //    "shadowing": ["<path>", ...],  (files an #include passed over: if one
-//                                     appears, the parse would read it)
+//                                     appears, the parse would read it;
+//                                     empty with --relative-paths)
 //    "sources": {"<canonical path>": "<content hash>", ...}}
 //
 // "sources" holds the hash of every file a finding or fix-it is in, as the

@@ -37,10 +37,12 @@ std::string percentEncoded(llvm::StringRef Path) {
   return Out;
 }
 
-/// Under the root: relative to %SRCROOT%; elsewhere an absolute file URI.
+/// Under the root: relative to %SRCROOT%; elsewhere an absolute file URI. A
+/// relative path (facts of build actions, --relative-paths) is relative to
+/// the root already.
 json::Object sarifArtifact(llvm::StringRef File, llvm::StringRef Root) {
   std::string Display = displayPath(File, Root);
-  if (Display != File)
+  if (Display != File || (!File.empty() && llvm::sys::path::is_relative(File)))
     return json::Object{{"uri", percentEncoded(Display)},
                         {"uriBaseId", "%SRCROOT%"}};
   return json::Object{{"uri", "file://" + percentEncoded(File)}};

@@ -186,6 +186,91 @@ def case_per_tu_facts_and_merge(c):
            'a malformed facts file', err)
 
 
+PAIR_HEADER = '''#include <memory>
+struct Right;
+struct Left : std::enable_shared_from_this<Left> {
+  std::shared_ptr<Right> right;
+  void attach(const std::shared_ptr<Right>& r);
+};
+struct Right { std::shared_ptr<Left> left; void set_left(std::shared_ptr<Left> l); };
+'''
+PAIR_LEFT = '''#include "pair.h"
+void Left::attach(const std::shared_ptr<Right>& r) { right = r; r->set_left(shared_from_this()); }
+'''
+PAIR_RIGHT = '''#include "pair.h"
+void Right::set_left(std::shared_ptr<Left> l) { left = std::move(l); }
+'''
+
+
+def sandbox(c, tree, name, links):
+    """A build action's sandbox: links at the execution paths to the files
+    of a source tree elsewhere, as Bazel's linux-sandbox makes them."""
+    root = os.path.join(c.work, name)
+    for link in links:
+        os.makedirs(os.path.dirname(os.path.join(root, link)), exist_ok=True)
+        os.symlink(os.path.join(tree, link), os.path.join(root, link))
+    return root
+
+
+def case_relative_paths_for_sandboxed_actions(c):
+    trees = []
+    for tree in ('checkout-a/ws', 'elsewhere/checkout-b'):
+        c.write(tree + '/src/pair.h', PAIR_HEADER)
+        c.write(tree + '/src/left.cpp', PAIR_LEFT)
+        c.write(tree + '/src/right.cpp', PAIR_RIGHT)
+        trees.append(os.path.join(c.work, tree))
+    flags = ['--', '-std=c++20']
+    results = []
+    for i, tree in enumerate(trees):
+        facts = []
+        for unit in ('left', 'right'):
+            box = sandbox(c, tree, 'sandbox-%d-%s' % (i, unit),
+                          ['src/%s.cpp' % unit, 'src/pair.h'])
+            code, out, err = c.run('--emit-facts=facts.json', '--relative-paths',
+                                   '--depfile=facts.d', 'src/%s.cpp' % unit, *flags,
+                                   cwd=box)
+            expect(code == 0, 'the sandboxed per-TU step runs', err)
+            with open(os.path.join(box, 'facts.json')) as f:
+                facts.append(f.read())
+            with open(os.path.join(box, 'facts.d')) as f:
+                depfile = f.read()
+            expect('src/pair.h' in depfile and c.work not in depfile,
+                   'the depfile names the inputs by their execution paths', depfile)
+        results.append(facts)
+        expect(c.work not in ''.join(facts),
+               'the result names no path of the machine outside the system headers',
+               facts[0][:2000])
+    expect(results[0] == results[1],
+           'two checkouts at different places give byte-identical facts: the step '
+           'is a function of its inputs')
+    merge = os.path.join(c.work, 'merge')
+    os.makedirs(merge)
+    for unit, text in zip(('left', 'right'), results[0]):
+        c.write('merge/%s.json' % unit, text)
+    code, out, err = c.run('--merge-facts', 'left.json', 'right.json', cwd=merge)
+    expect(code == 1 and 'src/left.cpp:2:' in out and 'src/pair.h:' in out
+           and c.work not in out, 'the merge reports at the execution paths', out, err)
+    code, out, err = c.run('--merge-facts', 'left.json', 'right.json', '--format=sarif',
+                           cwd=merge)
+    artifact = json.loads(out)['runs'][0]['results'][0]['locations'][0][
+        'physicalLocation']['artifactLocation']
+    expect(artifact == {'uri': 'src/left.cpp', 'uriBaseId': '%SRCROOT%'},
+           'SARIF gives a relative path relative to the root', artifact)
+    # A header the action does not declare is not found beside the source's
+    # real path (without the flag it would be: the real path is followed).
+    box = sandbox(c, trees[0], 'sandbox-undeclared', ['src/left.cpp'])
+    code, out, err = c.run('--emit-facts=facts.json', '--relative-paths',
+                           'src/left.cpp', *flags, cwd=box)
+    with open(os.path.join(box, 'facts.json')) as f:
+        written = f.read()
+    expect(code == 2 and "'pair.h' file not found" in written,
+           'an undeclared header is an error, as in the compile action', code, err,
+           written)
+    code, out, err = c.run('--relative-paths', 'src/left.cpp', *flags, cwd=box)
+    expect(code == 2 and '--relative-paths belongs to the per-TU step' in err,
+           '--relative-paths without --emit-facts is a usage error', err)
+
+
 CACHED_HEADER = '#include <memory>\nstruct Leaf { std::weak_ptr<Leaf> up; };\n'
 CACHED_SOURCE = '#include "leaf.h"\nint leaves() { return 1; }\n'
 
@@ -482,7 +567,7 @@ def case_plugin_through_cmake_clang_tidy(c):
                     '-DCMAKE_CXX_CLANG_TIDY=' + tidy], check=True, capture_output=True)
     result = subprocess.run(['cmake', '--build', build], capture_output=True, text=True)
     expect(result.returncode != 0, 'the finding fails the build', result.stdout)
-    expect('leaky.cpp:6:27: error: strong reference cycle Session -on_done_-> Session'
+    expect('leaky.cpp:7:14: error: strong reference cycle Session -on_done_-> Session'
            in result.stdout and '[tenure-ref-cycle,-warnings-as-errors]' in result.stdout,
            'reported through CMAKE_CXX_CLANG_TIDY', result.stdout)
 
