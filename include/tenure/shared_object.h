@@ -14,9 +14,15 @@ struct ObjectAccess;
 }  // namespace detail
 
 // Base class for objects that several threads hold through tenure::Ref. The
-// count is atomic and the object is never traced or collected: a cycle
-// through SharedObjects leaks, as with std::shared_ptr. Any thread may drop
-// the last handle.
+// count is atomic and the object is never collected: a cycle through
+// SharedObjects leaks, as with std::shared_ptr. Any thread may drop the last
+// handle.
+//
+// A SharedObject type may declare a trace(tenure::Tracer&) member (not
+// virtual here; the same form as tenure::Object's) that reports its strong
+// handles. Nothing calls it outside verification mode; in it (TENURE_VERIFY)
+// the GoogleTest listener uses it to find cycles of SharedObjects that a test
+// leaked (verify::find_shared_cycles). The header is the same in both modes.
 class SharedObject {
  public:
   static void* operator new(std::size_t size);

@@ -149,6 +149,8 @@ void expect_freed(const Object& object) {
 
 void CycleCheckListener::OnTestProgramStart(const ::testing::UnitTest&) {
   pid_ = static_cast<int>(::getpid());
+  const char* shared = std::getenv("TENURE_SHARED_CHECK");
+  if (shared && std::strcmp(shared, "0") == 0) shared_check_ = false;
   const char* wanted = std::getenv("TENURE_LEAK_CHECK");
   // Asked for, not assumed: a program that merely has ASan keeps
   // LeakSanitizer's own report at exit.
@@ -180,6 +182,7 @@ void CycleCheckListener::OnTestProgramStart(const ::testing::UnitTest&) {
 void CycleCheckListener::OnTestStart(const ::testing::TestInfo&) {
   expected_freed().clear();
   gc::collect();
+  shared_before_ = verify::shared_allocation_count();
   evidence_path_ = std::getenv("TENURE_EVIDENCE");
   if (evidence_path_ && !*evidence_path_) evidence_path_ = nullptr;
   if (!evidence_path_) return;
@@ -244,6 +247,7 @@ void CycleCheckListener::end_test(const ::testing::TestInfo& test) {
                   << indented;
   }
   std::string name = full_name(test);
+  if (shared_check_) check_shared(name);
   if (leak_check_ && static_cast<int>(::getpid()) == pid_) {
     absl::StatusOr<LeakReport> report = check_for_new_leaks();
     if (!report.ok()) {
@@ -303,6 +307,40 @@ void CycleCheckListener::end_test(const ::testing::TestInfo& test) {
                                 static_cast<std::uint64_t>(diff.count_diff),
                                 name,
                                 {}});
+  }
+}
+
+void CycleCheckListener::check_shared(const std::string& name) {
+  verify::SharedCycles shared = verify::find_shared_cycles(shared_before_);
+  if (!shared.error.empty()) {
+    ADD_FAILURE() << "tenure: error: the check for SharedObject cycles could "
+                     "not run: "
+                  << shared.error
+                  << "\n  It needs the test's threads joined when the test "
+                     "ends (docs/runtime.md); TENURE_SHARED_CHECK=0 turns it "
+                     "off.";
+    return;
+  }
+  if (shared.leaked == 0) return;
+  std::string held;
+  for (const verify::SharedHeld& h : shared.held) {
+    absl::StrAppend(
+        &held, "  held by ",
+        shared.cycles.empty() ? "a cycle made before this test" : "them", ": ",
+        h.type, h.site.empty() ? "" : " (" + h.site + ")",
+        h.count == 1 ? "" : absl::StrCat(" (", h.count, " objects)"), "\n");
+  }
+  ADD_FAILURE() << "tenure: " << shared.leaked
+                << " SharedObjects made by this test are still alive, held "
+                   "only by each other (SharedObjects are never collected):\n"
+                << verify::format_cycles(shared.cycles) << held;
+  if (!evidence_path_) return;
+  for (verify::Cycle& cycle : shared.cycles) {
+    evidence_.cycles.push_back({std::move(cycle.types),
+                                std::move(cycle.fields),
+                                cycle.count,
+                                std::move(cycle.sites),
+                                {name}});
   }
 }
 
