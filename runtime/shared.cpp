@@ -193,15 +193,10 @@ std::string disagreement(const Snapshot& s,
   return "";
 }
 
-}  // namespace
-
-namespace verify {
-
-SharedCycles find_shared_cycles(std::uint64_t made_after) {
+// A steady view of the registry in `s`, or why none was had.
+std::string steady_snapshot(Snapshot& s) {
   constexpr int kTries = 3;
   Registry& r = registry();
-  SharedCycles result;
-  Snapshot s;
   std::string error;
   for (int attempt = 0; attempt < kTries; ++attempt) {
     if (attempt > 0) std::this_thread::yield();  // let a finishing thread end
@@ -234,29 +229,46 @@ SharedCycles find_shared_cycles(std::uint64_t made_after) {
       attempt = kTries;
     }
     t_scanning = false;
-    if (error.empty()) break;
+    if (error.empty()) return "";
   }
-  if (!error.empty()) {
-    result.error = absl::StrCat("no steady view of the SharedObjects after ",
-                                kTries, " scans: ", error);
-    return result;
+  return absl::StrCat("no steady view of the SharedObjects after ", kTries,
+                      " scans: ", error);
+}
+
+// The collector's verdict: held from outside when the count is above the
+// handles the registry's objects hold.
+std::vector<bool> held_from_outside(const Snapshot& s) {
+  std::vector<std::uint32_t> internal(s.objects.size(), 0);
+  for (const Edges& edges : s.edges) {
+    for (const auto& [field, target] : edges) ++internal[target];
   }
-  // The collector's verdict: held from outside when the count is above the
-  // handles the registry's objects hold; what those reach is alive.
+  std::vector<bool> roots(s.objects.size());
+  for (std::size_t i = 0; i < s.objects.size(); ++i) {
+    roots[i] = s.counts[i] > internal[i];
+  }
+  return roots;
+}
+
+}  // namespace
+
+namespace verify {
+
+SharedCycles find_shared_cycles(std::uint64_t made_after) {
+  SharedCycles result;
+  Snapshot s;
+  result.error = steady_snapshot(s);
+  if (!result.error.empty()) return result;
+  // What the objects held from outside reach is alive.
   std::size_t n = s.objects.size();
   result.live = n;
-  std::vector<std::uint32_t> internal(n, 0);
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!s.entries[i].trace) ++result.untraced;
-    for (const auto& [field, target] : s.edges[i]) ++internal[target];
+  for (const Entry& entry : s.entries) {
+    if (!entry.trace) ++result.untraced;
   }
-  std::vector<bool> reached(n, false);
+  std::vector<bool> roots = held_from_outside(s);
+  std::vector<bool> reached = roots;
   std::deque<std::size_t> queue;
   for (std::size_t i = 0; i < n; ++i) {
-    if (s.counts[i] > internal[i]) {
-      reached[i] = true;
-      queue.push_back(i);
-    }
+    if (roots[i]) queue.push_back(i);
   }
   while (!queue.empty()) {
     std::size_t node = queue.front();
@@ -320,11 +332,79 @@ std::uint64_t shared_allocation_count() noexcept {
   return r.made;
 }
 
+std::uint64_t shared_allocation_number(const SharedObject& object) {
+  Registry& r = registry();
+  std::lock_guard<std::mutex> lock(r.mutex);
+  auto found = r.live.find(&object);
+  return found == r.live.end() ? 0 : found->second.number;
+}
+
+SharedHolders shared_retention_path(const SharedObject* object,
+                                    std::uint64_t number) {
+  SharedHolders result;
+  Snapshot s;
+  result.error = steady_snapshot(s);
+  if (!result.error.empty()) return result;
+  std::size_t n = s.objects.size();
+  std::size_t target = kNone;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (s.objects[i] == object && s.entries[i].number == number) target = i;
+  }
+  if (target == kNone) return result;
+  result.alive = true;
+  // Breadth first from every other root: the object is its own root only
+  // when nothing else held from outside reaches it (retention_path's rule).
+  std::vector<bool> roots = held_from_outside(s);
+  std::vector<std::pair<std::size_t, const std::string*>> parent(
+      n, {kNone, nullptr});
+  std::vector<bool> seen(n, false);
+  std::deque<std::size_t> queue;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (roots[i] && i != target) {
+      seen[i] = true;
+      queue.push_back(i);
+    }
+  }
+  while (!queue.empty() && !seen[target]) {
+    std::size_t node = queue.front();
+    queue.pop_front();
+    for (const auto& [field, next] : s.edges[node]) {
+      if (seen[next]) continue;
+      seen[next] = true;
+      parent[next] = {node, &field};
+      queue.push_back(next);
+    }
+  }
+  auto step = [&](std::size_t i, const std::string& field) {
+    return PathStep{demangled(*s.entries[i].type), field,
+                    detail::format_site(s.entries[i].site)};
+  };
+  if (seen[target]) {
+    result.path.rooted = true;
+    for (std::size_t node = target; node != kNone; node = parent[node].first) {
+      result.path.steps.push_back(
+          step(node, parent[node].second ? *parent[node].second : ""));
+    }
+    std::reverse(result.path.steps.begin(), result.path.steps.end());
+  } else {
+    result.path.rooted = roots[target];
+    result.path.steps.push_back(step(target, ""));
+  }
+  result.text =
+      detail::format_path(result.path, "held from outside the SharedObjects",
+                          "held only by leaked SharedObjects");
+  return result;
+}
+
 }  // namespace verify
 #else
 namespace verify {
 SharedCycles find_shared_cycles(std::uint64_t) { return {}; }
 std::uint64_t shared_allocation_count() noexcept { return 0; }
+std::uint64_t shared_allocation_number(const SharedObject&) { return 0; }
+SharedHolders shared_retention_path(const SharedObject*, std::uint64_t) {
+  return {};
+}
 }  // namespace verify
 #endif
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "tenure/ref.h"
+#include "tenure/verify.h"
 
 namespace tenure::verify {
 
@@ -85,5 +86,30 @@ SharedCycles find_shared_cycles(std::uint64_t made_after = 0);
 // How many SharedObjects make<T> has created so far, on every thread: a mark
 // for find_shared_cycles. 0 outside verification mode.
 std::uint64_t shared_allocation_count() noexcept;
+
+// The creation number of `object` (1 for the first SharedObject make<T>
+// made), or 0 when it is not in the registry: not made by make<T>, or
+// outside verification mode.
+std::uint64_t shared_allocation_number(const SharedObject& object);
+
+// Who holds a SharedObject that may be gone by now, named by its address
+// and the creation number it had (so that a new object at the same address
+// is not taken for it); the same scan and precondition as
+// find_shared_cycles.
+struct SharedHolders {
+  std::string error;   // no steady view; then nothing else is set
+  bool alive = false;  // still in the registry under that number
+  // When alive: the shortest chain of traced handles from a SharedObject
+  // held from outside (a local, a global, a tenure::Object, an untraced
+  // SharedObject) to it, as retention_path gives for the heap; rooted ==
+  // false when only leaked SharedObjects hold it.
+  RetentionPath path;
+  // `path` one step per line, as format_retention_path writes it, opening
+  // with "held from outside the SharedObjects" (or "held only by leaked
+  // SharedObjects").
+  std::string text;
+};
+SharedHolders shared_retention_path(const SharedObject* object,
+                                    std::uint64_t number);
 
 }  // namespace tenure::verify

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "tenure/tenure.h"
+#include "tenure/testing/cycle_check.h"
 
 namespace app {
 
@@ -31,6 +32,13 @@ struct Config : tenure::SharedObject {
   std::string name = "default";
 };
 tenure::Ref<Config> g_config;
+
+// A process-wide directory of configurations.
+struct Directory : tenure::SharedObject {
+  std::vector<tenure::Ref<Config>> configs;
+  void trace(tenure::Tracer& t) { TENURE_TRACE(t, configs); }
+};
+tenure::Ref<Directory> g_directory;
 
 // A SharedObject type without a trace member, and one that traces it.
 struct Room;
@@ -90,6 +98,24 @@ TEST(SharedCycles, LeaksAPeerSessionCycle) { app::connected_pair(); }
 
 TEST(SharedCycles, GlobalKeepsAConfig) {
   app::g_config = tenure::make<app::Config>();
+}
+
+// Not a cycle: quiet, unless the test says it should have been freed.
+TEST(SharedCycles, ExpectFreedNamesAGlobalHolder) {
+  app::g_config = tenure::make<app::Config>();
+  tenure::testing::expect_freed(*app::g_config);
+}
+
+TEST(SharedCycles, ExpectFreedNamesTheSharedHolder) {
+  app::g_directory = tenure::make<app::Directory>();
+  tenure::Ref<app::Config> config = tenure::make<app::Config>();
+  app::g_directory->configs.push_back(config);
+  tenure::testing::expect_freed(*config);
+}
+
+TEST(SharedCycles, ExpectFreedPassesWhenFreed) {
+  tenure::Ref<app::Config> config = tenure::make<app::Config>();
+  tenure::testing::expect_freed(*config);
 }
 
 TEST(SharedCycles, BrokenCycleIsQuiet) {

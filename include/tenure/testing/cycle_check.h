@@ -8,6 +8,7 @@
 #include <string>
 
 #include "tenure/object.h"
+#include "tenure/shared_object.h"
 #include "tenure/snapshot.h"
 #include "tenure/testing/evidence.h"
 #include "tenure/verify.h"
@@ -93,5 +94,16 @@ bool evidence_written();
 //
 // Needs the listener (install_cycle_check() or tenure::testing_main).
 void expect_freed(const Object& object);
+
+// The same for a SharedObject made by make<T>, in verification mode (outside
+// it there is no registry to ask, and this does nothing). The holder path
+// runs through traced handles among SharedObjects (find_shared_cycles'
+// precondition applies: the test's threads have joined):
+//
+//   tenure: app::Config (config_test.cpp:30) outlived the test that expected
+//   it freed:
+//     held from outside the SharedObjects: app::Registry (registry.cpp:12)
+//       -[configs]-> app::Config (config_test.cpp:30)
+void expect_freed(const SharedObject& object);
 
 }  // namespace tenure::testing
