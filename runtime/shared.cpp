@@ -8,6 +8,7 @@
 #include <exception>
 #include <map>
 #include <mutex>
+#include <new>
 #include <string>
 #include <thread>
 #include <typeinfo>
@@ -29,19 +30,25 @@ namespace tenure {
 namespace {
 
 struct Entry {
-  void* self;  // the complete object, for `trace`
+  const SharedObject* object;  // nullptr: a free slot
+  void* self;                  // the complete object, for `trace`
   detail::SharedTrace trace;
   const std::type_info* type;
   detail::Site site;
   std::uint64_t number;  // creation number, from 1
 };
 
+constexpr std::uint32_t kNoSlot = 0xFFFFFFFFu;
+
 // One lock for the whole process: creation and the last release of a
 // SharedObject take it, so a scan that holds it sees no object appear or
-// disappear, and none is destroyed while it is traced.
+// disappear, and none is destroyed while it is traced. Each object knows
+// its slot (SharedObject::registry_slot_), so adding and removing cost no
+// hashing; freed slots are reused last-in first-out.
 struct Registry {
   std::mutex mutex;
-  absl::flat_hash_map<const SharedObject*, Entry> live;
+  std::vector<Entry> slots;
+  std::vector<std::uint32_t> free;  // capacity kept >= slots.size()
   std::uint64_t made = 0;
 };
 
@@ -53,6 +60,15 @@ Registry& registry() {
 // Set on the thread that scans, while it holds the lock: a make or a last
 // release from inside a trace() would wait for itself.
 thread_local bool t_scanning = false;
+
+// The entry of `object` if it is registered; the lock must be held.
+const Entry* entry_of(const Registry& r, const SharedObject& object) {
+  std::uint32_t slot = detail::ObjectAccess::registry_slot(object);
+  if (slot >= r.slots.size() || r.slots[slot].object != &object) {
+    return nullptr;
+  }
+  return &r.slots[slot];
+}
 
 }  // namespace
 
@@ -68,10 +84,26 @@ void track_shared(SharedObject* object, void* self, SharedTrace trace,
   }
   Registry& r = registry();
   std::lock_guard<std::mutex> lock(r.mutex);
-  r.live.emplace(object, Entry{self, trace, &type, Site{file, line}, ++r.made});
+  std::uint32_t slot;
+  if (!r.free.empty()) {
+    slot = r.free.back();
+    r.free.pop_back();
+  } else {
+    if (r.slots.size() >= kNoSlot) throw std::bad_alloc();
+    if (r.free.capacity() <= r.slots.size()) {
+      r.free.reserve(2 * r.slots.size() + 16);  // forget_shared cannot fail
+    }
+    slot = static_cast<std::uint32_t>(r.slots.size());
+    r.slots.emplace_back();
+  }
+  r.slots[slot] = Entry{object, self, trace, &type, Site{file, line}, ++r.made};
+  ObjectAccess::registry_slot(*object) = slot;
 }
 
 void forget_shared(const SharedObject* object) noexcept {
+  // Not made by make<T>: never registered. The slot was written before the
+  // object's first handle left the thread that made it.
+  if (ObjectAccess::registry_slot(*object) == kNoSlot) return;
   if (t_scanning) {
     fail(typeid(SharedObject),
          "last handle dropped during a scan of the SharedObjects: a trace() "
@@ -79,7 +111,9 @@ void forget_shared(const SharedObject* object) noexcept {
   }
   Registry& r = registry();
   std::lock_guard<std::mutex> lock(r.mutex);
-  r.live.erase(object);
+  std::uint32_t slot = ObjectAccess::registry_slot(*object);
+  r.slots[slot].object = nullptr;
+  r.free.push_back(slot);
 }
 
 }  // namespace detail
@@ -94,22 +128,25 @@ using Edges = std::vector<std::pair<std::string, std::size_t>>;
 
 class RecordShared final : public Tracer {
  public:
-  RecordShared(
-      const absl::flat_hash_map<const SharedObject*, std::size_t>& index,
-      Edges& edges)
-      : Tracer(/*clearing=*/false), index_(index), edges_(edges) {}
+  RecordShared(const Registry& registry,
+               const std::vector<std::size_t>& node_of_slot, Edges& edges)
+      : Tracer(/*clearing=*/false),
+        registry_(registry),
+        node_of_slot_(node_of_slot),
+        edges_(edges) {}
 
  private:
   void visit(Object&) override {}  // another thread's heap: not ours to read
   void visit_shared(SharedObject& target) override {
-    auto found = index_.find(&target);
     // A SharedObject not made by make<T> (a member, a local) is not
     // registered: its handles are not followed.
-    if (found != index_.end()) {
-      edges_.emplace_back(field() ? field() : "", found->second);
+    if (const Entry* entry = entry_of(registry_, target)) {
+      edges_.emplace_back(field() ? field() : "",
+                          node_of_slot_[entry - registry_.slots.data()]);
     }
   }
-  const absl::flat_hash_map<const SharedObject*, std::size_t>& index_;
+  const Registry& registry_;
+  const std::vector<std::size_t>& node_of_slot_;
   Edges& edges_;
 };
 
@@ -142,14 +179,13 @@ std::vector<std::uint32_t> read_counts(const Snapshot& s) {
   return counts;
 }
 
-std::vector<Edges> trace_all(
-    const Snapshot& s,
-    const absl::flat_hash_map<const SharedObject*, std::size_t>& index) {
+std::vector<Edges> trace_all(const Snapshot& s, const Registry& r,
+                             const std::vector<std::size_t>& node_of_slot) {
   std::vector<Edges> edges(s.objects.size());
   for (std::size_t i = 0; i < s.objects.size(); ++i) {
     const Entry& entry = s.entries[i];
     if (!entry.trace) continue;
-    RecordShared record(index, edges[i]);
+    RecordShared record(r, node_of_slot, edges[i]);
     entry.trace(entry.self, record);
   }
   return edges;
@@ -203,22 +239,19 @@ std::string steady_snapshot(Snapshot& s) {
     std::lock_guard<std::mutex> lock(r.mutex);
     t_scanning = true;
     s = Snapshot();
-    s.objects.reserve(r.live.size());
-    s.entries.reserve(r.live.size());
-    for (const auto& [object, entry] : r.live) {
-      s.objects.push_back(object);
+    std::vector<std::size_t> node_of_slot(r.slots.size(), kNone);
+    for (std::size_t slot = 0; slot < r.slots.size(); ++slot) {
+      const Entry& entry = r.slots[slot];
+      if (!entry.object) continue;
+      node_of_slot[slot] = s.objects.size();
+      s.objects.push_back(entry.object);
       s.entries.push_back(entry);
-    }
-    absl::flat_hash_map<const SharedObject*, std::size_t> index;
-    index.reserve(s.objects.size());
-    for (std::size_t i = 0; i < s.objects.size(); ++i) {
-      index.emplace(s.objects[i], i);
     }
     try {
       s.counts = read_counts(s);
-      s.edges = trace_all(s, index);
+      s.edges = trace_all(s, r, node_of_slot);
       std::vector<std::uint32_t> counts = read_counts(s);
-      std::vector<Edges> edges = trace_all(s, index);
+      std::vector<Edges> edges = trace_all(s, r, node_of_slot);
       error = disagreement(s, counts, edges);
       if (error.empty()) error = disagreement(s, read_counts(s), edges);
     } catch (const std::exception& e) {
@@ -335,8 +368,8 @@ std::uint64_t shared_allocation_count() noexcept {
 std::uint64_t shared_allocation_number(const SharedObject& object) {
   Registry& r = registry();
   std::lock_guard<std::mutex> lock(r.mutex);
-  auto found = r.live.find(&object);
-  return found == r.live.end() ? 0 : found->second.number;
+  const Entry* entry = entry_of(r, object);
+  return entry ? entry->number : 0;
 }
 
 SharedHolders shared_retention_path(const SharedObject* object,

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <new>
 
+#include "tenure/detail/config.h"
+
 namespace tenure {
 
 namespace detail {
@@ -22,7 +24,8 @@ struct ObjectAccess;
 // virtual here; the same form as tenure::Object's) that reports its strong
 // handles. Nothing calls it outside verification mode; in it (TENURE_VERIFY)
 // the GoogleTest listener uses it to find cycles of SharedObjects that a test
-// leaked (verify::find_shared_cycles). The header is the same in both modes.
+// leaked (verify::find_shared_cycles). The header is 16 bytes (the vtable
+// pointer and the count) in both modes.
 class SharedObject {
  public:
   static void* operator new(std::size_t size);
@@ -40,6 +43,12 @@ class SharedObject {
  private:
   friend struct detail::ObjectAccess;
   std::atomic<std::uint32_t> refcount_{0};
+#if TENURE_VERIFY
+  // Verification mode's place in the registry of live SharedObjects
+  // (runtime/shared.cpp); it fills the padding after the count, so the
+  // header is the same size in both modes.
+  std::uint32_t registry_slot_ = 0xFFFFFFFFu;
+#endif
 };
 
 }  // namespace tenure

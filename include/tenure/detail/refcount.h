@@ -69,6 +69,11 @@ struct ObjectAccess {
     return const_cast<SharedObject&>(o).refcount_;
   }
   static void destroy(SharedObject* o) noexcept { delete o; }
+#if TENURE_VERIFY
+  static std::uint32_t& registry_slot(const SharedObject& o) noexcept {
+    return const_cast<SharedObject&>(o).registry_slot_;
+  }
+#endif
 };
 
 template <class T>
