@@ -96,7 +96,8 @@ bool evidence_written();
 void expect_freed(const Object& object);
 
 // The same for a SharedObject made by make<T>, in verification mode (outside
-// it there is no registry to ask, and this does nothing). The holder path
+// it there is no registry to ask, and this does nothing); call it on the
+// test's thread, whichever thread made the object. The holder path
 // runs through traced handles among SharedObjects (find_shared_cycles'
 // precondition applies: the test's threads have joined):
 //
