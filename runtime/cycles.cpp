@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <ostream>
 #include <set>
@@ -11,6 +12,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "cycle_graph.h"
 #include "object_names.h"
 #include "tenure/tracer.h"
 #include "tenure/verify.h"
@@ -51,10 +53,12 @@ class RecordEdges final : public Tracer {
   std::vector<Edge>& edges_;
 };
 
+using detail::EdgeLists;
+
 // The objects as numbered nodes and their edges among themselves.
 struct Graph {
   std::vector<Object*> nodes;
-  std::vector<std::vector<std::pair<std::string, std::size_t>>> edges;
+  EdgeLists edges;
 };
 
 Graph build_graph(const std::vector<Object*>& objects) {
@@ -80,9 +84,10 @@ Graph build_graph(const std::vector<Object*>& objects) {
 
 // Tarjan's strongly connected components, iteratively (a million-object
 // ring must not overflow the stack). Returns the component of each node.
-std::vector<std::size_t> components(const Graph& graph, std::size_t& count) {
+std::vector<std::size_t> components(const EdgeLists& edges,
+                                    std::size_t& count) {
   constexpr std::size_t kUnvisited = SIZE_MAX;
-  std::size_t n = graph.nodes.size();
+  std::size_t n = edges.size();
   std::vector<std::size_t> order(n, kUnvisited), low(n, 0),
       component(n, kUnvisited);
   std::vector<std::size_t> stack;
@@ -98,8 +103,8 @@ std::vector<std::size_t> components(const Graph& graph, std::size_t& count) {
     on_stack[start] = true;
     while (!calls.empty()) {
       auto& [node, edge] = calls.back();
-      if (edge < graph.edges[node].size()) {
-        std::size_t next = graph.edges[node][edge++].second;
+      if (edge < edges[node].size()) {
+        std::size_t next = edges[node][edge++].second;
         if (order[next] == kUnvisited) {
           order[next] = low[next] = next_order++;
           stack.push_back(next);
@@ -134,7 +139,7 @@ std::vector<std::size_t> components(const Graph& graph, std::size_t& count) {
 // The shortest cycle from `start` back to itself inside its component, as
 // (node, field to the next node) steps. Empty when there is none.
 std::vector<std::pair<std::size_t, std::string>> shortest_cycle(
-    const Graph& graph, const std::vector<std::size_t>& component,
+    const EdgeLists& edges, const std::vector<std::size_t>& component,
     std::size_t start) {
   constexpr std::size_t kNone = SIZE_MAX;
   absl::flat_hash_map<std::size_t, std::pair<std::size_t, const std::string*>>
@@ -145,7 +150,7 @@ std::vector<std::pair<std::size_t, std::string>> shortest_cycle(
   while (!queue.empty() && last == kNone) {
     std::size_t node = queue.front();
     queue.pop_front();
-    for (const auto& [field, next] : graph.edges[node]) {
+    for (const auto& [field, next] : edges[node]) {
       if (component[next] != component[start]) continue;
       if (next == start) {
         last = node;
@@ -235,52 +240,15 @@ void write_graph(std::ostream& out, const Graph& graph) {
 
 std::vector<Cycle> find_cycles(const std::vector<Ref<Object>>& objects) {
   Graph graph = build_graph(raw(objects));
-  std::size_t count = 0;
-  std::vector<std::size_t> component = components(graph, count);
-  std::vector<std::vector<std::size_t>> members(count);
-  for (std::size_t i = 0; i < component.size(); ++i) {
-    members[component[i]].push_back(i);
-  }
-
-  std::map<std::pair<std::vector<std::string>, std::vector<std::string>>, Cycle>
-      shapes;
   detail::ObjectNames names;
-  for (const std::vector<std::size_t>& nodes : members) {
-    auto steps = shortest_cycle(graph, component, nodes.front());
-    if (steps.empty()) continue;  // a single object without a self-edge
-    std::vector<std::pair<std::string, std::string>> path;
-    for (const auto& [node, field] : steps) {
-      path.emplace_back(names.type(*graph.nodes[node]), field);
-    }
-    std::vector<std::pair<std::string, std::string>> canonical =
-        canonical_shape(std::move(path));
-    std::vector<std::string> types, fields;
-    for (auto& [type, field] : canonical) {
-      types.push_back(type);
-      fields.push_back(field);
-    }
-    Cycle& cycle = shapes[{types, fields}];
-    cycle.types = types;
-    cycle.fields = fields;
-    ++cycle.count;
-    cycle.objects += nodes.size();
-    for (std::size_t node : nodes) {
-      const std::string& site = names.site(*graph.nodes[node]);
-      if (!site.empty() && std::find(cycle.sites.begin(), cycle.sites.end(),
-                                     site) == cycle.sites.end()) {
-        cycle.sites.push_back(site);
-      }
-    }
-  }
-  std::vector<Cycle> cycles;
-  for (auto& [key, cycle] : shapes) {
-    std::sort(cycle.sites.begin(), cycle.sites.end());
-    cycles.push_back(std::move(cycle));
-  }
-  std::stable_sort(
-      cycles.begin(), cycles.end(),
-      [](const Cycle& a, const Cycle& b) { return a.objects > b.objects; });
-  return cycles;
+  return detail::cycles_of(
+      graph.edges,
+      [&](std::size_t node) -> const std::string& {
+        return names.type(*graph.nodes[node]);
+      },
+      [&](std::size_t node) -> const std::string& {
+        return names.site(*graph.nodes[node]);
+      });
 }
 
 std::string format_cycles(const std::vector<Cycle>& cycles) {
@@ -328,3 +296,64 @@ void write_dot(std::ostream& out, const Ref<Object>& root, std::size_t limit) {
 }
 
 }  // namespace tenure::verify
+
+namespace tenure::detail {
+
+std::vector<verify::Cycle> cycles_of(
+    const EdgeLists& edges,
+    const std::function<const std::string&(std::size_t)>& type,
+    const std::function<const std::string&(std::size_t)>& site,
+    std::vector<bool>* on_cycle) {
+  using verify::Cycle;
+  if (on_cycle) on_cycle->assign(edges.size(), false);
+  std::size_t count = 0;
+  std::vector<std::size_t> component = verify::components(edges, count);
+  std::vector<std::vector<std::size_t>> members(count);
+  for (std::size_t i = 0; i < component.size(); ++i) {
+    members[component[i]].push_back(i);
+  }
+
+  std::map<std::pair<std::vector<std::string>, std::vector<std::string>>, Cycle>
+      shapes;
+  for (const std::vector<std::size_t>& nodes : members) {
+    auto steps = verify::shortest_cycle(edges, component, nodes.front());
+    if (steps.empty()) continue;  // a single object without a self-edge
+    if (on_cycle) {
+      for (std::size_t node : nodes) (*on_cycle)[node] = true;
+    }
+    std::vector<std::pair<std::string, std::string>> path;
+    for (const auto& [node, field] : steps) {
+      path.emplace_back(type(node), field);
+    }
+    std::vector<std::pair<std::string, std::string>> canonical =
+        verify::canonical_shape(std::move(path));
+    std::vector<std::string> types, fields;
+    for (auto& [step_type, step_field] : canonical) {
+      types.push_back(step_type);
+      fields.push_back(step_field);
+    }
+    Cycle& cycle = shapes[{types, fields}];
+    cycle.types = types;
+    cycle.fields = fields;
+    ++cycle.count;
+    cycle.objects += nodes.size();
+    for (std::size_t node : nodes) {
+      const std::string& made = site(node);
+      if (!made.empty() && std::find(cycle.sites.begin(), cycle.sites.end(),
+                                     made) == cycle.sites.end()) {
+        cycle.sites.push_back(made);
+      }
+    }
+  }
+  std::vector<Cycle> cycles;
+  for (auto& [key, cycle] : shapes) {
+    std::sort(cycle.sites.begin(), cycle.sites.end());
+    cycles.push_back(std::move(cycle));
+  }
+  std::stable_sort(
+      cycles.begin(), cycles.end(),
+      [](const Cycle& a, const Cycle& b) { return a.objects > b.objects; });
+  return cycles;
+}
+
+}  // namespace tenure::detail

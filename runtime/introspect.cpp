@@ -278,6 +278,25 @@ std::vector<verify::RetentionPath> retention_paths_of(
 }
 
 }  // namespace
+
+std::string format_path(const verify::RetentionPath& path, const char* rooted,
+                        const char* unrooted) {
+  std::string text;
+  for (std::size_t i = 0; i < path.steps.size(); ++i) {
+    const verify::PathStep& step = path.steps[i];
+    std::string site =
+        step.site.empty() ? "" : absl::StrCat(" (", step.site, ")");
+    if (i == 0) {
+      absl::StrAppend(&text, path.rooted ? rooted : unrooted, ": ", step.type,
+                      site, "\n");
+    } else {
+      absl::StrAppend(&text, "  -[", step.field.empty() ? "?" : step.field,
+                      "]-> ", step.type, site, "\n");
+    }
+  }
+  return text;
+}
+
 }  // namespace detail
 
 namespace gc {
@@ -410,22 +429,8 @@ std::vector<RetentionPath> retention_paths(
 }
 
 std::string format_retention_path(const RetentionPath& path) {
-  std::string text;
-  for (std::size_t i = 0; i < path.steps.size(); ++i) {
-    const PathStep& step = path.steps[i];
-    std::string site =
-        step.site.empty() ? "" : absl::StrCat(" (", step.site, ")");
-    if (i == 0) {
-      absl::StrAppend(&text,
-                      path.rooted ? "held from outside the heap: "
-                                  : "held only by unreachable cyclic garbage: ",
-                      step.type, site, "\n");
-    } else {
-      absl::StrAppend(&text, "  -[", step.field.empty() ? "?" : step.field,
-                      "]-> ", step.type, site, "\n");
-    }
-  }
-  return text;
+  return detail::format_path(path, "held from outside the heap",
+                             "held only by unreachable cyclic garbage");
 }
 
 void write_backrefs_dot(std::ostream& out, const Object& object, int depth) {

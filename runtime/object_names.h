@@ -10,6 +10,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "heap.h"
 #include "tenure/object.h"
+#include "tenure/verify.h"
 
 namespace tenure::detail {
 
@@ -18,6 +19,12 @@ namespace tenure::detail {
 Site site_record(const Object& object);
 // "file:line", or "" for an empty Site.
 std::string format_site(Site site);
+
+// A retention path one step per line, as verify::format_retention_path
+// writes it, the first line opening with `rooted` or `unrooted` (per
+// path.rooted) and ": ".
+std::string format_path(const verify::RetentionPath& path, const char* rooted,
+                        const char* unrooted);
 
 // `text` as a Graphviz DOT string literal, quotes included.
 std::string dot_quote(const std::string& text);

@@ -13,6 +13,18 @@ namespace tenure {
 namespace detail {
 
 #if TENURE_VERIFY
+// How the SharedObject registry calls T's trace, or nullptr when T has none.
+template <class T>
+constexpr SharedTrace shared_trace() noexcept {
+  if constexpr (HasTrace<T>) {
+    return [](void* self, Tracer& tracer) {
+      static_cast<T*>(self)->trace(tracer);
+    };
+  } else {
+    return nullptr;
+  }
+}
+
 template <class T, class... Args>
 Ref<T> make_at(const std::source_location& site, Args&&... args) {
 #else
@@ -39,6 +51,17 @@ Ref<T> make_at(Args&&... args) {
     }
   } else {
     detail::ObjectAccess::count(*object).store(1, std::memory_order_relaxed);
+#if TENURE_VERIFY
+    try {
+      detail::track_shared(object, static_cast<void*>(object),
+                           detail::shared_trace<std::remove_cv_t<T>>(),
+                           typeid(std::remove_cv_t<T>), site.file_name(),
+                           site.line());
+    } catch (...) {
+      detail::ObjectAccess::destroy(object);
+      throw;
+    }
+#endif
   }
   return Ref<T>::adopt(object);
 }

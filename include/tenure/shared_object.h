@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <new>
 
+#include "tenure/detail/config.h"
+
 namespace tenure {
 
 namespace detail {
@@ -14,9 +16,16 @@ struct ObjectAccess;
 }  // namespace detail
 
 // Base class for objects that several threads hold through tenure::Ref. The
-// count is atomic and the object is never traced or collected: a cycle
-// through SharedObjects leaks, as with std::shared_ptr. Any thread may drop
-// the last handle.
+// count is atomic and the object is never collected: a cycle through
+// SharedObjects leaks, as with std::shared_ptr. Any thread may drop the last
+// handle.
+//
+// A SharedObject type may declare a trace(tenure::Tracer&) member (not
+// virtual here; the same form as tenure::Object's) that reports its strong
+// handles. Nothing calls it outside verification mode; in it (TENURE_VERIFY)
+// the GoogleTest listener uses it to find cycles of SharedObjects that a test
+// leaked (verify::find_shared_cycles). The header is 16 bytes (the vtable
+// pointer and the count) in both modes.
 class SharedObject {
  public:
   static void* operator new(std::size_t size);
@@ -34,6 +43,12 @@ class SharedObject {
  private:
   friend struct detail::ObjectAccess;
   std::atomic<std::uint32_t> refcount_{0};
+#if TENURE_VERIFY
+  // Verification mode's place in the registry of live SharedObjects
+  // (runtime/shared.cpp); it fills the padding after the count, so the
+  // header is the same size in both modes.
+  std::uint32_t registry_slot_ = 0xFFFFFFFFu;
+#endif
 };
 
 }  // namespace tenure

@@ -37,8 +37,6 @@ template <class T>
 concept TupleLike =
     requires { std::tuple_size<T>::value; } && !std::ranges::range<T>;
 template <class T>
-concept HasTrace = requires(T& value, Tracer& tracer) { value.trace(tracer); };
-template <class T>
 concept Clearable = std::ranges::range<T> && requires(T& c) { c.clear(); };
 template <class T>
 inline constexpr bool kAlwaysFalse = false;
@@ -82,6 +80,12 @@ class Tracer {
   // Called for each non-null strong handle to a collectable object while
   // visiting (never while clearing).
   virtual void visit(Object& target) = 0;
+#if TENURE_VERIFY
+  // Verification mode also reports strong handles to SharedObjects, for the
+  // scan of live SharedObjects (verify::find_shared_cycles). The collector
+  // ignores them: SharedObjects are not collected.
+  virtual void visit_shared(SharedObject& /*target*/) {}
+#endif
 
  private:
   template <class T>
@@ -95,6 +99,13 @@ class Tracer {
         }
         if (!clearing_)
           visit(const_cast<Object&>(static_cast<const Object&>(*value)));
+      } else {
+#if TENURE_VERIFY
+        if (value && !clearing_) {
+          visit_shared(const_cast<SharedObject&>(
+              static_cast<const SharedObject&>(*value)));
+        }
+#endif
       }
     } else if constexpr (detail::kIsWeak<U> || std::is_scalar_v<U> ||
                          std::is_empty_v<U>) {

@@ -38,6 +38,28 @@ std::vector<Expected>& expected_freed() {
   return *expected;
 }
 
+// What expect_freed() was given for SharedObjects: the address and the
+// creation number, which tell the object from a later one at its address.
+struct ExpectedShared {
+  const SharedObject* object;
+  std::uint64_t number;
+};
+std::vector<ExpectedShared>& expected_shared_freed() {
+  static auto* expected = new std::vector<ExpectedShared>;  // never destroyed
+  return *expected;
+}
+
+// Lines indented under a failure's first line, as GoogleTest shows it.
+std::string indented(const std::string& text) {
+  std::string out;
+  for (std::size_t start = 0; start < text.size();) {
+    std::size_t end = text.find('\n', start);
+    out += "  " + text.substr(start, end - start + 1);
+    start = end == std::string::npos ? text.size() : end + 1;
+  }
+  return out;
+}
+
 std::string full_name(const ::testing::TestInfo& test) {
   return std::string(test.test_suite_name()) + "." + test.name();
 }
@@ -147,8 +169,15 @@ void expect_freed(const Object& object) {
   expected_freed().push_back({Weak<Object>(handle), described(object)});
 }
 
+void expect_freed(const SharedObject& object) {
+  std::uint64_t number = verify::shared_allocation_number(object);
+  if (number != 0) expected_shared_freed().push_back({&object, number});
+}
+
 void CycleCheckListener::OnTestProgramStart(const ::testing::UnitTest&) {
   pid_ = static_cast<int>(::getpid());
+  const char* shared = std::getenv("TENURE_SHARED_CHECK");
+  if (shared && std::strcmp(shared, "0") == 0) shared_check_ = false;
   const char* wanted = std::getenv("TENURE_LEAK_CHECK");
   // Asked for, not assumed: a program that merely has ASan keeps
   // LeakSanitizer's own report at exit.
@@ -179,7 +208,9 @@ void CycleCheckListener::OnTestProgramStart(const ::testing::UnitTest&) {
 
 void CycleCheckListener::OnTestStart(const ::testing::TestInfo&) {
   expected_freed().clear();
+  expected_shared_freed().clear();
   gc::collect();
+  shared_before_ = verify::shared_allocation_count();
   evidence_path_ = std::getenv("TENURE_EVIDENCE");
   if (evidence_path_ && !*evidence_path_) evidence_path_ = nullptr;
   if (!evidence_path_) return;
@@ -232,18 +263,31 @@ void CycleCheckListener::end_test(const ::testing::TestInfo& test) {
     if (!alive) continue;
     std::string path =
         verify::format_retention_path(verify::retention_path(*alive));
-    // Indented under the first line, as GoogleTest shows it.
-    std::string indented;
-    for (std::size_t start = 0; start < path.size();) {
-      std::size_t end = path.find('\n', start);
-      indented += "  " + path.substr(start, end - start + 1);
-      start = end + 1;
-    }
     ADD_FAILURE() << "tenure: " << e.name
                   << " outlived the test that expected it freed:\n"
-                  << indented;
+                  << indented(path);
+  }
+  std::vector<ExpectedShared> expected_shared =
+      std::move(expected_shared_freed());
+  expected_shared_freed().clear();
+  for (const ExpectedShared& e : expected_shared) {
+    verify::SharedHolders holders =
+        verify::shared_retention_path(e.object, e.number);
+    if (!holders.error.empty()) {
+      ADD_FAILURE() << "tenure: error: expect_freed could not check a "
+                       "SharedObject: "
+                    << holders.error;
+      continue;
+    }
+    if (!holders.alive) continue;
+    const verify::PathStep& self = holders.path.steps.back();
+    ADD_FAILURE() << "tenure: " << self.type
+                  << (self.site.empty() ? "" : " (" + self.site + ")")
+                  << " outlived the test that expected it freed:\n"
+                  << indented(holders.text);
   }
   std::string name = full_name(test);
+  if (shared_check_) check_shared(name);
   if (leak_check_ && static_cast<int>(::getpid()) == pid_) {
     absl::StatusOr<LeakReport> report = check_for_new_leaks();
     if (!report.ok()) {
@@ -303,6 +347,40 @@ void CycleCheckListener::end_test(const ::testing::TestInfo& test) {
                                 static_cast<std::uint64_t>(diff.count_diff),
                                 name,
                                 {}});
+  }
+}
+
+void CycleCheckListener::check_shared(const std::string& name) {
+  verify::SharedCycles shared = verify::find_shared_cycles(shared_before_);
+  if (!shared.error.empty()) {
+    ADD_FAILURE() << "tenure: error: the check for SharedObject cycles could "
+                     "not run: "
+                  << shared.error
+                  << "\n  It needs the test's threads joined when the test "
+                     "ends (docs/runtime.md); TENURE_SHARED_CHECK=0 turns it "
+                     "off.";
+    return;
+  }
+  if (shared.leaked == 0) return;
+  std::string held;
+  for (const verify::SharedHeld& h : shared.held) {
+    absl::StrAppend(
+        &held, "  held by ",
+        shared.cycles.empty() ? "a cycle made before this test" : "them", ": ",
+        h.type, h.site.empty() ? "" : " (" + h.site + ")",
+        h.count == 1 ? "" : absl::StrCat(" (", h.count, " objects)"), "\n");
+  }
+  ADD_FAILURE() << "tenure: " << shared.leaked
+                << " SharedObjects made by this test are still alive, held "
+                   "only by each other (SharedObjects are never collected):\n"
+                << verify::format_cycles(shared.cycles) << held;
+  if (!evidence_path_) return;
+  for (verify::Cycle& cycle : shared.cycles) {
+    evidence_.cycles.push_back({std::move(cycle.types),
+                                std::move(cycle.fields),
+                                cycle.count,
+                                std::move(cycle.sites),
+                                {name}});
   }
 }
 

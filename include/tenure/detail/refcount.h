@@ -19,6 +19,10 @@ inline constexpr bool kIsCollectable =
 template <class T>
 inline constexpr bool kIsShared =
     std::is_base_of_v<SharedObject, std::remove_cv_t<T>>;
+// A type that reports its handles: a trace(Tracer&) member, virtual (every
+// tenure::Object) or not (a SharedObject may declare one).
+template <class T>
+concept HasTrace = requires(T& value, Tracer& tracer) { value.trace(tracer); };
 
 // gc_slot_ values that are not a place in the heap.
 inline constexpr std::uint32_t kSlotUntracked = 0xFFFFFFFFu;  // not yet made
@@ -38,6 +42,17 @@ void note_copy(const char* file, std::uint32_t line) noexcept;
 #else
 void track(Object* object);  // end of make<T>(); throws std::bad_alloc
 #endif
+#if TENURE_VERIFY
+// Verification mode's registry of live SharedObjects (runtime/shared.cpp):
+// make<T> adds each one with its type, its site and, when T has a trace
+// member, how to call it; the last release takes it out before the
+// destructor runs, so a scan never traces a half-destroyed object.
+using SharedTrace = void (*)(void* self, Tracer& tracer);
+void track_shared(SharedObject* object, void* self, SharedTrace trace,
+                  const std::type_info& type, const char* file,
+                  std::uint32_t line);  // throws std::bad_alloc
+void forget_shared(const SharedObject* object) noexcept;
+#endif
 void check_retain(const Object& object, const std::type_info& type) noexcept;
 void check_release(const Object& object, const std::type_info& type) noexcept;
 void check_adopt(const Object& object, const std::type_info& type) noexcept;
@@ -54,6 +69,11 @@ struct ObjectAccess {
     return const_cast<SharedObject&>(o).refcount_;
   }
   static void destroy(SharedObject* o) noexcept { delete o; }
+#if TENURE_VERIFY
+  static std::uint32_t& registry_slot(const SharedObject& o) noexcept {
+    return const_cast<SharedObject&>(o).registry_slot_;
+  }
+#endif
 };
 
 template <class T>
@@ -76,6 +96,9 @@ inline void release(T* p) noexcept {
     std::uint32_t before =
         ObjectAccess::count(o).fetch_sub(1, std::memory_order_acq_rel);
     if (before == 1) {
+#if TENURE_VERIFY
+      forget_shared(&o);
+#endif
       ObjectAccess::destroy(const_cast<SharedObject*>(&o));
     } else if (before == 0) {
       fail(typeid(T), "refcount underflow: released more often than held");

@@ -8,8 +8,10 @@
 #include <string>
 
 #include "tenure/object.h"
+#include "tenure/shared_object.h"
 #include "tenure/snapshot.h"
 #include "tenure/testing/evidence.h"
+#include "tenure/verify.h"
 
 namespace tenure::testing {
 
@@ -22,6 +24,13 @@ namespace tenure::testing {
 // Objects given to expect_freed() during a test that are still alive after
 // the collection fail the test too, with the chain of handles that holds
 // each one (verify::retention_path).
+//
+// In verification mode it also fails a test that leaves SharedObjects it
+// made alive and held only by each other (verify::find_shared_cycles): the
+// cycles by type, field and site, as for the heap's. This needs the test's
+// threads joined when the test ends; a thread still changing SharedObjects
+// during the scan fails the test with an error saying so instead of a
+// report. TENURE_SHARED_CHECK=0 turns this check off.
 //
 // With TENURE_EVIDENCE=path in the environment it also records, per test,
 // the cycles and the objects made during the test and still alive after it
@@ -54,10 +63,13 @@ class CycleCheckListener : public ::testing::EmptyTestEventListener {
 #endif
   void
   end_test(const ::testing::TestInfo& test);
+  void check_shared(const std::string& name);
 
   const char* evidence_path_ = nullptr;
   verify::Snapshot before_;        // outside verification mode
   std::uint64_t made_before_ = 0;  // in verification mode
+  std::uint64_t shared_before_ = 0;
+  bool shared_check_ = verify::kEnabled;
   Evidence evidence_;
   bool leak_check_ = false;  // LeakSanitizer is the second witness
   int pid_ = 0;              // a forked child records nothing
@@ -82,5 +94,17 @@ bool evidence_written();
 //
 // Needs the listener (install_cycle_check() or tenure::testing_main).
 void expect_freed(const Object& object);
+
+// The same for a SharedObject made by make<T>, in verification mode (outside
+// it there is no registry to ask, and this does nothing); call it on the
+// test's thread, whichever thread made the object. The holder path
+// runs through traced handles among SharedObjects (find_shared_cycles'
+// precondition applies: the test's threads have joined):
+//
+//   tenure: app::Config (config_test.cpp:30) outlived the test that expected
+//   it freed:
+//     held from outside the SharedObjects: app::Registry (registry.cpp:12)
+//       -[configs]-> app::Config (config_test.cpp:30)
+void expect_freed(const SharedObject& object);
 
 }  // namespace tenure::testing
