@@ -66,17 +66,17 @@ const FieldDecl *returnedField(const CXXMethodDecl *Method) {
 }
 
 bool AccessStep::staysOnObject() const {
-  if (StepKind == Deref)
+  if (StepKind == Dereference)
     return true;
-  return StepKind == Getter && Call->getNumArgs() == 0 && Method &&
+  return StepKind == CallGetter && Call->getNumArgs() == 0 && Method &&
          Method->getIdentifier() && Method->getName() == "get";
 }
 
 llvm::SmallVector<const FieldDecl *, 4> AccessPath::fieldsFromRoot() const {
   llvm::SmallVector<const FieldDecl *, 4> Fields;
   for (const AccessStep &Step : llvm::reverse(Steps))
-    if (Step.FieldDecl)
-      Fields.push_back(Step.FieldDecl);
+    if (Step.Field)
+      Fields.push_back(Step.Field);
   return Fields;
 }
 
@@ -91,8 +91,8 @@ std::optional<AccessStep> linkOf(const Expr *E) {
     const auto *Field = dyn_cast<FieldDecl>(ME->getMemberDecl());
     if (!Field)
       return std::nullopt;
-    Step.StepKind = AccessStep::Field;
-    Step.FieldDecl = Field;
+    Step.StepKind = AccessStep::ReadField;
+    Step.Field = Field;
     Step.Member = ME;
     Step.Base = ME->getBase();
     return Step;
@@ -100,7 +100,7 @@ std::optional<AccessStep> linkOf(const Expr *E) {
   if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
     if (UO->getOpcode() != UO_Deref)
       return std::nullopt;
-    Step.StepKind = AccessStep::Deref;
+    Step.StepKind = AccessStep::Dereference;
     Step.Base = UO->getSubExpr();
     return Step;
   }
@@ -109,7 +109,7 @@ std::optional<AccessStep> linkOf(const Expr *E) {
     if ((OCE->getOperator() != OO_Arrow && OCE->getOperator() != OO_Star) ||
         OCE->getNumArgs() != 1)
       return std::nullopt;
-    Step.StepKind = AccessStep::Deref;
+    Step.StepKind = AccessStep::Dereference;
     Step.Base = OCE->getArg(0);
     return Step;
   }
@@ -117,8 +117,8 @@ std::optional<AccessStep> linkOf(const Expr *E) {
     const FieldDecl *Returned = returnedField(MCE->getMethodDecl());
     if (MCE->getNumArgs() != 0 && !Returned)
       return std::nullopt;
-    Step.StepKind = AccessStep::Getter;
-    Step.FieldDecl = Returned;
+    Step.StepKind = AccessStep::CallGetter;
+    Step.Field = Returned;
     Step.Call = MCE;
     Step.Method = MCE->getMethodDecl();
     Step.Base = MCE->getImplicitObjectArgument();

@@ -49,14 +49,14 @@ const clang::FieldDecl *returnedField(const clang::CXXMethodDecl *Method);
 /// One link of a path, read from the outside in.
 struct AccessStep {
   enum Kind {
-    Field,  ///< `base.f`, `base->f`.
-    Deref,  ///< `*base`, and `base->` / `*base` on a class (a handle).
-    Getter, ///< `base.m()`: a member call without arguments, or a call of
-            ///< a method that returns a field by reference.
+    ReadField,   ///< `base.f`, `base->f`.
+    Dereference, ///< `*base`, and `base->` / `*base` on a class (a handle).
+    CallGetter,  ///< `base.m()`: a member call without arguments, or a call
+                 ///< of a method that returns a field by reference.
   };
-  Kind StepKind = Field;
+  Kind StepKind = ReadField;
   /// Field links; getters that return a field by reference (returnedField).
-  const clang::FieldDecl *FieldDecl = nullptr;
+  const clang::FieldDecl *Field = nullptr;
   /// Field links: the member expression.
   const clang::MemberExpr *Member = nullptr;
   /// Getter links: the call, and the method called (null for a call

@@ -50,8 +50,8 @@ struct FieldAccess {
 };
 
 FieldAccess fieldAccess(const Expr *E) {
-  if (std::optional<AccessStep> Step = accessStep(E); Step && Step->FieldDecl)
-    return {Step->FieldDecl, Step->Member, Step->Base};
+  if (std::optional<AccessStep> Step = accessStep(E); Step && Step->Field)
+    return {Step->Field, Step->Member, Step->Base};
   return {};
 }
 
@@ -61,8 +61,15 @@ std::vector<std::string> fieldsFromThis(const Expr *Base) {
   AccessPath Path = accessPath(Base);
   if (Path.Root != AccessRoot::This)
     return {};
+  // Field links only: a getter returning a field (`parent()->kids`) is a
+  // member path the heap sees as that field, and it reports such a loop with
+  // the better fix (the back pointer); counting the getter here would make
+  // this walk claim the loop first, with the container as the fix.
   std::vector<std::string> Fields;
-  for (const FieldDecl *Field : Path.fieldsFromRoot()) {
+  for (const AccessStep &Step : llvm::reverse(Path.Steps)) {
+    if (Step.StepKind != AccessStep::ReadField)
+      continue;
+    const FieldDecl *Field = Step.Field;
     const auto *Owner = dyn_cast<CXXRecordDecl>(Field->getParent());
     if (!Owner)
       return {};
@@ -1238,7 +1245,7 @@ public:
       AccessPath Path = accessPath(E);
       if (Path.rootVariable() &&
           llvm::all_of(Path.Steps, [](const AccessStep &S) {
-            return S.StepKind == AccessStep::Deref;
+            return S.StepKind == AccessStep::Dereference;
           })) {
         if (auto It = From.find(Path.Variable); It != From.end())
           addAll(Out, It->second);

@@ -1,14 +1,13 @@
 // Access paths read from real ASTs: what counts as a link, what a root is,
 // and where the one depth limit cuts.
 #include "analyzer/ast/AccessPath.h"
+#include "tests/analyzer/parse_for_test.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/ASTMatchers/ASTMatchers.h"
-#include "clang/Frontend/ASTUnit.h"
-#include "clang/Tooling/Tooling.h"
 #include "gtest/gtest.h"
 #include <string>
 #include <vector>
@@ -23,13 +22,9 @@ class Probes {
 public:
   explicit Probes(llvm::StringRef Body) {
     std::string Code = (Prelude + Body).str();
-    AST = clang::tooling::buildASTFromCodeWithArgs(
-        Code,
-        {"-std=c++20", "-I" TENURE_INCLUDE_DIR,
-         "-resource-dir=" TENURE_CLANG_RESOURCE_DIR},
-        "input.cpp");
-    EXPECT_TRUE(AST);
-    EXPECT_FALSE(AST->getDiagnostics().hasErrorOccurred());
+    AST = parseForTest(Code);
+    if (!AST)
+      return;
     for (const BoundNodes &Node :
          match(callExpr(isExpansionInMainFile(),
                         callee(functionDecl(hasName("::probe"))))
@@ -100,9 +95,9 @@ void Node::walk() {
   AccessPath Handle = accessPath(P[0]);
   EXPECT_EQ(Handle.Root, AccessRoot::This);
   EXPECT_EQ(fieldNames(Handle), (std::vector<std::string>{"next", "kids"}));
-  EXPECT_EQ(kinds(Handle),
-            (std::vector<AccessStep::Kind>{AccessStep::Field, AccessStep::Deref,
-                                           AccessStep::Field}));
+  EXPECT_EQ(kinds(Handle), (std::vector<AccessStep::Kind>{
+                               AccessStep::ReadField, AccessStep::Dereference,
+                               AccessStep::ReadField}));
   // `(*raw).next` is `raw->next`.
   AccessPath Raw = accessPath(P[1]);
   EXPECT_EQ(Raw.Root, AccessRoot::This);
@@ -119,7 +114,7 @@ void Node::walk() {
   // `*this` is reached from this; it is not `this` itself.
   EXPECT_EQ(accessPath(P[5]).Root, AccessRoot::This);
   EXPECT_EQ(kinds(accessPath(P[5])),
-            (std::vector<AccessStep::Kind>{AccessStep::Deref}));
+            (std::vector<AccessStep::Kind>{AccessStep::Dereference}));
   EXPECT_FALSE(isThis(P[5]));
   EXPECT_TRUE(isThis(accessStep(P[5])->Base));
 }
@@ -162,7 +157,7 @@ void use(tenure::Ref<Node> v, std::shared_ptr<Node> s) {
   EXPECT_TRUE(StaysOnVariable(accessPath(P[4])));
   EXPECT_FALSE(StaysOnVariable(accessPath(P[5])));
   AccessPath Got = accessPath(P[6]);
-  EXPECT_EQ(kinds(Got).front(), AccessStep::Getter);
+  EXPECT_EQ(kinds(Got).front(), AccessStep::CallGetter);
   EXPECT_FALSE(llvm::all_of(
       Got.Steps, [](const AccessStep &S) { return S.staysOnObject(); }));
 }
@@ -212,7 +207,7 @@ TEST(AccessPath, OneDepthLimitForEveryQuestion) {
   EXPECT_EQ(Nine.rootVariable(), nullptr);
   // The outermost link is still known: a store into it names its field.
   ASSERT_TRUE(accessStep(P[1]));
-  EXPECT_EQ(accessStep(P[1])->FieldDecl->getName(), "next");
+  EXPECT_EQ(accessStep(P[1])->Field->getName(), "next");
 }
 
 } // namespace
