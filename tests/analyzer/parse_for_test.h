@@ -18,8 +18,9 @@ inline std::unique_ptr<clang::ASTUnit> parseForTest(llvm::StringRef Code) {
            "-resource-dir=" TENURE_CLANG_RESOURCE_DIR},
           "input.cpp");
   EXPECT_TRUE(AST);
-  if (AST)
+  if (AST) {
     EXPECT_FALSE(AST->getDiagnostics().hasErrorOccurred());
+  }
   return AST;
 }
 
