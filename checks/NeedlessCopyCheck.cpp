@@ -2,6 +2,7 @@
 
 #include "checks/NeedlessCopyCheck.h"
 
+#include "analyzer/ast/ContainerVocabulary.h"
 #include "checks/SourceLocations.h"
 
 #include "clang/AST/ASTContext.h"
@@ -41,16 +42,6 @@ enum class Use {
   Escapes,  ///< Address taken, captured by reference or by an escaping lambda.
   Ignored,  ///< Inside a lambda body: a use of the capture, not the variable.
 };
-
-// Member functions through which a container keeps what it is given.
-const llvm::StringSet<> &storingMethods() {
-  static const llvm::StringSet<> Names = {
-      "push_back",        "push_front",   "emplace_back", "emplace_front",
-      "emplace",          "emplace_hint", "insert",       "try_emplace",
-      "insert_or_assign", "push",         "assign",       "append",
-      "prepend"};
-  return Names;
-}
 
 // Standard functions that call a callable they are given and keep no copy
 // of it once they return.
@@ -241,7 +232,7 @@ Use classifyUse(ASTContext &Ctx, const DeclRefExpr *Ref, const Stmt *Scope,
         isStdFunction(Callee, "exchange") || isStdFunction(Callee, "swap"))
       return Use::Moved;
     if (Callee && Callee->getDeclName().isIdentifier() &&
-        storingMethods().contains(Callee->getName())) {
+        storesItsArgument(Callee->getName())) {
       for (unsigned I = 0; I < Call->getNumArgs(); ++I) {
         if (Call->getArg(I) != E)
           continue;
@@ -421,8 +412,8 @@ bool dropsHandle(const FunctionDecl &Fn, const ParmVarDecl *Param,
                            !isVirtualDispatch(Call, Method) &&
                            !isLibraryRecord(Method->getParent());
         bool Adds = Method && Method->getDeclName().isIdentifier() &&
-                    storingMethods().contains(Method->getName()) &&
-                    !Method->getName().contains("assign");
+                    storesItsArgument(Method->getName()) &&
+                    !dropsHeldValues(Method->getName());
         if (Method && !Method->isConst() && !Method->isStatic() &&
             !SeenThrough && !Adds) {
           Target = Member->getImplicitObjectArgument();
@@ -1396,7 +1387,7 @@ const Expr *NeedlessCopyCheck::copiedFrom(const Stmt *S) const {
   }
   const auto *Call = dyn_cast<CXXMemberCallExpr>(E);
   if (!Call || Call->getNumArgs() != 1 ||
-      !storingMethods().contains(methodName(Call)) ||
+      !storesItsArgument(methodName(Call)) ||
       elementTakesItByConstReference(Call, 0, handles()))
     return nullptr;
   const Expr *Arg = Call->getArg(0)->IgnoreImplicit();

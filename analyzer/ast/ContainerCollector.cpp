@@ -357,7 +357,7 @@ public:
     std::optional<Path> P = container(Call->getImplicitObjectArgument());
     if (!P)
       return true;
-    if (insertingMethods().contains(Name))
+    if (isInsertingMethod(Name))
       emitInsert(*P, Call->getExprLoc(), insertedKey(Call, Name));
     else if (removingMethods().contains(Name))
       emitUse(*P, Call->getExprLoc(), ContainerUseKind::Erase);

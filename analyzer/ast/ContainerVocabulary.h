@@ -55,14 +55,36 @@ inline bool isMapContainer(llvm::StringRef Template) {
   return Template.contains("map");
 }
 
-/// Member functions that put an element into a container.
-inline const llvm::StringSet<> &insertingMethods() {
+/// Member functions that put the element they are given into a container
+/// (or construct it there from their arguments): each argument is, or
+/// becomes part of, an element.
+inline const llvm::StringSet<> &elementInsertingMethods() {
   static const llvm::StringSet<> Names = {
       "insert",           "emplace",   "emplace_hint", "try_emplace",
       "insert_or_assign", "push_back", "emplace_back", "push_front",
-      "emplace_front",    "push",      "insert_range", "append_range",
-      "prepend_range",    "push_range"};
+      "emplace_front",    "push"};
   return Names;
+}
+
+/// Member functions that put every element of a range argument in (C++23):
+/// the argument is not itself stored.
+inline const llvm::StringSet<> &rangeInsertingMethods() {
+  static const llvm::StringSet<> Names = {"insert_range", "append_range",
+                                          "prepend_range", "push_range"};
+  return Names;
+}
+
+/// The element inserters of sequences outside std and Abseil (AK::Vector,
+/// QList, llvm::SmallVector): `v.append(x)` keeps x as `push_back` does.
+inline const llvm::StringSet<> &projectInsertingMethods() {
+  static const llvm::StringSet<> Names = {"append", "prepend"};
+  return Names;
+}
+
+/// Member functions that put elements into a standard or Abseil container.
+inline bool isInsertingMethod(llvm::StringRef Name) {
+  return elementInsertingMethods().contains(Name) ||
+         rangeInsertingMethods().contains(Name);
 }
 
 /// Member functions that take elements out one by one.
@@ -79,6 +101,29 @@ inline const llvm::StringSet<> &replacingMethods() {
                                           "assign_range"};
   return Names;
 }
+
+/// The replacing member function whose arguments are the new elements (or
+/// the value of every new element): `v.assign(n, x)` stores copies of x.
+inline constexpr llvm::StringLiteral AssigningMethod = "assign";
+
+/// Member functions through which a container keeps the value it is given
+/// as an argument: the element inserters in any spelling, and assign (which
+/// also drops what the container held).
+inline bool storesItsArgument(llvm::StringRef Name) {
+  return elementInsertingMethods().contains(Name) ||
+         projectInsertingMethods().contains(Name) || Name == AssigningMethod;
+}
+
+/// Storing member functions that may also drop a value the container held:
+/// assign (all of them) and insert_or_assign (the value of an existing key).
+inline bool dropsHeldValues(llvm::StringRef Name) {
+  return Name == AssigningMethod || Name == "insert_or_assign";
+}
+
+/// The member function of a smart pointer that makes it hold the pointer
+/// it is given, releasing what it held: `h.reset(p)`. Without arguments it
+/// only releases.
+inline constexpr llvm::StringLiteral ResettingMethod = "reset";
 
 /// Member functions that look an element up without inserting.
 inline const llvm::StringSet<> &lookupMethods() {

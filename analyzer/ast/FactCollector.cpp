@@ -10,6 +10,8 @@
 
 #include "analyzer/ast/FactCollector.h"
 
+#include "analyzer/ast/AccessPath.h"
+#include "analyzer/ast/ContainerVocabulary.h"
 #include "analyzer/ast/SourceFacts.h"
 
 #include "clang/AST/ASTContext.h"
@@ -31,49 +33,6 @@ using namespace clang;
 namespace tenure::analyzer {
 namespace {
 
-bool isStdCall(const CallExpr *Call, llvm::StringRef Name) {
-  const auto *Callee = dyn_cast_or_null<FunctionDecl>(Call->getCalleeDecl());
-  return Callee && Callee->isInStdNamespace() && Callee->getIdentifier() &&
-         Callee->getName() == Name && Call->getNumArgs() == 1;
-}
-
-// One layer of wrapping that does not change which object a handle denotes:
-// temporaries, copies and conversions of handles, std::move/forward.
-const Expr *unwrapOnce(const Expr *E) {
-  const Expr *Inner = E->IgnoreParenImpCasts();
-  if (Inner != E)
-    return Inner;
-  if (const auto *C = dyn_cast<ExprWithCleanups>(E))
-    return C->getSubExpr();
-  if (const auto *M = dyn_cast<MaterializeTemporaryExpr>(E))
-    return M->getSubExpr();
-  if (const auto *B = dyn_cast<CXXBindTemporaryExpr>(E))
-    return B->getSubExpr();
-  if (const auto *F = dyn_cast<CXXFunctionalCastExpr>(E))
-    return F->getSubExpr();
-  if (const auto *CE = dyn_cast<CXXConstructExpr>(E)) {
-    const CXXConstructorDecl *Ctor = CE->getConstructor();
-    if (CE->getNumArgs() == 1 &&
-        (Ctor->isCopyOrMoveConstructor() ||
-         Ctor->isConvertingConstructor(/*AllowExplicit=*/false)))
-      return CE->getArg(0);
-    return nullptr;
-  }
-  if (const auto *Call = dyn_cast<CallExpr>(E))
-    if (isStdCall(Call, "move") || isStdCall(Call, "forward"))
-      return Call->getArg(0);
-  return nullptr;
-}
-
-const Expr *ignoreWrappers(const Expr *E) {
-  while (E)
-    if (const Expr *Next = unwrapOnce(E))
-      E = Next;
-    else
-      break;
-  return E;
-}
-
 // std::static_pointer_cast and friends, and a project's own cast templates
 // (`Cast<To>(from)`): the result is the object the argument denotes.
 bool isHandleCast(const FunctionDecl *Callee) {
@@ -83,8 +42,6 @@ bool isHandleCast(const FunctionDecl *Callee) {
          Callee->getName().contains_insensitive("cast");
 }
 
-bool isThis(const Expr *E) { return E && isa<CXXThisExpr>(ignoreWrappers(E)); }
-
 // A field written through `Base.Field` or `Base->Field`.
 struct FieldAccess {
   const FieldDecl *Field = nullptr;
@@ -92,130 +49,42 @@ struct FieldAccess {
   const Expr *Base = nullptr;
 };
 
-// The field a getter returns by reference: `T& f() { return field_; }`.
-const FieldDecl *returnedField(const CXXMethodDecl *Method) {
-  if (!Method || !Method->getReturnType()->isLValueReferenceType())
-    return nullptr;
-  const auto *Body = dyn_cast_or_null<CompoundStmt>(Method->getBody());
-  if (!Body || Body->size() != 1)
-    return nullptr;
-  const auto *Return = dyn_cast<ReturnStmt>(Body->body_front());
-  if (!Return || !Return->getRetValue())
-    return nullptr;
-  const auto *ME = dyn_cast<MemberExpr>(ignoreWrappers(Return->getRetValue()));
-  if (!ME || !isa<CXXThisExpr>(ignoreWrappers(ME->getBase())))
-    return nullptr;
-  return dyn_cast<FieldDecl>(ME->getMemberDecl());
-}
-
 FieldAccess fieldAccess(const Expr *E) {
-  E = ignoreWrappers(E);
-  if (const auto *ME = dyn_cast_or_null<MemberExpr>(E))
-    if (const auto *FD = dyn_cast<FieldDecl>(ME->getMemberDecl()))
-      return {FD, ME, ME->getBase()};
-  // A handle behind a getter returning a reference is the field itself.
-  if (const auto *MCE = dyn_cast_or_null<CXXMemberCallExpr>(E))
-    if (const FieldDecl *FD = returnedField(MCE->getMethodDecl()))
-      return {FD, nullptr, MCE->getImplicitObjectArgument()};
+  if (std::optional<AccessStep> Step = accessStep(E); Step && Step->Field)
+    return {Step->Field, Step->Member, Step->Base};
   return {};
-}
-
-// The variable an expression starts from: `v`, `v->a.b`, `v.get()`, `*v`.
-const VarDecl *rootVariable(const Expr *E) {
-  for (unsigned Depth = 0; E && Depth < 16; ++Depth) {
-    E = ignoreWrappers(E);
-    if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
-      return dyn_cast<VarDecl>(DRE->getDecl());
-    if (const auto *ME = dyn_cast<MemberExpr>(E)) {
-      E = ME->getBase();
-      continue;
-    }
-    if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(E)) {
-      if (MCE->getNumArgs() != 0)
-        return nullptr;
-      E = MCE->getImplicitObjectArgument();
-      continue;
-    }
-    if (const auto *OCE = dyn_cast<CXXOperatorCallExpr>(E)) {
-      if (OCE->getOperator() != OO_Arrow && OCE->getOperator() != OO_Star)
-        return nullptr;
-      E = OCE->getArg(0);
-      continue;
-    }
-    if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
-      if (UO->getOpcode() != UO_Deref)
-        return nullptr;
-      E = UO->getSubExpr();
-      continue;
-    }
-    return nullptr;
-  }
-  return nullptr;
 }
 
 // The fields from `this` to the object \p Base denotes, when it is reached
 // from `this` at all: `owner_->list` gives {"Self::owner_"}.
 std::vector<std::string> fieldsFromThis(const Expr *Base) {
+  AccessPath Path = accessPath(Base);
+  if (Path.Root != AccessRoot::This)
+    return {};
+  // Field links only: a getter returning a field (`parent()->kids`) is a
+  // member path the heap sees as that field, and it reports such a loop with
+  // the better fix (the back pointer); counting the getter here would make
+  // this walk claim the loop first, with the container as the fix.
   std::vector<std::string> Fields;
-  for (unsigned Depth = 0; Base && Depth < 8; ++Depth) {
-    Base = ignoreWrappers(Base);
-    if (isa_and_nonnull<CXXThisExpr>(Base)) {
-      std::reverse(Fields.begin(), Fields.end());
-      return Fields;
-    }
-    if (const auto *ME = dyn_cast_or_null<MemberExpr>(Base)) {
-      const auto *Field = dyn_cast<FieldDecl>(ME->getMemberDecl());
-      const auto *Owner =
-          Field ? dyn_cast<CXXRecordDecl>(Field->getParent()) : nullptr;
-      if (!Owner)
-        return {};
-      Fields.push_back(recordName(Owner) + "::" + Field->getNameAsString());
-      Base = ME->getBase();
-    } else if (const auto *OCE = dyn_cast_or_null<CXXOperatorCallExpr>(Base)) {
-      if (OCE->getOperator() != OO_Arrow && OCE->getOperator() != OO_Star)
-        return {};
-      Base = OCE->getArg(0);
-    } else if (const auto *MCE = dyn_cast_or_null<CXXMemberCallExpr>(Base)) {
-      if (MCE->getNumArgs() != 0)
-        return {};
-      Base = MCE->getImplicitObjectArgument();
-    } else {
+  for (const AccessStep &Step : llvm::reverse(Path.Steps)) {
+    if (Step.StepKind != AccessStep::ReadField)
+      continue;
+    const FieldDecl *Field = Step.Field;
+    const auto *Owner = dyn_cast<CXXRecordDecl>(Field->getParent());
+    if (!Owner)
       return {};
-    }
+    Fields.push_back(recordName(Owner) + "::" + Field->getNameAsString());
   }
-  return {};
+  return Fields;
 }
 
-const VarDecl *bareVariable(const Expr *E) {
-  if (const auto *DRE = dyn_cast_or_null<DeclRefExpr>(ignoreWrappers(E)))
-    return dyn_cast<VarDecl>(DRE->getDecl());
-  return nullptr;
-}
-
-// The object a member access goes through, when it is a variable itself:
-// `v->f`, `(*v).f`, `v.get()->f`, but not `v->next->f`.
-const VarDecl *accessedVariable(const Expr *Base) {
-  for (unsigned Depth = 0; Base && Depth < 4; ++Depth) {
-    Base = ignoreWrappers(Base);
-    if (const auto *OCE = dyn_cast<CXXOperatorCallExpr>(Base)) {
-      if (OCE->getOperator() != OO_Arrow && OCE->getOperator() != OO_Star)
-        return nullptr;
-      Base = OCE->getArg(0);
-    } else if (const auto *UO = dyn_cast<UnaryOperator>(Base)) {
-      if (UO->getOpcode() != UO_Deref)
-        return nullptr;
-      Base = UO->getSubExpr();
-    } else if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(Base)) {
-      if (MCE->getNumArgs() != 0 || !MCE->getMethodDecl() ||
-          !MCE->getMethodDecl()->getIdentifier() ||
-          MCE->getMethodDecl()->getName() != "get")
-        return nullptr;
-      Base = MCE->getImplicitObjectArgument();
-    } else {
-      return bareVariable(Base);
-    }
-  }
-  return nullptr;
+// The variable a member access goes through, when it is that variable's
+// own object: `v->f`, `(*v).f`, `v.get()->f`, but not `v->next->f`.
+const VarDecl *accessedVariable(const AccessPath &Path) {
+  return llvm::all_of(Path.Steps,
+                      [](const AccessStep &S) { return S.staysOnObject(); })
+             ? Path.rootVariable()
+             : nullptr;
 }
 
 // A value that empties a handle: nullptr, {}, or a default-constructed one.
@@ -232,12 +101,11 @@ bool isNullValue(const Expr *E) {
   return false;
 }
 
-const llvm::StringSet<> &insertingMethods() {
-  static const llvm::StringSet<> Names = {
-      "push_back",   "push_front",   "emplace_back", "emplace_front",
-      "emplace",     "emplace_hint", "insert",       "insert_or_assign",
-      "try_emplace", "push",         "assign",       "reset"};
-  return Names;
+// A member call on a field that stores its arguments into the field: a
+// container keeping the element it is given, or a handle reset to a new
+// pointer.
+bool storesIntoField(llvm::StringRef Method) {
+  return storesItsArgument(Method) || Method == ResettingMethod;
 }
 
 const llvm::StringSet<> &factoryFunctions() {
@@ -586,7 +454,7 @@ void BodyAnalyzer::learnAssignment(const Expr *LHS, const Expr *RHS) {
     SelfVars.insert(Target);
   if (const auto *LE = dyn_cast_or_null<LambdaExpr>(ignoreWrappers(RHS)))
     LambdaVars[Target] = LE;
-  if (const VarDecl *Root = rootVariable(RHS))
+  if (const VarDecl *Root = accessPath(RHS).rootVariable())
     if (Root != Target || !bareVariable(RHS))
       DerivedFrom[Target].push_back({Root, RHS->getBeginLoc()});
 }
@@ -601,7 +469,7 @@ bool BodyAnalyzer::VisitVarDecl(VarDecl *VD) {
       SelfVars.insert(VD);
     if (const auto *LE = dyn_cast_or_null<LambdaExpr>(ignoreWrappers(Init)))
       LambdaVars[VD] = LE;
-    if (const VarDecl *Root = rootVariable(Init))
+    if (const VarDecl *Root = accessPath(Init).rootVariable())
       DerivedFrom[VD].push_back({Root, Init->getBeginLoc()});
     if (VD->getType()->isReferenceType())
       if (FieldAccess Access = fieldAccess(Init); Access.Field)
@@ -681,19 +549,18 @@ bool BodyAnalyzer::VisitCXXMemberCallExpr(CXXMemberCallExpr *MCE) {
   FieldAccess Target = writtenField(MCE->getImplicitObjectArgument());
   if (!Target.Field)
     return true;
-  llvm::StringRef Method_ = Method->getName();
-  if (insertingMethods().contains(Method_))
+  llvm::StringRef Name = Method->getName();
+  if (storesIntoField(Name))
     for (const Expr *Arg : MCE->arguments())
       heapStore(Target.Field, baseObject(Target), Arg, MCE->getExprLoc(),
-                /*Replaces=*/Method_ == "reset");
+                /*Replaces=*/Name == ResettingMethod);
   // These work the same on a weak handle: not reads to rewrite, and a
   // reset() without arguments clears rather than stores.
-  llvm::StringRef Name = Method->getName();
-  if (Name == "reset" || Name == "swap" || Name == "use_count")
+  if (Name == ResettingMethod || Name == "swap" || Name == "use_count")
     C.StoredThrough.insert(Target.Member);
-  if ((Name == "reset" || Name == "clear") && MCE->getNumArgs() == 0)
+  if ((Name == ResettingMethod || Name == "clear") && MCE->getNumArgs() == 0)
     emitClear(Target.Field, MCE->getExprLoc());
-  if (!insertingMethods().contains(Name) || MCE->getNumArgs() == 0)
+  if (!storesIntoField(Name) || MCE->getNumArgs() == 0)
     return true;
   // The argument that says most about what is stored.
   const Expr *Value = nullptr;
@@ -881,7 +748,8 @@ void BodyAnalyzer::emitStore(const FieldAccess &Target, bool IntoThis,
   // `n->self = n`, `n->next->prev = n`, `tail->next = head` with tail found
   // by walking from head: the object written to is reached from the value.
   const VarDecl *ValueVar = Value ? bareVariable(Value) : nullptr;
-  const VarDecl *BaseVar = Target.Base ? rootVariable(Target.Base) : nullptr;
+  AccessPath BasePath = accessPath(Target.Base);
+  const VarDecl *BaseVar = BasePath.rootVariable();
   if (!S.Closes && ValueVar && BaseVar &&
       (BaseVar == ValueVar || reachedFrom(ValueVar, BaseVar, Loc))) {
     S.Closes = true;
@@ -889,7 +757,7 @@ void BodyAnalyzer::emitStore(const FieldAccess &Target, bool IntoThis,
   }
   // Only `a->f = b` with both bare: `a->next->prev = b` writes another node.
   if (ValueVar && BaseVar && BaseVar != ValueVar &&
-      accessedVariable(Target.Base) == BaseVar)
+      accessedVariable(BasePath) == BaseVar)
     VarStores.push_back({BaseVar, ValueVar, C.Out.Stores.size()});
   C.Out.Stores.push_back(std::move(S));
 }
@@ -1373,19 +1241,17 @@ public:
   llvm::SmallPtrSet<const FieldDecl *, 4> fields() const {
     llvm::SmallPtrSet<const FieldDecl *, 4> Out;
     for (const Expr *E : Deleted) {
-      const Expr *Inner = ignoreWrappers(E);
-      if (const auto *UO = dyn_cast_or_null<UnaryOperator>(Inner))
-        if (UO->getOpcode() == UO_Deref)
-          Inner = ignoreWrappers(UO->getSubExpr());
-      if (const auto *OCE = dyn_cast_or_null<CXXOperatorCallExpr>(Inner))
-        if (OCE->getOperator() == OO_Star && OCE->getNumArgs() == 1)
-          Inner = ignoreWrappers(OCE->getArg(0));
-      if (const VarDecl *Var = bareVariable(Inner)) {
-        if (auto It = From.find(Var); It != From.end())
+      // `delete p`, `delete *it`: what the local walking a field points to.
+      AccessPath Path = accessPath(E);
+      if (Path.rootVariable() &&
+          llvm::all_of(Path.Steps, [](const AccessStep &S) {
+            return S.StepKind == AccessStep::Dereference;
+          })) {
+        if (auto It = From.find(Path.Variable); It != From.end())
           addAll(Out, It->second);
         continue;
       }
-      addAll(Out, fieldsIn(Inner));
+      addAll(Out, fieldsIn(E));
     }
     return Out;
   }

@@ -3,6 +3,7 @@
 #include "analyzer/ast/FactCollector.h"
 #include "analyzer/ast/HandleTypes.h"
 #include "analyzer/ast/SourceFacts.h"
+#include "tests/analyzer/parse_for_test.h"
 
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Frontend/ASTUnit.h"
@@ -17,14 +18,7 @@ namespace {
 Facts factsOf(llvm::StringRef Code,
               llvm::StringRef Strong = DefaultStrongHandles,
               llvm::StringRef Weak = DefaultWeakHandles) {
-  std::unique_ptr<clang::ASTUnit> AST =
-      clang::tooling::buildASTFromCodeWithArgs(
-          Code,
-          {"-std=c++20", "-I" TENURE_INCLUDE_DIR,
-           "-resource-dir=" TENURE_CLANG_RESOURCE_DIR},
-          "input.cpp");
-  EXPECT_TRUE(AST);
-  EXPECT_FALSE(AST->getDiagnostics().hasErrorOccurred());
+  std::unique_ptr<clang::ASTUnit> AST = parseForTest(Code);
   return collectFacts(AST->getASTContext(), HandleTypes(Strong, Weak));
 }
 
@@ -196,6 +190,39 @@ void reverse(std::shared_ptr<Node> head) {
   for (const StoreFact &S : F.Stores)
     Closing += S.Closes;
   EXPECT_EQ(Closing, 1) << "only ring() closes a loop";
+}
+
+TEST(Facts, StoresNameTheFieldsFromThisTheyAreWrittenThrough) {
+  Facts F = factsOf((Prelude + R"cpp(
+struct Leaf;
+struct D { std::vector<std::shared_ptr<Leaf>> deep; };
+struct C { std::shared_ptr<D> d; };
+struct B { std::shared_ptr<C> c; };
+struct A { std::shared_ptr<B> b; };
+struct Box { std::vector<std::shared_ptr<Leaf>> boxed; };
+struct Leaf : std::enable_shared_from_this<Leaf> {
+  std::shared_ptr<A> a;
+  std::shared_ptr<Box> box;
+  std::shared_ptr<Box> &box_ref() { return box; }
+  void f() {
+    a->b->c->d->deep.push_back(shared_from_this());
+    (*box.get()).boxed.push_back(shared_from_this());
+    box_ref()->boxed.push_back(shared_from_this());
+  }
+};
+)cpp")
+                        .str());
+  std::vector<const StoreFact *> Deep = stores(F, "deep");
+  ASSERT_EQ(Deep.size(), 1u);
+  // Four handles from `this`: within the one depth limit of access paths.
+  EXPECT_EQ(Deep[0]->ThroughFields,
+            (std::vector<std::string>{"Leaf::a", "A::b", "B::c", "C::d"}));
+  std::vector<const StoreFact *> Boxed = stores(F, "boxed");
+  ASSERT_EQ(Boxed.size(), 2u);
+  // `(*p).f` is `p->f`.
+  EXPECT_EQ(Boxed[0]->ThroughFields, (std::vector<std::string>{"Leaf::box"}));
+  // A getter is left to the heap, which reads it as the field it returns.
+  EXPECT_TRUE(Boxed[1]->ThroughFields.empty());
 }
 
 TEST(Facts, JsonRoundTripKeepsEverything) {
