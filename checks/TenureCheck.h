@@ -18,7 +18,9 @@
 #include "analyzer/model/Facts.h"
 #include "analyzer/model/Finding.h"
 #include "clang-tidy/ClangTidyCheck.h"
+#include "llvm/Support/Timer.h"
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -47,6 +49,8 @@ public:
   /// Every file the parse read, absolute, with its content hash (what a
   /// cached result depends on).
   std::map<std::string, std::string> Inputs;
+  /// When the checks' AST pass began: the end of the parse (--timings).
+  std::optional<llvm::TimeRecord> AnalysisStart;
 
 private:
   const clang::tidy::ClangTidyContext &Context;
@@ -68,6 +72,7 @@ public:
   void registerPPCallbacks(const clang::SourceManager &SM,
                            clang::Preprocessor *PP,
                            clang::Preprocessor *ModuleExpanderPP) override;
+  void onStartOfTranslationUnit() override;
   bool isLanguageVersionSupported(
       const clang::LangOptions &LangOpts) const override {
     return LangOpts.CPlusPlus11;
