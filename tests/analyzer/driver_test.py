@@ -445,7 +445,7 @@ def case_plugin_through_cmake_clang_tidy(c):
                     '-DCMAKE_CXX_CLANG_TIDY=' + tidy], check=True, capture_output=True)
     result = subprocess.run(['cmake', '--build', build], capture_output=True, text=True)
     expect(result.returncode != 0, 'the finding fails the build', result.stdout)
-    expect('leaky.cpp:6:27: error: strong reference cycle Session -on_done_-> Session'
+    expect('leaky.cpp:7:14: error: strong reference cycle Session -on_done_-> Session'
            in result.stdout and '[tenure-ref-cycle,-warnings-as-errors]' in result.stdout,
            'reported through CMAKE_CXX_CLANG_TIDY', result.stdout)
 
