@@ -5,7 +5,8 @@
    `tenure-analyze file -- flags` over the time of `clang++ -fsyntax-only`
    on the same file and flags, the runs interleaved, median of five each.
    Printed as `RATIO analyzer_over_syntax_only <tenure/clang>` (goal <= 1.2:
-   parsing must dominate).
+   parsing must dominate), then one run's --timings table: where the time
+   beyond the parse goes.
 2. The wall time of analysing tenure's own tree (-p BUILD) with -j 1 and -j 2.
 
 Usage: analyzer_bench.py --analyzer EXE --clang CLANG++ --include DIR --build-dir DIR
@@ -101,12 +102,20 @@ def main():
             clang_times.append(median_time(clang, 1))
             tenure_times.append(median_time(tenure, 1))
         c, t = statistics.median(clang_times), statistics.median(tenure_times)
+        # Where tenure-analyze's time beyond the parse goes: one more run.
+        timed = subprocess.run([args.analyzer, '--timings', source, '--'] + flags,
+                               capture_output=True, text=True)
+        table = [l for l in timed.stderr.splitlines()
+                 if '%)' in l or 'Total Execution Time' in l]
 
     print('tenure-analyze vs clang++ -fsyntax-only (%d-line TU with the standard library, '
           'median of 5)' % lines)
     print('  %-34s %8.2f s' % ('clang++-19 -fsyntax-only', c))
     print('  %-34s %8.2f s' % ('tenure-analyze (one worker)', t))
     print('RATIO analyzer_over_syntax_only %.2f' % (t / c))
+    print('  tenure-analyze --timings (one more run):')
+    for line in table:
+        print('  ' + line)
 
     print("tenure-analyze over tenure's own tree (-p %s), wall time" % args.build_dir)
     for jobs in (1, 2):

@@ -165,6 +165,11 @@ void TenureCheck::registerPPCallbacks(const SourceManager &SM, Preprocessor *PP,
   }
 }
 
+void TenureCheck::onStartOfTranslationUnit() {
+  if (Recorder && !Recorder->AnalysisStart)
+    Recorder->AnalysisStart = llvm::TimeRecord::getCurrentTime(/*Start=*/false);
+}
+
 void TenureCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
   Options.store(Opts, Strong.Name, StrongHandles);
   Options.store(Opts, "WeakHandles", WeakHandles);

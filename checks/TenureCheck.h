@@ -18,7 +18,9 @@
 #include "analyzer/model/Facts.h"
 #include "analyzer/model/Finding.h"
 #include "clang-tidy/ClangTidyCheck.h"
+#include "llvm/Support/Timer.h"
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -55,6 +57,8 @@ public:
   /// Whether a check already listens to this TU's preprocessor for the
   /// two sets above (each check is offered it; one listener is enough).
   bool RecordingInputs = false;
+  /// When the checks' AST pass began: the end of the parse (--timings).
+  std::optional<llvm::TimeRecord> AnalysisStart;
 
 private:
   const clang::tidy::ClangTidyContext &Context;
@@ -76,6 +80,7 @@ public:
   void registerPPCallbacks(const clang::SourceManager &SM,
                            clang::Preprocessor *PP,
                            clang::Preprocessor *ModuleExpanderPP) override;
+  void onStartOfTranslationUnit() override;
   bool isLanguageVersionSupported(
       const clang::LangOptions &LangOpts) const override {
     return LangOpts.CPlusPlus11;

@@ -27,6 +27,7 @@
 #include "analyzer/driver/Worker.h"
 
 #include "clang-tidy/ClangTidy.h"
+#include "llvm/ADT/Statistic.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/raw_ostream.h"
@@ -139,19 +140,24 @@ int run(const Options &O) {
     if (O.Sources.empty())
       return fail("--merge-facts needs the files written by --emit-facts");
     std::vector<TUResult> Results;
+    Timings Times;
     std::vector<std::string> Units;
-    for (const std::string &Path : O.Sources) {
-      llvm::Expected<TUResult> R = readTUResult(Path);
-      if (!R)
-        return fail(R.takeError());
-      Units.push_back(R->File);
-      Results.push_back(std::move(*R));
+    {
+      ScopedPhase Reading(O.Timings ? &Times : nullptr,
+                          "merge: reading the facts files");
+      for (const std::string &Path : O.Sources) {
+        llvm::Expected<TUResult> R = readTUResult(Path);
+        if (!R)
+          return fail(R.takeError());
+        Units.push_back(R->File);
+        Results.push_back(std::move(*R));
+      }
     }
     if (llvm::Error Err = findPrograms(O, Units, In))
       return fail(std::move(Err));
     if (O.DumpPrograms)
       return dumpPrograms(O, In, Units);
-    return report(O, In, std::move(Results), {});
+    return report(O, In, std::move(Results), {}, std::move(Times));
   }
 
   auto Compilations = loadCompilations(O);
@@ -225,5 +231,13 @@ int main(int argc, const char **argv) {
   ParsedOptions Parsed = parseOptions(argc, argv);
   if (!Parsed.Parsed)
     return Parsed.ExitCode;
-  return run(*Parsed.Parsed);
+  if (Parsed.Parsed->DebugCounters)
+    llvm::EnableStatistics(/*DoPrintOnExit=*/false);
+  int Status = run(*Parsed.Parsed);
+  if (Parsed.Parsed->DebugCounters)
+    for (const auto &[Name, Value] : llvm::GetStatistics())
+      llvm::errs() << "tenure-analyze: "
+                   << (Parsed.Parsed->EmitFacts.empty() ? "" : "per-TU step ")
+                   << "counter " << Name << ' ' << Value << '\n';
+  return Status;
 }

@@ -3,70 +3,91 @@
 #include "analyzer/driver/NoLint.h"
 
 #include "clang-tidy/GlobList.h"
-#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/Statistic.h"
+
+#define DEBUG_TYPE "tenure-analyze"
 
 namespace tenure::analyzer {
-namespace {
 
-enum class Directive { None, NoLint, NextLine, Begin, End };
+ALWAYS_ENABLED_STATISTIC(NoLintListsMatched,
+                         "NOLINT check lists matched against a check");
 
-struct Found {
-  Directive Kind = Directive::None;
-  bool Matches = false; ///< The directive's check list covers the check.
-};
-
-// The directive on one line, if any, and whether it names \p Check.
-Found parseLine(llvm::StringRef Text, llvm::StringRef Check) {
-  size_t At = Text.find("NOLINT");
-  if (At == llvm::StringRef::npos)
-    return {};
-  llvm::StringRef Rest = Text.substr(At + 6);
-  Found F;
-  if (Rest.consume_front("NEXTLINE"))
-    F.Kind = Directive::NextLine;
-  else if (Rest.consume_front("BEGIN"))
-    F.Kind = Directive::Begin;
-  else if (Rest.consume_front("END"))
-    F.Kind = Directive::End;
-  else
-    F.Kind = Directive::NoLint;
-  if (!Rest.consume_front("(")) {
-    F.Matches = true; // No list: every check.
-    return F;
+NoLintComments::NoLintComments(llvm::StringRef Source) {
+  Lines = Source.count('\n') + 1;
+  unsigned Line = 1;
+  size_t Counted = 0; // Source[0, Counted) is before Line.
+  for (size_t At = Source.find("NOLINT"); At != llvm::StringRef::npos;) {
+    Line += Source.slice(Counted, At).count('\n');
+    size_t End = Source.find('\n', At);
+    llvm::StringRef Rest = Source.slice(At + 6, End);
+    Comment C{Line, Directive::NoLint, std::nullopt};
+    if (Rest.consume_front("NEXTLINE"))
+      C.Kind = Directive::NextLine;
+    else if (Rest.consume_front("BEGIN"))
+      C.Kind = Directive::Begin;
+    else if (Rest.consume_front("END"))
+      C.Kind = Directive::End;
+    if (Rest.consume_front("("))
+      C.Checks = Rest.take_until([](char Ch) { return Ch == ')'; });
+    Comments.push_back(C);
+    // The first directive on a line is the one that counts.
+    if (End == llvm::StringRef::npos)
+      break;
+    Counted = End;
+    At = Source.find("NOLINT", End);
   }
-  llvm::StringRef List = Rest.take_until([](char C) { return C == ')'; });
-  clang::tidy::GlobList Globs(List, /*KeepNegativeGlobs=*/false);
-  F.Matches = Globs.contains(Check);
-  return F;
 }
 
-} // namespace
+const NoLintComments::Comment *NoLintComments::at(unsigned Line) const {
+  auto It = llvm::partition_point(
+      Comments, [&](const Comment &C) { return C.Line < Line; });
+  return It != Comments.end() && It->Line == Line ? &*It : nullptr;
+}
 
-bool isSuppressedByNoLint(llvm::StringRef Source, unsigned Line,
-                          llvm::StringRef Check) {
-  llvm::SmallVector<llvm::StringRef, 0> Lines;
-  Source.split(Lines, '\n');
-  if (Line == 0 || Line > Lines.size())
-    return false;
-  Found Here = parseLine(Lines[Line - 1], Check);
-  if (Here.Kind == Directive::NoLint && Here.Matches)
+bool NoLintComments::covers(const Comment &C, llvm::StringRef Check) const {
+  if (!C.Checks)
     return true;
-  if (Line >= 2) {
-    Found Above = parseLine(Lines[Line - 2], Check);
-    if (Above.Kind == Directive::NextLine && Above.Matches)
-      return true;
-  }
-  int OpenBlocks = 0;
-  for (unsigned I = 0; I < Line; ++I) {
-    Found F = parseLine(Lines[I], Check);
-    if (!F.Matches)
+  ++NoLintListsMatched;
+  return clang::tidy::GlobList(*C.Checks, /*KeepNegativeGlobs=*/false)
+      .contains(Check);
+}
+
+const std::vector<NoLintComments::BlockChange> &
+NoLintComments::blocks(llvm::StringRef Check) {
+  auto [It, New] = Blocks.try_emplace(Check);
+  if (!New)
+    return It->second;
+  unsigned Open = 0;
+  for (const Comment &C : Comments) {
+    if ((C.Kind != Directive::Begin && C.Kind != Directive::End) ||
+        !covers(C, Check))
       continue;
-    if (F.Kind == Directive::Begin)
-      ++OpenBlocks;
-    else if (F.Kind == Directive::End && OpenBlocks > 0)
-      --OpenBlocks;
+    if (C.Kind == Directive::Begin)
+      ++Open;
+    else if (Open > 0)
+      --Open;
+    else
+      continue;
+    It->second.push_back({C.Line, Open});
   }
-  return OpenBlocks > 0;
+  return It->second;
+}
+
+bool NoLintComments::suppresses(unsigned Line, llvm::StringRef Check) {
+  if (Line == 0 || Line > Lines)
+    return false;
+  if (const Comment *Here = at(Line))
+    if (Here->Kind == Directive::NoLint && covers(*Here, Check))
+      return true;
+  if (const Comment *Above = Line >= 2 ? at(Line - 1) : nullptr)
+    if (Above->Kind == Directive::NextLine && covers(*Above, Check))
+      return true;
+  // The blocks open at the end of this line (a NOLINTBEGIN on it counts).
+  const std::vector<BlockChange> &Changes = blocks(Check);
+  auto After = llvm::partition_point(
+      Changes, [&](const BlockChange &B) { return B.Line <= Line; });
+  return After != Changes.begin() && std::prev(After)->Open > 0;
 }
 
 } // namespace tenure::analyzer

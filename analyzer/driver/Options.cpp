@@ -84,6 +84,18 @@ cl::opt<std::string> ExportFixes(
 cl::opt<bool> Quiet("quiet",
                     cl::desc("No summary or notes on stderr, only errors"),
                     cl::cat(Category));
+cl::opt<bool> Timings(
+    "timings",
+    cl::desc("Print on stderr where the time went: the parse, each check, "
+             "the facts, the merge and the report, summed over the "
+             "translation units"),
+    cl::cat(Category));
+// For tests that bound the work of a step (not its time): LLVM statistics
+// such as the bytes of source text read to place findings.
+cl::opt<bool> DebugCounters(
+    "debug-counters",
+    cl::desc("Print the driver's work counters on stderr at exit"), cl::Hidden,
+    cl::cat(Category));
 cl::opt<bool> ListChecks("list-checks",
                          cl::desc("List the enabled checks and exit"),
                          cl::cat(Category));
@@ -314,6 +326,8 @@ ParsedOptions parseOptions(int Argc, const char **Argv) {
   O.VerifyConfig = VerifyConfig;
   O.DumpConfig = DumpConfig;
   O.Quiet = Quiet;
+  O.Timings = Timings;
+  O.DebugCounters = DebugCounters;
   O.EmitFacts = EmitFacts;
   O.DepFile = DepFile;
   O.RelativePaths = RelativePaths;
@@ -367,6 +381,10 @@ std::vector<std::string> workerArguments(const Options &O,
     Args.push_back("--extra-arg=" + A);
   for (const std::string &A : O.ExtraArgsBefore)
     Args.push_back("--extra-arg-before=" + A);
+  if (O.Timings)
+    Args.push_back("--timings");
+  if (O.DebugCounters)
+    Args.push_back("--debug-counters");
   if (!O.BuildPath.empty())
     Args.push_back("-p=" + O.BuildPath);
   Args.push_back(File.str());

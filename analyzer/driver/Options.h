@@ -41,6 +41,8 @@ struct Options {
   bool VerifyConfig = false;
   bool DumpConfig = false;
   bool Quiet = false;
+  bool Timings = false;       ///< --timings
+  bool DebugCounters = false; ///< --debug-counters
   std::string EmitFacts;
   std::string DepFile; ///< With --emit-facts: a Makefile-style depfile.
   /// With --emit-facts: files under the current directory keep relative

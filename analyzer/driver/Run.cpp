@@ -5,10 +5,10 @@
 #include "analyzer/driver/Configuration.h"
 #include "analyzer/driver/Fixes.h"
 #include "analyzer/driver/Gate.h"
-#include "analyzer/driver/NoLint.h"
 #include "analyzer/driver/Output.h"
 #include "analyzer/driver/Paths.h"
 #include "analyzer/driver/SourceCache.h"
+#include "analyzer/driver/Timings.h"
 #include "analyzer/io/Report.h"
 #include "analyzer/model/CheckRegistry.h"
 #include "analyzer/model/EvidenceMatch.h"
@@ -38,7 +38,7 @@ std::string plural(size_t N, llvm::StringRef One, llvm::StringRef Many) {
 bool reportable(ClangTidyOptionsProvider &Provider, SourceCache &Cache,
                 llvm::StringRef Check, const Location &Loc) {
   return checkEnabled(Provider, Loc.File, Check) &&
-         !isSuppressedByNoLint(Cache.text(Loc.File), Loc.Line, Check);
+         !Cache.suppressedByNoLint(Loc, Check);
 }
 
 /// The whole-program checks' findings over the merged facts. Those disabled
@@ -244,12 +244,35 @@ llvm::Expected<RunInputs> prepareRun(const Options &O) {
 }
 
 int report(const Options &O, const RunInputs &In, std::vector<TUResult> Results,
-           std::vector<std::string> Errors) {
+           std::vector<std::string> Errors, Timings Times) {
   auto Provider = makeOptionsProvider(O);
   if (!Provider) {
     error(llvm::toString(Provider.takeError()));
     return ExitError;
   }
+  // The TUs' phases first (summed over the workers), then this step's.
+  Timings All;
+  size_t Timed = 0;
+  for (const TUResult &R : Results)
+    if (!R.Times.empty()) {
+      All.add(R.Times);
+      ++Timed;
+    }
+  All.add(Times);
+  auto PrintTimings = [&] {
+    if (!O.Timings)
+      return;
+    std::string Title =
+        llvm::formatv("tenure-analyze timings, {0} summed",
+                      plural(Timed, "translation unit", "translation units"));
+    if (Timed < Results.size())
+      Title += llvm::formatv(" ({0} from the cache, not timed)",
+                             Results.size() - Timed);
+    All.print(llvm::errs(), Title);
+  };
+  std::optional<ScopedPhase> Phase;
+  if (O.Timings)
+    Phase.emplace(&All, "merge: the whole-program checks");
   SourceCache Cache;
   std::vector<Facts> AllFacts;
   std::vector<Finding> Findings;
@@ -286,6 +309,10 @@ int report(const Options &O, const RunInputs &In, std::vector<TUResult> Results,
   } else {
     Merged = mergeFacts(std::move(AllFacts));
     addMergedFindings(*Merged, **Provider, Cache, Findings, Suppressed);
+  }
+  if (Phase) {
+    Phase.reset();
+    Phase.emplace(&All, "report: evidence, gate, outputs");
   }
   // A header's finding seen from several TUs is one finding (with the notes
   // of all) before the runtime's counts are added to it.
@@ -365,6 +392,8 @@ int report(const Options &O, const RunInputs &In, std::vector<TUResult> Results,
     Failed(llvm::createStringError(
         Path + ": cannot write the report: " + llvm::toString(std::move(Err))));
 
+  Phase.reset();
+  PrintTimings();
   if (O.Quiet)
     return Status;
   if (D.BaselineCounts) {

@@ -35,10 +35,11 @@ llvm::Expected<RunInputs> prepareRun(const Options &O);
 /// applies the evidence, filters headers, decides the gate (decide()),
 /// applies or exports fixes, and writes the baseline, the cycle graph and
 /// the report. \p Errors: what already went wrong (failed workers, stale
-/// database entries), one line each; they make the run incomplete.
-/// Returns the exit code.
+/// database entries), one line each; they make the run incomplete. With
+/// --timings, prints the TUs' timings summed, the caller's \p Times (reading
+/// --merge-facts' files) and its own phases. Returns the exit code.
 int report(const Options &O, const RunInputs &In, std::vector<TUResult> Results,
-           std::vector<std::string> Errors);
+           std::vector<std::string> Errors, Timings Times = {});
 
 } // namespace tenure::analyzer
 

@@ -7,6 +7,7 @@
 #include "analyzer/driver/Output.h"
 #include "analyzer/driver/Paths.h"
 #include "analyzer/driver/SourceCache.h"
+#include "analyzer/driver/Timings.h"
 #include "analyzer/io/Report.h"
 #include "analyzer/model/Version.h"
 #include "checks/TenureCheck.h"
@@ -112,8 +113,45 @@ int emitFacts(const Options &O,
   tenure::checks::FactsRecorder Recorded(Context);
   auto FS = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(
       llvm::vfs::getRealFileSystem());
+  // --timings: clang-tidy's check profile (each check's matchers, callbacks
+  // and end-of-TU work) is stored in a directory of our own and read back.
+  llvm::SmallString<128> ProfileDir;
+  if (O.Timings)
+    if (std::error_code EC = llvm::sys::fs::createUniqueDirectory(
+            "tenure-profile", ProfileDir)) {
+      llvm::errs() << "tenure-analyze: error: cannot create a temporary "
+                      "directory: "
+                   << EC.message() << '\n';
+      return ExitError;
+    }
+  llvm::TimeRecord Start = llvm::TimeRecord::getCurrentTime(/*Start=*/true);
   std::vector<ClangTidyError> Errors =
-      runClangTidy(Context, Compilations, {File}, FS, /*ApplyAnyFix=*/false);
+      runClangTidy(Context, Compilations, {File}, FS, /*ApplyAnyFix=*/false,
+                   /*EnableCheckProfile=*/O.Timings, ProfileDir);
+  Timings Times;
+  if (O.Timings) {
+    PhaseTime Analysis = PhaseTime::since(Start);
+    llvm::Expected<Timings> Checks = readCheckProfiles(ProfileDir);
+    llvm::sys::fs::remove(ProfileDir);
+    if (!Checks) {
+      llvm::errs() << "tenure-analyze: error: " << toString(Checks.takeError())
+                   << '\n';
+      return ExitError;
+    }
+    // The parse ends where the checks' AST pass starts; what the AST pass
+    // spends outside every check is the matchers' walk and the teardown.
+    PhaseTime Parse = Recorded.AnalysisStart
+                          ? PhaseTime::between(Start, *Recorded.AnalysisStart)
+                          : Analysis;
+    Times.add("parse (setup, preprocess, parse, instantiate)", Parse);
+    Times.add(*Checks);
+    PhaseTime Rest = Analysis;
+    Rest -= Parse;
+    Rest -= Checks->total();
+    Times.add("AST walk outside the checks, teardown", Rest);
+  }
+  ScopedPhase ResultPhase(O.Timings ? &Times : nullptr,
+                          "TU result: findings placed, facts merged");
 
   SourceCache Cache;
   llvm::json::Array Findings;
@@ -150,6 +188,10 @@ int emitFacts(const Options &O,
       {"findings", std::move(Findings)},
       {"parse_errors", ParseErrors},
       {"sources", std::move(Read)}};
+  if (O.Timings) {
+    ResultPhase.stop();
+    Result.getAsObject()->try_emplace("timings", Times.toJSON());
+  }
   // The files the unit read, by the names the result gives them.
   llvm::StringMap<std::string> Names;
   auto Named = [&](const std::string &Path) {
@@ -254,6 +296,12 @@ llvm::Expected<TUResult> tuResultFromJSON(const llvm::json::Value &V,
       return Item.takeError();
     R.Findings.push_back(std::move(*Item));
   }
+  if (const llvm::json::Value *T = O->get("timings")) {
+    llvm::Expected<Timings> Times = Timings::fromJSON(*T, Path);
+    if (!Times)
+      return Times.takeError();
+    R.Times = std::move(*Times);
+  }
   // Older results have no "sources": their fixes cannot be verified, and
   // --fix refuses them.
   if (const llvm::json::Object *Sources = O->getObject("sources"))
@@ -308,6 +356,8 @@ runWorkers(const Options &O, llvm::ArrayRef<std::string> Files,
               tuResultFromJSON(*Hit, Cache->directory());
           if (R) {
             std::lock_guard<std::mutex> Guard(Lock);
+            // Times of the run that stored the entry are not this run's.
+            R->Times = {};
             Results[I] = std::move(*R);
             Progress(Files[I], " (cached)");
             return;

@@ -11,7 +11,9 @@
 //    "shadowing": ["<path>", ...],  (files an #include passed over: if one
 //                                     appears, the parse would read it;
 //                                     empty with --relative-paths)
-//    "sources": {"<canonical path>": "<content hash>", ...}}
+//    "sources": {"<canonical path>": "<content hash>", ...},
+//    "timings": [{"phase": ..., "wall": s, "user": s, "sys": s}...]}
+//                                              (with --timings only)
 //
 // "sources" holds the hash of every file a finding or fix-it is in, as the
 // analysis read it: --fix writes only those files, and only while their
@@ -24,6 +26,7 @@
 
 #include "analyzer/driver/FactsCache.h"
 #include "analyzer/driver/Options.h"
+#include "analyzer/driver/Timings.h"
 #include "analyzer/model/Facts.h"
 #include "analyzer/model/Finding.h"
 #include "clang/Tooling/CompilationDatabase.h"
@@ -41,6 +44,9 @@ struct TUResult {
   int ParseErrors = 0;
   /// File -> contentHash() of the text the analysis read.
   llvm::StringMap<std::string> Sources;
+  /// With --timings: where the per-TU step's time went (none for a result
+  /// from the cache).
+  Timings Times;
 };
 
 /// The per-TU step: analyses \p File in this process and writes its result

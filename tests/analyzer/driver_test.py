@@ -1190,6 +1190,117 @@ def case_symlinked_checkout_baseline(c):
                'SARIF URIs stay under %SRCROOT% from ' + where, locations)
 
 
+def counters(err, step='counter'):
+    """The --debug-counters lines of one step ('counter' for the run that
+    reports, 'per-TU step counter' for a worker) as {name: value}."""
+    prefix = 'tenure-analyze: %s ' % step
+    found = {}
+    for line in err.splitlines():
+        if line.startswith(prefix):
+            name, value = line[len(prefix):].split()
+            found[name] = found.get(name, 0) + int(value)
+    return found
+
+
+def case_many_findings_work_is_linear(c):
+    # The work of placing findings in their file (offsets to lines, baseline
+    # keys, NOLINT comments) is bounded by the file's size plus the findings'
+    # own lines however many findings one file has: each file is read and
+    # indexed once. (It was once a scan of the text before each finding.)
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                    '..', '..', 'bench'))
+    import many_findings
+    units = 1500
+    copy = c.write('copy.cpp', many_findings.source('copy', units))
+    facts = os.path.join(c.work, 'copy.json')
+    code, out, err = c.run('--emit-facts=' + facts, '--debug-counters', copy,
+                           '--', '-std=c++20')
+    expect(code == 0, 'the per-TU step succeeds', out, err)
+    with open(facts) as f:
+        found = json.load(f)['findings']
+    expect(len(found) == units, 'one needless copy per unit', len(found))
+    n = counters(err, 'per-TU step counter')
+    size = os.path.getsize(copy)
+    expect(n.get('SourceLookups', 0) >= units, 'every finding was placed', err)
+    expect(n.get('SourceBytesScanned', 0) <= 2 * size,
+           'the file is read once (and each finding\'s line), not once per finding',
+           size, err)
+
+    # Cycles are judged after the merge, where NOLINT comments are read from
+    # the text: a comment for another check on every unit's line is matched
+    # once per finding, the file scanned once.
+    lines = many_findings.source('cycle', units).splitlines()
+    lines = [l + ' // NOLINT(tenure-needless-copy)' if l.startswith('struct S') else l
+             for l in lines]
+    cycle = c.write('cycle.cpp', '\n'.join(lines) + '\n')
+    code, out, err = c.run('--debug-counters', cycle, '--', '-std=c++20')
+    expect(code == 1 and out.count('warning: strong reference cycle') == units,
+           'one cycle per unit, not suppressed by the other check\'s NOLINT', code, err)
+    n = counters(err)
+    size = os.path.getsize(cycle)
+    expect(n.get('SourceLookups', 0) >= units, 'every finding was looked up', err)
+    expect(n.get('SourceBytesScanned', 0) <= 3 * size,
+           'the file is scanned a bounded number of times', size, err)
+    expect(units <= n.get('NoLintListsMatched', 0) <= units + 10,
+           'one NOLINT list matched per finding', err)
+
+
+def timing_phases(err):
+    """The phase names of the --timings table on stderr."""
+    lines = err.splitlines()
+    start = next(i for i, l in enumerate(lines) if '--- Name ---' in l)
+    names = []
+    for line in lines[start + 1:]:
+        if not line.strip():
+            break
+        names.append(line.split('%)')[-1].strip())
+    return names
+
+
+def case_timings(c):
+    files = [c.write('src/leak.cpp', LEAK), c.write('src/clean.cpp', CLEAN)]
+    build = c.compile_db(files)
+    code, plain, _ = c.run('-p', build, '-j', '2')
+    code, out, err = c.run('-p', build, '-j', '2', '--timings')
+    expect(code == 1 and out == plain, 'the report is the same with --timings', out, plain)
+    expect('tenure-analyze timings, 2 translation units summed' in err,
+           'one table for the run, summed over both workers', err)
+    phases = timing_phases(err)
+    for phase in ('parse (setup, preprocess, parse, instantiate)',
+                  'check tenure-needless-copy', 'check tenure-ref-cycle',
+                  'check tenure-unbounded-cache', 'check tenure-untraced-field',
+                  'AST walk outside the checks, teardown',
+                  'TU result: findings placed, facts merged',
+                  'merge: the whole-program checks',
+                  'report: evidence, gate, outputs', 'Total'):
+        expect(phase in phases, 'phase %r is timed' % phase, err)
+    expect(phases.count('Total') == 1 and phases[-1] == 'Total', 'one total, last', err)
+    code, out, err = c.run('-p', build, '-j', '2')
+    expect('timings' not in err, 'no table without --timings', err)
+
+    # A build system's actions: each per-TU step records its phases in its
+    # facts file, the merge step sums them with its own.
+    facts = []
+    for i, f in enumerate(files):
+        facts.append(os.path.join(c.work, 'f%d.json' % i))
+        code, out, err = c.run('--emit-facts=' + facts[-1], '--timings', '-p', build, f)
+        expect(code == 0 and 'Total' not in err, 'the per-TU step prints no table', err)
+        with open(facts[-1]) as fp:
+            phases = [t['phase'] for t in json.load(fp)['timings']]
+        expect('check tenure-ref-cycle' in phases, 'the facts file has the phases', phases)
+    code, out, err = c.run('--merge-facts', '--timings', *facts)
+    expect(code == 1 and 'tenure-analyze timings, 2 translation units summed' in err,
+           'the merge step prints the sum', err)
+    expect('merge: reading the facts files' in timing_phases(err), 'reading is timed', err)
+
+    # Results from the cache were timed by another run.
+    cache = os.path.join(c.work, 'cache')
+    c.run('-p', build, '--cache-dir=' + cache)
+    code, out, err = c.run('-p', build, '--cache-dir=' + cache, '--timings')
+    expect('0 translation units summed (2 from the cache, not timed)' in err,
+           'cached units are not timed', err)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--analyzer', required=True)

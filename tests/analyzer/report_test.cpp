@@ -95,13 +95,38 @@ TEST(NoLint, SameLineNextLineAndBlocks) {
                            "g = h;\n"
                            "// NOLINTEND(tenure-*)\n"
                            "i = j;\n";
-  EXPECT_TRUE(isSuppressedByNoLint(Source, 1, "tenure-ref-cycle"));
-  EXPECT_TRUE(isSuppressedByNoLint(Source, 3, "tenure-ref-cycle"));
-  EXPECT_FALSE(isSuppressedByNoLint(Source, 3, "tenure-needless-copy"));
-  EXPECT_FALSE(isSuppressedByNoLint(Source, 4, "tenure-ref-cycle"));
-  EXPECT_TRUE(isSuppressedByNoLint(Source, 4, "tenure-needless-copy"));
-  EXPECT_TRUE(isSuppressedByNoLint(Source, 6, "tenure-ref-cycle"));
-  EXPECT_FALSE(isSuppressedByNoLint(Source, 8, "tenure-ref-cycle"));
+  NoLintComments Comments(Source);
+  EXPECT_TRUE(Comments.suppresses(1, "tenure-ref-cycle"));
+  EXPECT_TRUE(Comments.suppresses(3, "tenure-ref-cycle"));
+  EXPECT_FALSE(Comments.suppresses(3, "tenure-needless-copy"));
+  EXPECT_FALSE(Comments.suppresses(4, "tenure-ref-cycle"));
+  EXPECT_TRUE(Comments.suppresses(4, "tenure-needless-copy"));
+  EXPECT_TRUE(Comments.suppresses(6, "tenure-ref-cycle"));
+  EXPECT_FALSE(Comments.suppresses(8, "tenure-ref-cycle"));
+}
+
+TEST(NoLint, NestedBlocksPerCheck) {
+  llvm::StringRef Source = "// NOLINTEND(tenure-*)\n" // 1 unmatched
+                           "x; // NOLINTBEGIN(tenure-ref-cycle)\n" // 2
+                           "// NOLINTBEGIN\n"                      // 3
+                           "y;\n"                                  // 4
+                           "// NOLINTEND(tenure-ref-cycle)\n"      // 5
+                           "z;\n"                                  // 6
+                           "// NOLINTEND\n"                        // 7
+                           "w; // NOLINT NOLINTBEGIN\n";           // 8
+  NoLintComments Comments(Source);
+  EXPECT_FALSE(Comments.suppresses(1, "tenure-ref-cycle"));
+  // A NOLINTBEGIN covers its own line.
+  EXPECT_TRUE(Comments.suppresses(2, "tenure-ref-cycle"));
+  EXPECT_FALSE(Comments.suppresses(2, "tenure-needless-copy"));
+  EXPECT_TRUE(Comments.suppresses(4, "tenure-needless-copy"));
+  EXPECT_TRUE(Comments.suppresses(6, "tenure-ref-cycle"));
+  EXPECT_TRUE(Comments.suppresses(6, "tenure-needless-copy"));
+  // The first directive on a line is the one that counts.
+  EXPECT_TRUE(Comments.suppresses(8, "tenure-ref-cycle"));
+  EXPECT_FALSE(Comments.suppresses(9, "tenure-ref-cycle"));
+  EXPECT_FALSE(Comments.suppresses(10, "tenure-ref-cycle"));
+  EXPECT_FALSE(Comments.suppresses(0, "tenure-ref-cycle"));
 }
 
 } // namespace
