@@ -7,7 +7,9 @@
    Printed as `RATIO analyzer_over_syntax_only <tenure/clang>` (goal <= 1.2:
    parsing must dominate), then one run's --timings table: where the time
    beyond the parse goes.
-2. The wall time of analysing tenure's own tree (-p BUILD) with -j 1 and -j 2.
+2. The wall time of analysing tenure's own tree (-p BUILD) with -j 1 and -j 2,
+   cold (a new --cache-dir) and warm (the same again): printed as
+   `RATIO cached_rerun_speedup <cold/warm with -j 2>` (goal >= 20).
 
 Usage: analyzer_bench.py --analyzer EXE --clang CLANG++ --include DIR --build-dir DIR
 """
@@ -117,15 +119,26 @@ def main():
     for line in table:
         print('  ' + line)
 
+    # Cold: a new cache directory, every unit parsed and stored; warm: the
+    # same command again, every unit read back from the cache.
     print("tenure-analyze over tenure's own tree (-p %s), wall time" % args.build_dir)
-    for jobs in (1, 2):
-        start = time.perf_counter()
-        result = subprocess.run([args.analyzer, '-p', args.build_dir, '-j', str(jobs)],
-                                capture_output=True, text=True)
-        wall = time.perf_counter() - start
-        units = result.stderr.strip().splitlines()[-1] if result.stderr else ''
-        print('  -j %d  %8.1f s   (%s)' % (jobs, wall, units))
-
+    walls = {}
+    with tempfile.TemporaryDirectory(prefix='tenure-bench-cache-') as caches:
+        for jobs in (1, 2):
+            cache = os.path.join(caches, 'j%d' % jobs)
+            for state in ('cold', 'warm'):
+                start = time.perf_counter()
+                result = subprocess.run([args.analyzer, '-p', args.build_dir,
+                                         '-j', str(jobs), '--cache-dir=' + cache],
+                                        capture_output=True, text=True)
+                walls[jobs, state] = time.perf_counter() - start
+                if result.returncode not in (0, 1):
+                    sys.exit('failed (%d): %s' % (result.returncode, result.stderr[-2000:]))
+                said = [l for l in result.stderr.splitlines()
+                        if 'cache ' in l or 'translation unit' in l]
+                print('  -j %d %s %8.1f s   (%s)' % (jobs, state, walls[jobs, state],
+                                                    '; '.join(said)))
+    print('RATIO cached_rerun_speedup %.1f' % (walls[2, 'cold'] / walls[2, 'warm']))
 
 if __name__ == '__main__':
     main()
