@@ -51,32 +51,40 @@ std::string FactsCache::entryPath(llvm::StringRef Key) const {
   return std::string(Path);
 }
 
-std::string FactsCache::currentHash(llvm::StringRef File) {
+namespace {
+
+// What \p Compute says of \p Key, asked once per run. The question runs
+// outside the lock: two threads may both ask, and the first answer stays.
+template <typename T, typename ComputeT>
+T once(std::mutex &Lock, llvm::StringMap<T> &Memo, llvm::StringRef Key,
+       ComputeT Compute) {
   {
     std::lock_guard<std::mutex> Guard(Lock);
-    auto It = Hashes.find(File);
-    if (It != Hashes.end())
+    auto It = Memo.find(Key);
+    if (It != Memo.end())
       return It->second;
   }
-  std::string Hash;
-  if (auto Buffer =
-          llvm::MemoryBuffer::getFile(File, /*IsText=*/false,
-                                      /*RequiresNullTerminator=*/false))
-    Hash = contentHash((*Buffer)->getBuffer());
+  T Value = Compute();
   std::lock_guard<std::mutex> Guard(Lock);
-  return Hashes.try_emplace(File, std::move(Hash)).first->second;
+  return Memo.try_emplace(Key, std::move(Value)).first->second;
+}
+
+} // namespace
+
+std::string FactsCache::currentHash(llvm::StringRef File) {
+  return once(Lock, Hashes, File, [&] {
+    std::string Hash;
+    if (auto Buffer =
+            llvm::MemoryBuffer::getFile(File, /*IsText=*/false,
+                                        /*RequiresNullTerminator=*/false))
+      Hash = contentHash((*Buffer)->getBuffer());
+    return Hash;
+  });
 }
 
 bool FactsCache::existsNow(llvm::StringRef Path) {
-  {
-    std::lock_guard<std::mutex> Guard(Lock);
-    auto It = Existing.find(Path);
-    if (It != Existing.end())
-      return It->second;
-  }
-  bool Exists = llvm::sys::fs::exists(Path);
-  std::lock_guard<std::mutex> Guard(Lock);
-  return Existing.try_emplace(Path, Exists).first->second;
+  return once(Lock, Existing, Path,
+              [&] { return llvm::sys::fs::exists(Path); });
 }
 
 std::optional<llvm::json::Value> FactsCache::lookup(llvm::StringRef Key) {
