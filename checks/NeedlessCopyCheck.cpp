@@ -3,23 +3,37 @@
 #include "checks/NeedlessCopyCheck.h"
 
 #include "analyzer/ast/ContainerVocabulary.h"
+#include "analyzer/ast/SourceFacts.h"
 #include "checks/SourceLocations.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclTemplate.h"
 #include "clang/AST/ExprCXX.h"
+#include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/StmtCXX.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Analysis/Analyses/ExprMutationAnalyzer.h"
 #include "clang/Lex/Lexer.h"
+#include "llvm/ADT/Statistic.h"
 #include "llvm/ADT/StringSet.h"
 
 using namespace clang;
 using namespace clang::ast_matchers;
 using namespace tenure::analyzer;
 
+#define DEBUG_TYPE "tenure-checks"
+
 namespace tenure::checks {
 namespace {
+
+// What --debug-counters shows: what this check's matchers matched, and how
+// often it walked system headers itself for the calls of its candidates.
+ALWAYS_ENABLED_STATISTIC(NeedlessCopyMatches,
+                         "nodes tenure-needless-copy's matchers matched");
+ALWAYS_ENABLED_STATISTIC(
+    SystemDeclsWalkedForCalls,
+    "top-level declarations in system headers walked for the calls of "
+    "functions with a by-value handle parameter");
 
 /// What a one-argument construction copies or moves from, or null. Later
 /// arguments may be defaults: in verification mode tenure::Ref's copy
@@ -681,6 +695,7 @@ NeedlessCopyCheck::NeedlessCopyCheck(StringRef Name,
     : TenureCheck(Name, Context) {}
 
 void NeedlessCopyCheck::registerMatchers(MatchFinder *Finder) {
+  limitToUserCode(Finder);
   // Template patterns are checked, instantiations are not: a fix-it edits
   // the one pattern every instantiation shares.
   Finder->addMatcher(functionDecl(isDefinition(), hasBody(stmt()),
@@ -711,6 +726,7 @@ void NeedlessCopyCheck::registerMatchers(MatchFinder *Finder) {
 }
 
 void NeedlessCopyCheck::check(const MatchFinder::MatchResult &Result) {
+  ++NeedlessCopyMatches;
   ASTContext &Ctx = *Result.Context;
   if (const auto *Ref = Result.Nodes.getNodeAs<DeclRefExpr>("function-ref")) {
     const Stmt *Callee = climbCasts(Ctx, Ref);
@@ -818,7 +834,118 @@ void NeedlessCopyCheck::checkParameters(const FunctionDecl &Fn,
   }
 }
 
+namespace {
+
+/// Strips what climbCasts climbs: implicit conversions and parentheses.
+const Expr *belowCasts(const Expr *E) {
+  while (true) {
+    if (const auto *Cast = dyn_cast<ImplicitCastExpr>(E))
+      E = Cast->getSubExpr();
+    else if (const auto *Paren = dyn_cast<ParenExpr>(E))
+      E = Paren->getSubExpr();
+    else
+      return E;
+  }
+}
+
+/// The "call" and "function-ref" matches of one system-header declaration,
+/// for the functions in \p Wanted: the same nodes the shared walk would
+/// have matched there (it visits instantiations and implicit code too).
+class SystemUses : public RecursiveASTVisitor<SystemUses> {
+public:
+  explicit SystemUses(const llvm::DenseSet<const FunctionDecl *> &Wanted)
+      : Wanted(Wanted) {}
+  bool shouldVisitTemplateInstantiations() const { return true; }
+  bool shouldVisitImplicitCode() const { return true; }
+
+  bool VisitCallExpr(CallExpr *Call) {
+    // A parent is visited before its children: the callee is known when
+    // its reference is.
+    if (const Expr *Callee = Call->getCallee())
+      if (const auto *Ref = dyn_cast<DeclRefExpr>(belowCasts(Callee)))
+        Called.insert(Ref);
+    if (isa<CXXOperatorCallExpr>(Call))
+      return true;
+    if (const FunctionDecl *Callee = Call->getDirectCallee())
+      if (Wanted.contains(Callee->getCanonicalDecl()))
+        Calls.push_back(Call);
+    return true;
+  }
+  bool VisitDeclRefExpr(DeclRefExpr *Ref) {
+    const auto *Fn = dyn_cast<FunctionDecl>(Ref->getDecl());
+    if (Fn && Wanted.contains(Fn->getCanonicalDecl()) && !Called.contains(Ref))
+      AddressTaken.insert(Fn->getCanonicalDecl());
+    return true;
+  }
+
+  std::vector<const CallExpr *> Calls;
+  llvm::DenseSet<const FunctionDecl *> AddressTaken;
+
+private:
+  const llvm::DenseSet<const FunctionDecl *> &Wanted;
+  llvm::DenseSet<const DeclRefExpr *> Called;
+};
+
+} // namespace
+
+// The shared walk skipped the system headers' top-level declarations (see
+// TenureCheck::limitToUserCode); the keep-alive rule and the notes still
+// need the calls made there, from the standard library's templates or a
+// header included with -isystem, and a function whose address is taken
+// there keeps its signature. So they are walked here, only when a TU has a
+// candidate, and only for the candidates' functions. The calls are merged
+// in the order the whole walk would have seen them.
+void NeedlessCopyCheck::addSystemHeaderUses(ASTContext &Ctx) {
+  llvm::DenseSet<const FunctionDecl *> Wanted;
+  for (const Candidate &C : Candidates)
+    Wanted.insert(C.Fn->getCanonicalDecl());
+  const SourceManager &SM = Ctx.getSourceManager();
+  std::vector<SourceLocation> Begins; // Of the system declarations walked.
+  llvm::DenseMap<const FunctionDecl *,
+                 std::vector<std::pair<size_t, const CallExpr *>>>
+      Found;
+  for (Decl *D : Ctx.getTranslationUnitDecl()->decls()) {
+    if (!isInSystemHeader(*D))
+      continue;
+    ++SystemDeclsWalkedForCalls;
+    SystemUses Uses(Wanted);
+    Uses.TraverseDecl(D);
+    AddressTaken.insert(Uses.AddressTaken.begin(), Uses.AddressTaken.end());
+    for (const CallExpr *Call : Uses.Calls)
+      Found[Call->getDirectCallee()->getCanonicalDecl()].emplace_back(
+          Begins.size(), Call);
+    Begins.push_back(SM.getExpansionLoc(D->getBeginLoc()));
+  }
+  // Order key: a call in user code after K system declarations is 2K, a
+  // call in the K-th system declaration 2K + 1.
+  for (auto &[Callee, InSystem] : Found) {
+    std::vector<std::pair<size_t, const CallExpr *>> Keyed;
+    for (const CallExpr *Call : Calls[Callee]) {
+      SourceLocation At = SM.getExpansionLoc(Call->getBeginLoc());
+      size_t Before =
+          std::partition_point(Begins.begin(), Begins.end(),
+                               [&](SourceLocation Begin) {
+                                 return SM.isBeforeInTranslationUnit(Begin, At);
+                               }) -
+          Begins.begin();
+      Keyed.emplace_back(2 * Before, Call);
+    }
+    for (auto [Index, Call] : InSystem)
+      Keyed.emplace_back(2 * Index + 1, Call);
+    llvm::stable_sort(Keyed, llvm::less_first());
+    std::vector<const CallExpr *> &Merged = Calls[Callee];
+    Merged.clear();
+    for (auto [Key, Call] : Keyed)
+      Merged.push_back(Call);
+  }
+}
+
 void NeedlessCopyCheck::onEndOfTranslationUnit() {
+  if (!Candidates.empty()) {
+    ASTContext &Ctx = Candidates.front().Fn->getASTContext();
+    if (skipsSystemHeaders(Ctx))
+      addSystemHeaderUses(Ctx);
+  }
   for (const Candidate &C : Candidates) {
     if (AddressTaken.contains(C.Fn->getCanonicalDecl()))
       continue;

@@ -58,6 +58,7 @@ private:
   llvm::DenseMap<const clang::FunctionDecl *,
                  std::vector<const clang::CallExpr *>>
       Calls;
+  void addSystemHeaderUses(clang::ASTContext &Ctx);
   void noteCopyingCalls(const Candidate &C);
   bool isKeepAlive(const Candidate &C);
 };

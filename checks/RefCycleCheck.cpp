@@ -29,6 +29,7 @@ void RefCycleCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
 }
 
 void RefCycleCheck::registerMatchers(MatchFinder *Finder) {
+  limitToUserCode(Finder);
   // The whole TU at once: the cycle is a property of the graph, not of any
   // single node.
   Finder->addMatcher(translationUnitDecl().bind("tu"), this);

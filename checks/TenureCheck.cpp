@@ -11,11 +11,14 @@
 #include "clang/Lex/PPCallbacks.h"
 #include "clang/Lex/Preprocessor.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/Statistic.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include <mutex>
 
 using namespace clang;
+
+#define DEBUG_TYPE "tenure-checks"
 
 namespace tenure::checks {
 namespace {
@@ -46,9 +49,51 @@ FactsRecorder::attachedTo(const tidy::ClangTidyContext *Context) {
   return attached().lookup(Context);
 }
 
+namespace {
+
+// What --debug-counters shows: the checks' walk covers the TU's own code,
+// not the standard library's declarations.
+ALWAYS_ENABLED_STATISTIC(TopLevelDeclsWalked,
+                         "top-level declarations the checks walk");
+ALWAYS_ENABLED_STATISTIC(SystemTopLevelDeclsSkipped,
+                         "top-level declarations in system headers the "
+                         "checks' walk skips");
+
+/// Whether the check globs \p Globs can enable a check that is not
+/// tenure's: a positive glob for another name enables it until a later
+/// `-*`. Compiler warnings (clang-diagnostic-*) walk no AST.
+bool enablesOtherChecks(StringRef Globs) {
+  bool Others = false;
+  SmallVector<StringRef, 8> Lines, Parts;
+  Globs.split(Lines, '\n');
+  for (StringRef Line : Lines) {
+    Line.split(Parts, ',');
+    for (StringRef Glob : Parts) {
+      Glob = Glob.trim();
+      if (Glob.empty())
+        continue;
+      if (Glob.consume_front("-")) {
+        if (Glob.trim() == "*")
+          Others = false;
+      } else if (!Glob.starts_with("tenure-") &&
+                 !Glob.starts_with("clang-diagnostic-")) {
+        Others = true;
+      }
+    }
+    Parts.clear();
+  }
+  return Others;
+}
+
+} // namespace
+
 TenureCheck::TenureCheck(StringRef Name, tidy::ClangTidyContext *Context,
                          StrongHandlesOption Strong)
-    : ClangTidyCheck(Name, Context), Strong(Strong),
+    : ClangTidyCheck(Name, Context), Limiter(Name),
+      UserCodeOnly(
+          !Context->getOptions().SystemHeaders.value_or(false) &&
+          !enablesOtherChecks(Context->getOptions().Checks.value_or(""))),
+      Strong(Strong),
       StrongHandles(
           Strong.Global
               ? Options.getLocalOrGlobal(Strong.Name, Strong.Default.str())
@@ -163,6 +208,41 @@ void TenureCheck::registerPPCallbacks(const SourceManager &SM, Preprocessor *PP,
     Recorder->RecordingInputs = true;
     PP->addPPCallbacks(std::make_unique<InputRecorder>(SM, *PP, *Recorder));
   }
+}
+
+void TenureCheck::limitToUserCode(ast_matchers::MatchFinder *Finder) {
+  if (UserCodeOnly)
+    Finder->addMatcher(
+        ast_matchers::translationUnitDecl().bind("tenure-user-code"), &Limiter);
+}
+
+void TenureCheck::ScopeLimiter::run(
+    const ast_matchers::MatchFinder::MatchResult &Result) {
+  ASTContext &Ctx = *Result.Context;
+  // Once per TU (each check asks), and never over a scope someone else set
+  // (clangd limits it to the main file).
+  std::vector<Decl *> Scope = Ctx.getTraversalScope();
+  if (Scope.size() != 1 || !isa<TranslationUnitDecl>(Scope.front()))
+    return;
+  std::vector<Decl *> User;
+  unsigned Skipped = 0;
+  for (Decl *D : Ctx.getTranslationUnitDecl()->decls()) {
+    if (analyzer::isInSystemHeader(*D))
+      ++Skipped;
+    else
+      User.push_back(D);
+  }
+  TopLevelDeclsWalked += User.size();
+  SystemTopLevelDeclsSkipped += Skipped;
+  // The walk reads the scope when it goes below the TU node, after this
+  // match; setting it also drops a parent map built so far.
+  if (Skipped)
+    Ctx.setTraversalScope(User);
+}
+
+bool TenureCheck::skipsSystemHeaders(const ASTContext &Ctx) {
+  std::vector<Decl *> Scope = Ctx.getTraversalScope();
+  return Scope.size() != 1 || !isa<TranslationUnitDecl>(Scope.front());
 }
 
 void TenureCheck::onStartOfTranslationUnit() {

@@ -18,6 +18,7 @@
 #include "analyzer/model/Facts.h"
 #include "analyzer/model/Finding.h"
 #include "clang-tidy/ClangTidyCheck.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "llvm/Support/Timer.h"
 #include <map>
 #include <optional>
@@ -86,9 +87,23 @@ public:
     return LangOpts.CPlusPlus11;
   }
 
+  /// Whether the checks' walk of this TU was kept out of the top-level
+  /// declarations of system headers (see limitToUserCode).
+  static bool skipsSystemHeaders(const clang::ASTContext &Ctx);
+
 protected:
   TenureCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Context,
               StrongHandlesOption Strong = {});
+
+  /// Called first in each check's registerMatchers: keeps the one walk the
+  /// checks share (clang-tidy's MatchFinder), and the parent map that
+  /// `hasParent` and `getParents` build, out of the top-level declarations
+  /// of system headers. Their diagnostics would be dropped, and facts are
+  /// never made of them; what a check needs from there it asks the AST for
+  /// itself. Not done when clang-tidy reports in system headers
+  /// (SystemHeaders) or runs checks other than tenure's, whose matchers
+  /// may look there.
+  void limitToUserCode(clang::ast_matchers::MatchFinder *Finder);
 
   const analyzer::HandleTypes &handles() const { return Handles; }
 
@@ -111,6 +126,21 @@ protected:
                        llvm::ArrayRef<analyzer::Replacement> Fix = {});
 
 private:
+  /// Sets the traversal scope when the TU node is matched, before the walk
+  /// goes below it.
+  class ScopeLimiter : public clang::ast_matchers::MatchFinder::MatchCallback {
+  public:
+    explicit ScopeLimiter(llvm::StringRef ID) : ID(ID) {}
+    void
+    run(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
+    llvm::StringRef getID() const override { return ID; }
+
+  private:
+    llvm::StringRef ID; ///< The check's: its time counts as the check's.
+  };
+
+  ScopeLimiter Limiter;
+  const bool UserCodeOnly;
   const StrongHandlesOption Strong;
   const std::string StrongHandles;
   const std::string WeakHandles;

@@ -31,6 +31,7 @@ void UnboundedCacheCheck::storeOptions(
 }
 
 void UnboundedCacheCheck::registerMatchers(MatchFinder *Finder) {
+  limitToUserCode(Finder);
   // Growth and shrinking are facts about the whole program, or at least
   // the whole TU: look at it at once.
   Finder->addMatcher(translationUnitDecl().bind("tu"), this);

@@ -182,6 +182,7 @@ void UntracedFieldCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
 }
 
 void UntracedFieldCheck::registerMatchers(MatchFinder *Finder) {
+  limitToUserCode(Finder);
   Finder->addMatcher(cxxRecordDecl(isDefinition(),
                                    unless(isExpansionInSystemHeader()),
                                    isDerivedFrom(CollectableBase))

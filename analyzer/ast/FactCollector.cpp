@@ -233,8 +233,7 @@ public:
   // parse.
   bool TraverseStmt(Stmt *) { return true; }
   bool TraverseDecl(Decl *D) {
-    if (D && !isa<TranslationUnitDecl>(D) && D->getLocation().isValid() &&
-        SM.isInSystemHeader(SM.getExpansionLoc(D->getLocation())))
+    if (D && !isa<TranslationUnitDecl>(D) && isInSystemHeader(*D))
       return true;
     return RecursiveASTVisitor::TraverseDecl(D);
   }

@@ -2,6 +2,7 @@
 
 #include "analyzer/ast/SourceFacts.h"
 
+#include "clang/AST/ASTContext.h"
 #include "clang/AST/ASTLambda.h"
 #include "clang/AST/Decl.h"
 #include "clang/AST/DeclCXX.h"
@@ -51,6 +52,12 @@ std::string enclosingDeclaration(const Decl &D) {
              : nullptr;
   }
   return "";
+}
+
+bool isInSystemHeader(const Decl &D) {
+  SourceLocation L = D.getLocation();
+  const SourceManager &SM = D.getASTContext().getSourceManager();
+  return L.isValid() && SM.isInSystemHeader(SM.getExpansionLoc(L));
 }
 
 } // namespace tenure::analyzer

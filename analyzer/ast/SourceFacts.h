@@ -29,6 +29,12 @@ std::string functionKey(const clang::FunctionDecl *FD);
 /// so the name survives edits that move or re-sign the code.
 std::string enclosingDeclaration(const clang::Decl &D);
 
+/// Whether \p D is declared in a system header (where it expands, so a
+/// declaration a system macro makes in user code is user code). Nothing
+/// there becomes a fact or a finding: clang-tidy drops diagnostics in
+/// system headers unless its SystemHeaders option is on.
+bool isInSystemHeader(const clang::Decl &D);
+
 } // namespace tenure::analyzer
 
 #endif
