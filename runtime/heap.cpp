@@ -216,15 +216,14 @@ namespace {
 
 void check_owner(const Object& object, const std::type_info& type) noexcept {
   Heap* heap = t_heap;
-  if (heap && heap->holds(object)) return;
-  // While a collection decides, the slots of the objects it examines hold
-  // working counts instead of places (see collector.cpp).
-  if (heap && heap->collecting &&
-      list_of(ObjectAccess::slot(const_cast<Object&>(object))) ==
-          kCollectingList) {
-    fail(type,
-         "handle copied, made or dropped inside trace() during a "
-         "collection (trace must only report the handles it owns)");
+  if (heap && heap->holds(object)) {
+    // The counts of a collection that decides would no longer add up.
+    if (heap->deciding) {
+      fail(type,
+           "handle copied, made or dropped inside trace() during a "
+           "collection (trace must only report the handles it owns)");
+    }
+    return;
   }
   fail(type,
        "used on a thread other than the one that made it "

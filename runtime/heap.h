@@ -75,6 +75,9 @@ struct Heap {
   std::array<std::size_t, kGenerations> threshold{700, 10, 10};
   bool enabled = true;
   bool collecting = false;
+  // Set while a collection decides (only trace() runs then): its counts
+  // assume that trace() reports handles and touches none.
+  bool deciding = false;
   bool in_callback = false;
   unsigned debug = 0;
   // CPython's guard against quadratic full collections: objects promoted
@@ -107,6 +110,9 @@ struct Heap {
   // objects, a tenth of a large collection's time.
   std::vector<Object*> work_stack;
   std::vector<Object*> work_garbage;
+  // Per object of the collection under way, by its place in the generation
+  // lists: the references found inside the set, then its verdict.
+  std::vector<std::uint32_t> work_counts;
 
   // Appends `object` to `list` (throws std::bad_alloc, or std::length_error
   // past kMaxListSize).

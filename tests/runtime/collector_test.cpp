@@ -284,6 +284,50 @@ TEST_F(CollectorTest, TraceThatThrowsLeavesTheHeapUsable) {
   EXPECT_EQ(gc::collect(), 1u);  // the self-cycle, once trace behaves
 }
 
+// A trace() that throws in the middle of the mark, after the collection
+// has counted every reference and decided about part of the heap: nothing
+// is freed or moved, and the next collection decides everything again.
+TEST_F(CollectorTest, TraceThatThrowsDuringTheMarkLeavesTheHeapAsItWas) {
+  gc::disable();
+  struct ThrowsLater : Node {
+    using Node::Node;
+    int* traces_left = nullptr;
+    void trace(Tracer& t) override {
+      if (traces_left && --*traces_left < 0) {
+        throw std::runtime_error("trace failed");
+      }
+      Node::trace(t);
+    }
+  };
+  std::vector<Ref<ThrowsLater>> kept;
+  for (int i = 0; i < 100; ++i) {
+    kept.push_back(make<ThrowsLater>(i));
+    if (i > 0) kept[i - 1]->next = kept[i];
+    Ref<Node> garbage = make<Node>(-i);
+    garbage->next = garbage;
+  }
+  gc::collect(0);  // half of them in generation 1, half freed
+  for (int i = 0; i < 100; ++i) {
+    Ref<Node> garbage = make<Node>(-i);
+    garbage->next = garbage;
+  }
+  int traces_left = 0;
+  for (auto& node : kept) node->traces_left = &traces_left;
+  // Each object is traced once to count, then the reachable ones once more.
+  traces_left = 100 + 20;
+  std::size_t tracked = gc::tracked_count();
+  EXPECT_THROW(gc::collect(), std::runtime_error);
+  EXPECT_EQ(gc::tracked_count(), tracked);
+  EXPECT_EQ(LiveCounter::live, 200);
+  EXPECT_EQ(gc::get_objects(1).size(), 100u);
+  for (int i = 0; i < 100; ++i) EXPECT_EQ(kept[i]->value, i);
+  traces_left = 1 << 20;
+  EXPECT_EQ(gc::collect(), 100u);
+  EXPECT_EQ(LiveCounter::live, 100);
+  EXPECT_EQ(gc::get_objects(2).size(), 100u);
+  for (auto& node : kept) node->traces_left = nullptr;
+}
+
 // The mark goes through the generation in list order (allocation order) and
 // handles edges a few edges after trace() reports them: an object reached
 // only from objects made after it has been passed by then, and must still
