@@ -224,11 +224,15 @@ class SubtractInternal final : public Tracer {
 // the scan has passed it already.
 struct Reach {
   std::vector<Object*>* stack;
+  std::size_t* unreached;  // objects the scan passed and left kUnreached
   void operator()(Object& target, std::uint32_t& count) const {
     std::uint32_t state = count;
     if (state == kReachable) return;
     count = kReachable;
-    if (state == kUnreached) stack->push_back(&target);
+    if (state == kUnreached) {
+      stack->push_back(&target);
+      --*unreached;
+    }
   }
 };
 
@@ -238,7 +242,12 @@ class MarkReachable final : public Tracer {
   MarkReachable(const WorkingCounts& counts, std::vector<Object*>& stack)
       : Tracer(/*clearing=*/false),
         stack_(stack),
-        edges_(counts, Reach{&stack}) {}
+        edges_(counts, Reach{&stack, &unreached_}) {}
+
+  // Counts an object the scan passes without tracing it.
+  void passed_unreached() { ++unreached_; }
+  // The objects left unreached: the garbage, once finish() is done.
+  std::size_t unreached() const { return unreached_; }
 
   void trace(Object& object) {
     edges_.set_origin(object);
@@ -278,6 +287,7 @@ class MarkReachable final : public Tracer {
   void visit(Object& target) override { edges_.push(target); }
 
   std::vector<Object*>& stack_;
+  std::size_t unreached_ = 0;
   EdgePipeline<Reach> edges_;
 };
 
@@ -397,11 +407,11 @@ void reserve_work(Collection& c) {
 }
 
 // Leaves kReachable as the working count of every object held from outside
-// the set or reachable from one, kUnreached as the others'. May throw from
-// a trace().
-[[gnu::noinline]] void mark_reachable(Heap& heap, int oldest,
-                                      const WorkingCounts& counts,
-                                      std::vector<Object*>& stack) {
+// the set or reachable from one, kUnreached as the others', and returns how
+// many others there are. May throw from a trace().
+[[gnu::noinline]] std::size_t mark_reachable(Heap& heap, int oldest,
+                                             const WorkingCounts& counts,
+                                             std::vector<Object*>& stack) {
   MarkReachable mark(counts, stack);
   for (int gen = 0; gen <= oldest; ++gen) {
     std::vector<Object*>& objects = heap.lists[gen];
@@ -416,6 +426,7 @@ void reserve_work(Collection& c) {
         mark.advance();
         if (state[i] != kReachable) {
           state[i] = kUnreached;
+          mark.passed_unreached();
           continue;
         }
       }
@@ -425,6 +436,7 @@ void reserve_work(Collection& c) {
     }
   }
   mark.finish();
+  return mark.unreached();
 }
 
 // One pass per generation reads the verdicts: garbage goes to the
@@ -434,9 +446,10 @@ void reserve_work(Collection& c) {
 // slot names its place again. Unless the garbage is to be saved, each
 // garbage object is also held (so that none is destroyed half-way through
 // destroy_garbage) and its weak handles are cleared, in the same pass.
-// Only the headers of garbage and of survivors that move are touched.
-[[gnu::noinline]] void take_verdicts(Collection& c,
-                                     const WorkingCounts& counts) noexcept {
+// Only the headers of garbage and of survivors that move are touched, and
+// when there is no garbage, a list whose survivors stay is not read at all.
+[[gnu::noinline]] void take_verdicts(Collection& c, const WorkingCounts& counts,
+                                     std::size_t garbage) noexcept {
   Heap& heap = c.heap;
   bool hold = !c.save_all;
   std::vector<Object*>& doomed = heap.lists[kCollectingList];
@@ -446,6 +459,7 @@ void reserve_work(Collection& c) {
     std::vector<Object*>& objects = heap.lists[gen];
     const std::uint32_t* state = counts.segment(gen);
     bool stays = static_cast<std::uint32_t>(gen) == c.survivors_list;
+    if (stays && garbage == 0) continue;
     std::uint32_t kept = 0;
     for (std::uint32_t i = 0; i < objects.size(); ++i) {
       if (i + kAhead < objects.size() &&
@@ -541,9 +555,10 @@ std::size_t collect_generations(Heap& heap, int oldest) {
 
   heap.collecting = true;
   heap.deciding = true;
+  std::size_t garbage = 0;
   try {
     subtract_internal(heap, oldest, counts);
-    mark_reachable(heap, oldest, counts, c.stack);
+    garbage = mark_reachable(heap, oldest, counts, c.stack);
   } catch (...) {
     // A trace() threw before anything was decided: nothing has changed, and
     // the heap stays usable.
@@ -552,7 +567,12 @@ std::size_t collect_generations(Heap& heap, int oldest) {
     throw;  // ~Collection empties the work lists
   }
   heap.deciding = false;
-  take_verdicts(c, counts);
+  take_verdicts(c, counts, garbage);
+#if TENURE_CHECKS
+  if (c.garbage.size() != garbage) {
+    fail(typeid(Object), "collector: the mark and the verdicts disagree");
+  }
+#endif
 
   if (c.save_all) {
     save_garbage(heap, c.garbage);
