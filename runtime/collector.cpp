@@ -291,17 +291,6 @@ class MarkReachable final : public Tracer {
   EdgePipeline<Reach> edges_;
 };
 
-// Requests the headers of what an object's handles point at: run on the
-// garbage a few objects ahead of the one being cleared, whose handles'
-// targets the clearing then decrements.
-class PrefetchTargets final : public Tracer {
- public:
-  PrefetchTargets() : Tracer(/*clearing=*/false) {}
-
- private:
-  void visit(Object& target) override { prefetch_header(&target); }
-};
-
 // Resets the strong handles of garbage, breaking its cycles.
 class ClearHandles final : public Tracer {
  public:
@@ -518,24 +507,37 @@ void save_garbage(Heap& heap, const std::vector<Object*>& garbage) noexcept {
 }
 
 // The garbage arrives held and with its weak handles cleared (take_verdicts).
-void destroy_garbage(Heap& heap, const std::vector<Object*>& garbage) noexcept {
+[[gnu::noinline]] void destroy_garbage(
+    Heap& heap, const std::vector<Object*>& garbage) noexcept {
   // Every garbage object stays held while its handles are cleared, so none
   // is destroyed half-way; what the clearing frees outside the garbage waits
   // until the clearing is done.
   heap.destroying = true;
   ClearHandles clear;
-  PrefetchTargets prefetch;
   for (std::size_t i = 0; i < garbage.size(); ++i) {
-    if (i + kAhead < garbage.size()) garbage[i + kAhead]->trace(prefetch);
+    if (i + kAhead < garbage.size()) prefetch_header(garbage[i + kAhead]);
     garbage[i]->trace(clear);
   }
   run_destructions(heap);
-  // Then the holds go one at a time and each destructor runs at once, while
-  // the rest of the garbage is still held: a destructor that stores a handle
-  // to another garbage object (resurrection) keeps it alive.
-  for (Object* object : garbage) {
-    if (--ObjectAccess::count(*object) == 0) release_last(object);
+  // Then the holds go one at a time and each destructor runs at once (with
+  // what it releases in turn), while the rest of the garbage is still held:
+  // a destructor that stores a handle to another garbage object
+  // (resurrection) keeps it alive. Last first: each object then leaves the
+  // end of the collecting list, which moves no other object, and the pool
+  // hands the blocks out again in their first order.
+  heap.destroying = true;
+  for (std::size_t i = garbage.size(); i-- > 0;) {
+    if (i >= kAhead) prefetch_header(garbage[i - kAhead]);
+    Object* object = garbage[i];
+    if (--ObjectAccess::count(*object) != 0) continue;  // resurrected
+    forget(heap, *object);
+    ObjectAccess::destroy(object);
+    if (heap.dying) {
+      run_destructions(heap);  // turns `destroying` off when done
+      heap.destroying = true;
+    }
   }
+  heap.destroying = false;
 }
 
 // Resurrected (or saved) objects survive, resurrected ones with their

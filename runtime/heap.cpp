@@ -185,17 +185,21 @@ void detach_weak(Object& object) noexcept {
   control = nullptr;
 }
 
-void release_last(Object* object) noexcept {
-  Heap& heap = *t_heap;  // the owner's: checked builds verified it
-  detach_weak(*object);
-  heap.remove(*object);
+void forget(Heap& heap, Object& object) noexcept {
+  detach_weak(object);
+  heap.remove(object);
 #if TENURE_VERIFY
-  if (auto site = heap.sites.find(object); site != heap.sites.end()) {
+  if (auto site = heap.sites.find(&object); site != heap.sites.end()) {
     heap.traced_bytes -= site->second.size;
     heap.sites.erase(site);
   }
 #endif
   if (heap.count[0] > 0) --heap.count[0];
+}
+
+void release_last(Object* object) noexcept {
+  Heap& heap = *t_heap;  // the owner's: checked builds verified it
+  forget(heap, *object);
   // The weak field is free now; it links the object into the dying list.
   ObjectAccess::weak(*object) = reinterpret_cast<WeakControl*>(heap.dying);
   heap.dying = object;

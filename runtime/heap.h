@@ -129,6 +129,11 @@ struct Heap {
 Heap& current_heap();
 Heap* current_heap_if_any() noexcept;
 
+// An object whose count reached zero leaves the heap: its weak handles
+// expire and it leaves its list (its slot becomes kSlotDying). The caller
+// destroys it.
+void forget(Heap& heap, Object& object) noexcept;
+
 // Destroys every object waiting in heap.dying, and those their destructors
 // release in turn, iteratively.
 void run_destructions(Heap& heap) noexcept;

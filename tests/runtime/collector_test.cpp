@@ -188,6 +188,46 @@ TEST_F(CollectorTest, ResurrectionByADestructorDoesNotCrash) {
   kept.reset();
 }
 
+// Garbage is destroyed one object at a time, last made first. A destructor
+// there can release objects outside the garbage (here through a field its
+// trace does not report, so the collector saw that object as held from
+// outside) and resurrect a garbage object that is not the next to go, which
+// then leaves the collecting list from the middle.
+TEST_F(CollectorTest, GarbageDestructorsReleaseAndResurrect) {
+  static Ref<Node>* keeper = nullptr;
+  struct Holder : Node {
+    using Node::Node;
+    Ref<Node> untraced;  // not reported by trace()
+    Node* resurrect = nullptr;
+    ~Holder() override {
+      if (keeper && !*keeper) *keeper = Ref<Node>::from_this(resurrect);
+    }
+  };
+  Ref<Node> kept;
+  keeper = &kept;
+  std::size_t uncollectable = gc::get_stats()[2].uncollectable;
+  {
+    std::vector<Ref<Holder>> ring;
+    for (int i = 0; i < 6; ++i) ring.push_back(make<Holder>(i));
+    for (int i = 0; i < 6; ++i) {
+      ring[i]->next = ring[(i + 1) % 6];
+      ring[i]->untraced = make<Node>(100 + i);
+      ring[i]->resurrect = ring[(i + 3) % 6].get();
+    }
+  }
+  EXPECT_EQ(LiveCounter::live, 12);
+  EXPECT_EQ(gc::collect(), 6u);
+  keeper = nullptr;
+  ASSERT_TRUE(kept);
+  // The resurrected holder and the node it still holds.
+  EXPECT_EQ(LiveCounter::live, 2);
+  EXPECT_EQ(kept->next, nullptr);
+  EXPECT_EQ(kept.use_count(), 1u);
+  EXPECT_EQ(gc::get_stats()[2].uncollectable, uncollectable + 1);
+  kept.reset();
+  EXPECT_EQ(LiveCounter::live, 0);
+}
+
 TEST_F(CollectorTest, DestructorThatAllocatesDuringCollection) {
   struct Allocates : Object, LiveCounter {
     Ref<Allocates> self;
