@@ -1,9 +1,8 @@
 // The generational cycle collector, after CPython's gc module.
 //
-// For the generations being collected: copy each object's count, subtract
-// the references that come from inside that set (found through trace);
-// objects left above zero are held from outside, and so is everything they
-// reach. The rest is cyclic garbage: its weak handles are cleared, then its
+// For the generations being collected: count the references that come
+// from inside that set (found through trace); objects whose refcount is
+// above that are held from outside, and so is everything they reach. The rest is cyclic garbage: its weak handles are cleared, then its
 // strong handles (trace in clearing mode), and destructors run as counts
 // reach zero.
 #include <algorithm>
