@@ -74,33 +74,45 @@ std::uint64_t mix(std::uint64_t a, std::uint64_t b) {
 }
 
 // A text of 1 to kShort bytes as four words that together hold every byte,
-// read without touching a byte outside it: from 8 bytes on, four 8-byte
-// loads at 0, min(n - 8, 8), n - 8 - that, and n - 8 (overlapping, and with
-// no branch on the length); below 8, 4-byte loads or single bytes. The hash
-// and the compare both take these words, so a lookup reads the caller's
-// text once.
+// read without touching a byte outside it. The hash and the compare both
+// take these words, so a lookup reads the caller's text once.
 struct Words {
   std::uint64_t w[4];
 };
 
-[[gnu::always_inline]] inline Words words_of(const char* p, std::size_t n) {
-  if (n >= 8) {
-    std::size_t second = n - 8 < 8 ? n - 8 : 8;
+// From 8 bytes on: four 8-byte loads at 0, min(n - 8, 8), n - 8 - that and
+// n - 8, overlapping, with no branch on the length. The offsets are worked
+// out once per lookup, for the text and the entry it is compared with.
+struct WordSpots {
+  explicit WordSpots(std::size_t n)
+      : second(n - 8 < 8 ? n - 8 : 8), third(n - 8 - second), last(n - 8) {}
+  Words read(const char* p) const {
     return {{load<std::uint64_t>(p), load<std::uint64_t>(p + second),
-             load<std::uint64_t>(p + (n - 8 - second)),
-             load<std::uint64_t>(p + n - 8)}};
+             load<std::uint64_t>(p + third), load<std::uint64_t>(p + last)}};
   }
-  std::uint64_t w;
-  if (n >= 4) {
-    w = load<std::uint32_t>(p) | std::uint64_t{load<std::uint32_t>(p + n - 4)}
-                                     << 32;
-  } else {
-    auto byte = [&](std::size_t i) {
-      return std::uint64_t{static_cast<unsigned char>(p[i])};
-    };
-    w = byte(0) << 16 | byte(n >> 1) << 8 | byte(n - 1);
+  std::size_t second, third, last;
+};
+
+// Below 8 bytes: two 4-byte loads, or single bytes, in one word.
+struct TinySpots {
+  Words read(const char* p) const {
+    std::uint64_t w;
+    if (n >= 4) {
+      w = load<std::uint32_t>(p) | std::uint64_t{load<std::uint32_t>(p + n - 4)}
+                                       << 32;
+    } else {
+      auto byte = [&](std::size_t i) {
+        return std::uint64_t{static_cast<unsigned char>(p[i])};
+      };
+      w = byte(0) << 16 | byte(n >> 1) << 8 | byte(n - 1);
+    }
+    return {{w, w, w, w}};
   }
-  return {{w, w, w, w}};
+  std::size_t n;
+};
+
+Words words_of(const char* p, std::size_t n) {
+  return n >= 8 ? WordSpots(n).read(p) : TinySpots{n}.read(p);
 }
 
 // Two independent products folded and joined (wyhash's mixing, two
@@ -273,8 +285,10 @@ Writers& writers() {
 // the whole of intern() for a text already interned. The text's words stay
 // in registers from the hash to the compare. (Reading them again for the
 // compare, so that the loop needs no saved registers, measured slower.)
+template <class Spots>
 [[gnu::always_inline]] inline const SymbolEntry* intern_short(
-    std::string_view text, const Words& words, std::size_t hash) {
+    std::string_view text, const Spots& spots, const Words& words,
+    std::size_t hash) {
   std::size_t n = text.size();
   const Table* table = live_table.load(std::memory_order_acquire);
   std::size_t mask = table->mask;
@@ -284,10 +298,18 @@ Writers& writers() {
     if (slot == 0) return intern_missing(text, hash);
     if (((slot ^ hash) & ~kAddressMask) != 0) continue;  // another tag
     const SymbolEntry* entry = entry_of(slot);
-    if (entry->size == n && same_words(words_of(entry->data, n), words)) {
+    if (entry->size == n && same_words(spots.read(entry->data), words)) {
       return entry;
     }
   }
+}
+
+// Texts of 1 to 7 bytes: out of line, so that the path of 8 to kShort bytes
+// carries none of their code.
+[[gnu::noinline]] const SymbolEntry* intern_tiny(std::string_view text) {
+  TinySpots spots{text.size()};
+  Words words = spots.read(text.data());
+  return intern_short(text, spots, words, hash_words(words, text.size()));
 }
 
 // The empty text and texts longer than kShort: out of line, so that the
@@ -303,8 +325,14 @@ std::size_t hash_for_testing(std::string_view text) { return hash_of(text); }
 
 const SymbolEntry* intern_with_hash_for_testing(std::string_view text,
                                                 std::size_t hash) {
-  if (text.size() - 1 < kShort) {
-    return intern_short(text, words_of(text.data(), text.size()), hash);
+  std::size_t n = text.size();
+  if (n - 8 <= kShort - 8) {
+    WordSpots spots(n);
+    return intern_short(text, spots, spots.read(text.data()), hash);
+  }
+  if (n - 1 < 7) {
+    TinySpots spots{n};
+    return intern_short(text, spots, spots.read(text.data()), hash);
   }
   return find_or_add(text, hash);
 }
@@ -318,9 +346,13 @@ std::size_t table_capacity_for_testing() {
 Symbol intern(std::string_view text) {
   using namespace detail;
   std::size_t n = text.size();
-  if (n - 1 >= kShort) return Symbol(intern_other(text));
-  Words words = words_of(text.data(), n);
-  return Symbol(intern_short(text, words, hash_words(words, n)));
+  if (n - 8 <= kShort - 8) {
+    WordSpots spots(n);
+    Words words = spots.read(text.data());
+    return Symbol(intern_short(text, spots, words, hash_words(words, n)));
+  }
+  if (n - 1 < 7) return Symbol(intern_tiny(text));
+  return Symbol(intern_other(text));
 }
 
 std::size_t interned_count() noexcept {
