@@ -39,6 +39,10 @@ configure() {
 }
 
 step "Building the example in verification mode (build/verify) and tenure-analyze (build/debug)"
+# A CMake file API query, so that the reply tells tenure-analyze which units
+# make up each program (the library, the tests, the editor).
+mkdir -p build/verify/.cmake/api/v1/query
+touch build/verify/.cmake/api/v1/query/codemodel-v2
 configure verify
 cmake --build --preset verify --target collab-tests collab-editor ||
   die "building the example (build/verify) failed"

@@ -13,6 +13,7 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include <map>
+#include <optional>
 #include <set>
 
 namespace tenure::analyzer {
@@ -89,7 +90,37 @@ struct Target {
   std::string Type;
   std::vector<std::string> Files;
   std::vector<std::string> Dependencies; ///< Target ids.
+  std::vector<std::string> Artifacts;    ///< As the build folder names them.
+  /// The libraries of its link line, for a target that is linked (an
+  /// executable, a shared library); none for an archive.
+  std::optional<std::set<std::string>> LinkLine;
 };
+
+/// A fragment is one library ("lib/libx.a", quoted when its path has a
+/// space) or several words ("-Wl,--whole-archive lib/libx.a
+/// -Wl,--no-whole-archive"): each is kept, so that a library is found
+/// either way.
+void addLinkFragment(llvm::StringRef Fragment, std::set<std::string> &Line) {
+  Line.insert(Fragment.trim().trim('"').str());
+  llvm::SmallVector<llvm::StringRef, 4> Words;
+  Fragment.split(Words, ' ', -1, /*KeepEmpty=*/false);
+  for (llvm::StringRef W : Words)
+    Line.insert(W.trim('"').str());
+}
+
+/// Whether \p D, a dependency that can be linked, is part of what links
+/// with \p Linker's link line. "dependencies" also lists add_dependencies()
+/// targets, which only order the build: a library that has an artifact is
+/// linked only when the link line names it. An object or interface library
+/// has none to look for, so it counts, as does anything under a target
+/// whose link line the reply does not give.
+bool onLinkLine(const Target *Linker, const Target &D) {
+  if (!Linker || !Linker->LinkLine || D.Artifacts.empty())
+    return true;
+  return llvm::any_of(D.Artifacts, [&](const std::string &A) {
+    return Linker->LinkLine->count(A) != 0;
+  });
+}
 
 bool isProgram(llvm::StringRef Type) {
   return Type == "EXECUTABLE" || Type == "SHARED_LIBRARY" ||
@@ -192,15 +223,20 @@ public:
     std::set<std::string> Linked; // Reached from a program.
     auto Closure = [&](const std::string &Root) {
       std::set<std::string> Seen = {Root};
-      std::vector<std::string> Work = {Root};
+      // Each target to visit, with the nearest target above it that links
+      // (the program, or a shared library on the way), whose link line
+      // says which of its dependencies are linked.
+      std::vector<std::pair<std::string, const Target *>> Work = {
+          {Root, Targets[Root].LinkLine ? &Targets[Root] : nullptr}};
       while (!Work.empty()) {
-        std::string Id = std::move(Work.back());
+        auto [Id, Linker] = std::move(Work.back());
         Work.pop_back();
         for (const std::string &D : Targets[Id].Dependencies) {
           auto It = Targets.find(D);
-          if (It != Targets.end() && isLinked(It->second.Type) &&
-              Seen.insert(D).second)
-            Work.push_back(D);
+          if (It == Targets.end() || !isLinked(It->second.Type) ||
+              !onLinkLine(Linker, It->second) || !Seen.insert(D).second)
+            continue;
+          Work.emplace_back(D, It->second.LinkLine ? &It->second : Linker);
         }
       }
       Program P;
@@ -272,6 +308,24 @@ private:
         if (SO->get("compileGroupIndex"))
           T.Files.push_back(canonicalPath(*Path, SourceDir));
       }
+    if (const json::Array *Artifacts = O->getArray("artifacts"))
+      for (const json::Value &A : *Artifacts)
+        if (const json::Object *AO = A.getAsObject())
+          if (std::optional<llvm::StringRef> Path = AO->getString("path"))
+            T.Artifacts.push_back(Path->str());
+    if (const json::Object *Link = O->getObject("link")) {
+      // A multi-configuration reply reads each target once per
+      // configuration: the union of their link lines.
+      if (!T.LinkLine)
+        T.LinkLine.emplace();
+      if (const json::Array *Fragments = Link->getArray("commandFragments"))
+        for (const json::Value &F : *Fragments)
+          if (const json::Object *FO = F.getAsObject())
+            if (FO->getString("role") == "libraries")
+              if (std::optional<llvm::StringRef> Text =
+                      FO->getString("fragment"))
+                addLinkFragment(*Text, *T.LinkLine);
+    }
     if (const json::Array *Dependencies = O->getArray("dependencies"))
       for (const json::Value &D : *Dependencies) {
         const json::Object *DO = D.getAsObject();

@@ -162,6 +162,7 @@ int emitFacts(const Options &O,
   };
   NoteRead(File);
   int ParseErrors = 0;
+  std::vector<Finding> CompilerErrors;
   for (const ClangTidyError &E : Errors) {
     if (E.DiagLevel == ClangTidyError::Error)
       ++ParseErrors;
@@ -170,7 +171,16 @@ int emitFacts(const Options &O,
     for (const Replacement &R : F.Fix)
       NoteRead(R.File);
     Findings.push_back(toJSON(F));
+    if (isCompilerError(F))
+      CompilerErrors.push_back(std::move(F));
   }
+  // A build action that fails must say why in the build's log: the
+  // compiler's own stderr says only how many errors there were. On stdout,
+  // as clang-tidy prints its diagnostics (the driver discards a worker's
+  // stdout: its report lists them already).
+  llvm::SmallString<256> WorkingDir;
+  llvm::sys::fs::current_path(WorkingDir);
+  writeText(llvm::outs(), CompilerErrors, WorkingDir);
   llvm::json::Array Inputs;
   for (const auto &[Path, Hash] : Recorded.Inputs)
     Inputs.push_back(llvm::json::Object{{"file", Path}, {"hash", Hash}});

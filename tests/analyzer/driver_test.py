@@ -87,6 +87,8 @@ def case_parse_error_other_units_still_analysed(c):
     expect(code == 2, 'a parse error exits 2', out, err)
     expect("broken.cpp:1:21: error: use of undeclared identifier 'undefined_name'" in out,
            "clang's error is shown", out)
+    expect(out.count('undefined_name') == 1 and 'undefined_name' not in err,
+           "clang's error is shown once (the worker's copy is not forwarded)", out, err)
     expect('leak.cpp:7:48: warning:' in out, 'the other TU is still analysed', out)
 
 
@@ -180,6 +182,14 @@ def case_per_tu_facts_and_merge(c):
     expect(code == 0 and os.path.exists(facts), 'the per-TU step writes its facts', err)
     code, out, err = c.run('--merge-facts', facts)
     expect(code == 1 and 'strong reference cycle' in out, 'the merge step reports', out, err)
+    # A failing facts action says why in the build's log, not only
+    # "1 error generated.".
+    broken = c.write('broken.cpp', '#include "missing.h"\nint f() { return 0; }\n')
+    code, out, err = c.run('--emit-facts=' + os.path.join(c.work, 'broken.facts.json'),
+                           broken, '--', '-std=c++20', cwd=c.work)
+    expect(code == 2 and "broken.cpp:1:10: error: 'missing.h' file not found "
+           '[clang-diagnostic-error]' in out, 'the per-TU step prints its compiler errors',
+           out, err)
     bad = c.write('bad.json', '{"version": 1}')
     code, out, err = c.run('--merge-facts', bad)
     expect(code == 2 and 'bad.json: not a tenure-analyze --emit-facts file' in err,

@@ -248,6 +248,8 @@ target_link_libraries(editor_core PRIVATE editor_tree logging)
 add_executable(editor editor/main.cpp)
 target_link_libraries(editor PRIVATE editor_core)
 add_library(unused STATIC unused/alone.cpp)
+# Only built first, not linked: the viewer's program does not include it.
+add_dependencies(viewer unused)
 '''
 
 
@@ -285,7 +287,7 @@ def case_cmake_file_api(c):
         'viewer': ['common/log.cpp', 'viewer/main.cpp', 'viewer/node.cpp'],
         'unused': ['unused/alone.cpp']},
         'executables and shared libraries with what they link, transitively; an unlinked '
-        'library alone', dumped)
+        'library alone, also when a program names it in add_dependencies()', dumped)
 
     # The same project configured without the query: one program, as before,
     # and the user is told how to get the link structure.

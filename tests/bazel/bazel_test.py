@@ -164,6 +164,8 @@ def check(args, bazel, ws, machine_paths):
     code, out = bazel.build('//src/app:tenure')
     expect(code != 0 and re.search(r"tenure: facts of src/right/right.cpp failed", out),
            'an undeclared header fails the facts action', out)
+    expect("src/right/right.cpp:1:10: error: 'src/right/detail.h' file not found" in out,
+           "the failed action's log names the compiler's error", out)
     edit(build_file, 'srcs = [', 'srcs = ["detail.h",')
 
     # 5. The fix (a weak back edge): the build passes, with an empty report.
