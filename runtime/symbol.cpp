@@ -229,9 +229,7 @@ struct Writers {
   std::mutex mutex;
   std::size_t count = 0;
   Arena arena;
-  // One retired table per doubling, kept for lock-free readers: it grows
-  // with the logarithm of the symbols, on purpose.
-  std::vector<const Table*> retired;  // NOLINT(tenure-unbounded-cache)
+  std::vector<const Table*> retired;
 };
 
 Writers& writers() {
@@ -256,7 +254,9 @@ Writers& writers() {
         place(*grown, entry_of(slot));
       }
     }
-    state.retired.push_back(table);
+    // One retired table per doubling, kept for lock-free readers: it grows
+    // with the logarithm of the symbols, on purpose.
+    state.retired.push_back(table);  // NOLINT(tenure-unbounded-cache)
     table = grown;
     live_table.store(table, std::memory_order_release);
   }
