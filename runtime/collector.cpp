@@ -2,9 +2,9 @@
 //
 // For the generations being collected: count the references that come
 // from inside that set (found through trace); objects whose refcount is
-// above that are held from outside, and so is everything they reach. The rest is cyclic garbage: its weak handles are cleared, then its
-// strong handles (trace in clearing mode), and destructors run as counts
-// reach zero.
+// above that are held from outside, and so is everything they reach. The rest
+// is cyclic garbage: its weak handles are cleared, then its strong handles
+// (trace in clearing mode), and destructors run as counts reach zero.
 #include <algorithm>
 #include <array>
 #include <chrono>
