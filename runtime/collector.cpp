@@ -1,11 +1,10 @@
 // The generational cycle collector, after CPython's gc module.
 //
-// For the generations being collected: copy each object's count, subtract
-// the references that come from inside that set (found through trace);
-// objects left above zero are held from outside, and so is everything they
-// reach. The rest is cyclic garbage: its weak handles are cleared, then its
-// strong handles (trace in clearing mode), and destructors run as counts
-// reach zero.
+// For the generations being collected: count the references that come
+// from inside that set (found through trace); objects whose refcount is
+// above that are held from outside, and so is everything they reach. The rest
+// is cyclic garbage: its weak handles are cleared, then its strong handles
+// (trace in clearing mode), and destructors run as counts reach zero.
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -26,118 +25,194 @@ namespace tenure {
 namespace detail {
 namespace {
 
-// While a collection decides, each object in the set being collected keeps
-// its working count in its own gc slot, as CPython keeps gc_refs in the
-// object header: the slot says "in the set" (list kCollectingList) and holds
-// the count in the index bits. Objects outside the set (older generations,
-// frozen) keep their usual slot, so their references are never subtracted:
-// that is what makes a young collection sound. Slots are rebuilt from the
-// generation lists afterwards.
-constexpr std::uint32_t kInSet = kCollectingList << kIndexBits;
-// Working counts with a meaning of their own.
-constexpr std::uint32_t kReachable = kIndexMask;  // held from outside
-// Passed by mark_reachable's scan with no reference from outside (yet).
-constexpr std::uint32_t kUnreached = kIndexMask - 1;
-constexpr std::uint32_t kSaturated = kIndexMask - 2;  // too big to count down
+// While a collection decides, each object in the set being collected has a
+// working count in heap.work_counts, found through the place its slot names
+// (list and index): first the references found inside the set, then its
+// verdict. Its header is only read, never written, until the verdicts are
+// in: on a large heap every written header line costs a second trip to
+// memory when it is evicted, and a live heap has nothing to write. Objects
+// outside the set (older generations, frozen, not tracked) have no working
+// count, so their references are never subtracted: that is what makes a
+// young collection sound.
+class WorkingCounts {
+ public:
+  WorkingCounts(Heap& heap, int oldest)
+      : oldest_(static_cast<std::uint32_t>(oldest)) {
+    std::uint32_t* next = heap.work_counts.data();
+    for (int gen = 0; gen <= oldest; ++gen) {
+      segment_[gen] = next;
+      next += heap.lists[gen].size();
+    }
+  }
+  // The working count of the object with this slot, or null when the object
+  // is outside the set.
+  std::uint32_t* find(std::uint32_t slot) const {
+    std::uint32_t list = list_of(slot);
+    // The untracked and dying sentinels carry list 7, beyond every
+    // generation.
+    if (list > oldest_) return nullptr;
+    return segment_[list] + (slot & kIndexMask);
+  }
+  std::uint32_t* segment(int gen) const { return segment_[gen]; }
 
-std::uint32_t* working_count(Object& object) {
-  std::uint32_t& slot = ObjectAccess::slot(object);
-  // The untracked and dying sentinels carry list 7, never kCollectingList.
-  return list_of(slot) == kCollectingList ? &slot : nullptr;
-}
+ private:
+  std::uint32_t oldest_;
+  std::array<std::uint32_t*, kGenerations> segment_{};
+};
+
+// Verdicts, beyond any count of references.
+constexpr std::uint32_t kReachable = 0xFFFFFFFFu;  // held from outside
+// Passed by mark_reachable's scan with no reference from outside (yet).
+constexpr std::uint32_t kUnreached = 0xFFFFFFFEu;
 
 // The traversal is memory-bound: on a large graph nearly every edge leads to
-// a header that is not in any cache. So the tracers do not touch the target
-// of an edge when trace() reports it: they request its header from memory
-// and queue it, and handle it kQueueDepth edges later, when the line has
-// (most likely) arrived; a dozen misses are then in flight at once instead
-// of one. Boehm's collector prefetches from its mark stack for the same
-// reason. Each phase touches each header once.
-constexpr std::size_t kSubtractDepth = 16;
-// The mark scans in list order, where most edges of trees and rings lead a
-// little ahead of the scan and the hardware prefetcher already has the
-// line: a deeper queue measured slower there (live 10^6-node tree 20 ns per
-// object at depth 1, 32 at depth 32) and only somewhat faster on random
-// graphs (138 against 113), so it looks one edge ahead.
-constexpr std::size_t kMarkDepth = 1;
+// a header that is not in any cache, and from there to a working count that
+// is not either. So the tracers do not touch the target of an edge when
+// trace() reports it: they request its header from memory and queue it;
+// kHeaderDepth edges later (when the line has most likely arrived) they
+// read its slot and request its working count; kCountDepth edges after that
+// they handle it. A few dozen misses are then in flight at once instead of
+// one. Boehm's collector prefetches from its mark stack for the same reason.
+// Edges to objects next to the one being traced (a chain or ring made in
+// order, most trees' nearest links) find their lines in the cache already,
+// and are handled at once.
+// Depths measured on live 10^6-object graphs (driver, best of 3, load 8):
+// 16/8 gave random 64.6 ns per object, tree 16.4; 32/8 47.3 and 15.9;
+// 32/16 42.9 and 15.6; 64/16 45.4 and 15.4.
+constexpr std::size_t kHeaderDepth = 32;
+constexpr std::size_t kCountDepth = 16;
+// "Next to": within this many bytes of the traced object's address.
+constexpr std::uintptr_t kNear = 256;
 // How far the sequential passes over a generation list request headers
 // ahead of the one they work on.
 constexpr std::size_t kAhead = 8;
 
 void prefetch_header(const Object* object) {
-  __builtin_prefetch(&ObjectAccess::slot(*const_cast<Object*>(object)), 1, 3);
+  __builtin_prefetch(&ObjectAccess::slot(*const_cast<Object*>(object)), 0, 3);
 }
 
-// Calls `handle(object)` for each object pushed, in order, kQueueDepth
-// pushes after its header was requested.
-template <class Handle, std::size_t kQueueDepth>
-class PrefetchQueue {
- public:
-  explicit PrefetchQueue(Handle handle) : handle_(handle) {}
+// A ring of kDepth entries: each exchange puts a new one in and returns the
+// one put in kDepth exchanges earlier (or an empty T at first).
+template <class T, std::size_t kDepth>
+class Delay {
+  static_assert((kDepth & (kDepth - 1)) == 0, "a power of two");
 
-  void push(Object& target) {
-    prefetch_header(&target);
-    if (size_ < kQueueDepth) {
-      ring_[(head_ + size_++) % kQueueDepth] = &target;
-      return;
-    }
-    Object* oldest = ring_[head_];
-    ring_[head_] = &target;
-    head_ = (head_ + 1) % kQueueDepth;
-    handle_(*oldest);
+ public:
+  T exchange(T entry) {
+    T& at = ring_[next_++ % kDepth];
+    T oldest = at;
+    at = entry;
+    return oldest;
   }
-  // Handles the oldest queued object; false when none is queued.
-  bool pop() {
-    if (size_ == 0) return false;
-    Object* oldest = ring_[head_];
-    head_ = (head_ + 1) % kQueueDepth;
-    --size_;
-    handle_(*oldest);
-    return true;
-  }
-  void drain() {
-    while (pop()) {
+  // Takes the entries out, oldest first.
+  template <class F>
+  void drain(F&& f) {
+    for (std::size_t i = 0; i < kDepth; ++i) {
+      T& at = ring_[next_++ % kDepth];
+      T entry = at;
+      at = T{};
+      f(entry);
     }
   }
 
  private:
-  Handle handle_;
-  std::array<Object*, kQueueDepth> ring_{};
-  std::size_t head_ = 0;
-  std::size_t size_ = 0;
+  std::array<T, kDepth> ring_{};
+  std::size_t next_ = 0;
 };
 
-// Subtracts one reference found inside the set from its target's working
-// count.
+// Calls `handle(target, working count)` for each object pushed that is in the
+// set, after its header and then its working count were requested (see
+// above).
+template <class Handle>
+class EdgePipeline {
+ public:
+  EdgePipeline(const WorkingCounts& counts, Handle handle)
+      : counts_(counts), handle_(handle) {}
+
+  // The object whose edges come next.
+  void set_origin(const Object& object) {
+    origin_ = reinterpret_cast<std::uintptr_t>(&object);
+  }
+  void push(Object& target) {
+    if (reinterpret_cast<std::uintptr_t>(&target) - origin_ + kNear <
+        2 * kNear) {
+      if (std::uint32_t* count = counts_.find(ObjectAccess::slot(target))) {
+        handle_(target, *count);
+      }
+      return;
+    }
+    prefetch_header(&target);
+    if (Object* arrived = headers_.exchange(&target)) count_of(*arrived);
+  }
+  // Moves the queues on by one edge, as a push does, without a new one.
+  void advance() {
+    if (Object* arrived = headers_.exchange(nullptr)) count_of(*arrived);
+    Found found = counts_queue_.exchange({});
+    if (found.target) handle_(*found.target, *found.count);
+  }
+  // Handles everything still queued.
+  void drain() {
+    headers_.drain([this](Object* target) {
+      if (target) count_of(*target);
+    });
+    counts_queue_.drain([this](Found found) {
+      if (found.target) handle_(*found.target, *found.count);
+    });
+  }
+
+ private:
+  struct Found {
+    Object* target = nullptr;
+    std::uint32_t* count = nullptr;
+  };
+
+  void count_of(Object& target) {
+    std::uint32_t* count = counts_.find(ObjectAccess::slot(target));
+    if (!count) return;
+    __builtin_prefetch(count, 1, 3);
+    Found found = counts_queue_.exchange({&target, count});
+    if (found.target) handle_(*found.target, *found.count);
+  }
+
+  const WorkingCounts& counts_;
+  Handle handle_;
+  std::uintptr_t origin_ = 0;
+  Delay<Object*, kHeaderDepth> headers_;
+  Delay<Found, kCountDepth> counts_queue_;
+};
+
+// Counts one reference found inside the set to its target.
 struct Subtract {
-  void operator()(Object& target) const {
-    std::uint32_t* slot = working_count(target);
-    if (!slot || (*slot & kIndexMask) == kSaturated) return;
-    if ((*slot & kIndexMask) == 0) {
+  void operator()([[maybe_unused]] Object& target, std::uint32_t& count) const {
+    ++count;
 #if TENURE_CHECKS
+    if (count > ObjectAccess::count(target)) {
       fail(typeid(target),
            "trace() reported more references to this object "
            "than its count (a trace visits a handle it does "
            "not own, or visits one twice)");
-#endif
-      // Keeping an over-reported object (as held from outside) is safe.
-      *slot = kInSet | kSaturated;
-      return;
     }
-    --*slot;
+#endif
+    // Otherwise an over-reported object keeps a count above its refcount,
+    // and mark_reachable keeps it as held from outside: safe.
   }
 };
 
-// Subtracts the references found inside the set from the working counts.
+// Counts the references found inside the set.
 class SubtractInternal final : public Tracer {
  public:
-  SubtractInternal() : Tracer(/*clearing=*/false), queue_(Subtract{}) {}
-  void finish() { queue_.drain(); }
+  explicit SubtractInternal(const WorkingCounts& counts)
+      : Tracer(/*clearing=*/false), edges_(counts, Subtract{}) {}
+  void trace(Object& object) {
+    edges_.set_origin(object);
+    object.trace(*this);
+  }
+  void finish() { edges_.drain(); }
 
  private:
-  void visit(Object& target) override { queue_.push(target); }
+  void visit(Object& target) override { edges_.push(target); }
 
-  PrefetchQueue<Subtract, kSubtractDepth> queue_;
+  EdgePipeline<Subtract> edges_;
 };
 
 // Marks an object in the set as reachable and puts it on the stack of
@@ -147,58 +222,75 @@ class SubtractInternal final : public Tracer {
 // move_unreachable does: an object reached by an edge from one the scan has
 // traced is only marked when the scan has not passed it yet (the scan
 // traces it when it gets there, so that in the common case tracing runs in
-// list order, which is allocation order), and followed at once from a stack
-// when the scan has passed it already.
+// list order, which is allocation order), and followed from a stack when
+// the scan has passed it already.
 struct Reach {
   std::vector<Object*>* stack;
-  void operator()(Object& target) const {
-    std::uint32_t* slot = working_count(target);
-    if (!slot) return;
-    std::uint32_t state = *slot & kIndexMask;
+  std::size_t* unreached;  // objects the scan passed and left kUnreached
+  void operator()(Object& target, std::uint32_t& count) const {
+    std::uint32_t state = count;
     if (state == kReachable) return;
-    *slot = kInSet | kReachable;
-    if (state == kUnreached) stack->push_back(&target);
+    count = kReachable;
+    if (state == kUnreached) {
+      stack->push_back(&target);
+      --*unreached;
+    }
   }
 };
 
 // Marks what the externally held objects reach inside the set.
 class MarkReachable final : public Tracer {
  public:
-  explicit MarkReachable(std::vector<Object*>& stack)
-      : Tracer(/*clearing=*/false), stack_(stack), queue_(Reach{&stack}) {}
+  MarkReachable(const WorkingCounts& counts, std::vector<Object*>& stack)
+      : Tracer(/*clearing=*/false),
+        stack_(stack),
+        edges_(counts, Reach{&stack, &unreached_}) {}
 
+  // Counts an object the scan passes without tracing it.
+  void passed_unreached() { ++unreached_; }
+  // The objects left unreached: the garbage, once finish() is done.
+  std::size_t unreached() const { return unreached_; }
+
+  void trace(Object& object) {
+    edges_.set_origin(object);
+    object.trace(*this);
+  }
+  // Keeps the queues moving while the scan passes objects it does not
+  // trace: the edge that reaches the object in front of the scan may be
+  // waiting in them. (Without this a scan that meets unreached objects
+  // leaves the queues as they are, and everything those edges reach is
+  // found only after the scan has passed it, to be followed again from the
+  // stack.)
+  void advance() {
+    edges_.advance();
+    edges_.advance();
+    follow_stack();
+  }
   // Follows the edges of everything on the stack, and of everything they
   // reach behind the scan.
   void follow_stack() {
     while (!stack_.empty()) {
       Object* reached = stack_.back();
       stack_.pop_back();
-      reached->trace(*this);
+      trace(*reached);
     }
   }
-  // After the scan: until both the queue and the stack are empty.
+  // After the scan: until both the queues and the stack are empty.
   void finish() {
-    do {
+    follow_stack();
+    while (true) {
+      edges_.drain();
+      if (stack_.empty()) return;
       follow_stack();
-    } while (queue_.pop());
+    }
   }
 
  private:
-  void visit(Object& target) override { queue_.push(target); }
+  void visit(Object& target) override { edges_.push(target); }
 
   std::vector<Object*>& stack_;
-  PrefetchQueue<Reach, kMarkDepth> queue_;
-};
-
-// Requests the headers of what an object's handles point at: run on the
-// garbage a few objects ahead of the one being cleared, whose handles'
-// targets the clearing then decrements.
-class PrefetchTargets final : public Tracer {
- public:
-  PrefetchTargets() : Tracer(/*clearing=*/false) {}
-
- private:
-  void visit(Object& target) override { prefetch_header(&target); }
+  std::size_t unreached_ = 0;
+  EdgePipeline<Reach> edges_;
 };
 
 // Resets the strong handles of garbage, breaking its cycles.
@@ -219,16 +311,6 @@ void reserve_more(std::vector<T>& v, std::size_t extra) {
   if (needed > v.capacity()) v.reserve(std::max(needed, 2 * v.capacity()));
 }
 
-// Gives every object in lists[0..oldest] back the slot that names its place.
-void restore_slots(Heap& heap, int oldest) noexcept {
-  for (int gen = 0; gen <= oldest; ++gen) {
-    std::vector<Object*>& objects = heap.lists[gen];
-    for (std::uint32_t i = 0; i < objects.size(); ++i) {
-      ObjectAccess::slot(*objects[i]) = make_slot(gen, i);
-    }
-  }
-}
-
 // Moves `object` from wherever it is to the end of `list`; the caller has
 // reserved room.
 void move_to(Heap& heap, Object& object, std::uint32_t list) noexcept {
@@ -242,18 +324,17 @@ void move_to(Heap& heap, Object& object, std::uint32_t list) noexcept {
 // gc.c names in brackets):
 //   reserve_work           every allocation the collection needs, before any
 //                          state changes: a failure leaves the heap as it was
-//   copy_counts            [update_refs] working count := refcount, in the slot
-//   subtract_internal      [subtract_refs] minus the references from inside
-//   mark_reachable         [move_unreachable] count > 0: held from outside;
-//                          so is everything it reaches
+//   subtract_internal      [update_refs, subtract_refs] count the references
+//                          from inside the set (working count := 0 + each)
+//   mark_reachable         [move_unreachable] refcount above that: held from
+//                          outside; so is everything it reaches
 //   take_verdicts          the rest is garbage: into the collecting list,
 //                          held, its weak handles cleared [handle_weakrefs];
-//                          every slot names its place again
-//   promote_survivors      survivors up a generation
+//                          survivors close up, or move up a generation
 //   save_garbage or destroy_garbage  [delete_garbage]
 //   keep_resurrected       what a destructor stored somewhere live survives
-// Until take_verdicts the slots of the set hold working counts (so checked
-// builds validate the heap before copy_counts and after keep_resurrected).
+// Until take_verdicts no slot, list or header changes (so an exception from
+// a trace() leaves the heap as it was).
 struct Collection {
   Heap& heap;
   int oldest;
@@ -279,6 +360,7 @@ struct Collection {
     if (garbage.capacity() > 4 * size + 4096) {
       std::vector<Object*>().swap(stack);
       std::vector<Object*>().swap(garbage);
+      std::vector<std::uint32_t>().swap(heap.work_counts);
     }
   }
 };
@@ -288,116 +370,134 @@ void reserve_work(Collection& c) {
   Heap& heap = c.heap;
   std::size_t total = 0;
   for (int gen = 0; gen <= c.oldest; ++gen) total += heap.lists[gen].size();
+  // Survivors of the survivors' own list stay where they are.
+  std::size_t moving = total;
+  if (c.survivors_list <= static_cast<std::uint32_t>(c.oldest)) {
+    moving -= heap.lists[c.survivors_list].size();
+  }
   reserve_more(c.stack, total);
   reserve_more(c.garbage, total);
   heap.lists[kCollectingList].reserve(total);
-  reserve_more(heap.lists[c.survivors_list], total);
+  reserve_more(heap.lists[c.survivors_list], moving);
   if (c.save_all) reserve_more(heap.saved_garbage, total);
-}
-
-void copy_counts(Heap& heap, int oldest) noexcept {
-  for (int gen = 0; gen <= oldest; ++gen) {
-    std::vector<Object*>& objects = heap.lists[gen];
-    for (std::size_t i = 0; i < objects.size(); ++i) {
-      if (i + kAhead < objects.size()) prefetch_header(objects[i + kAhead]);
-      Object& object = *objects[i];
-      std::uint32_t count = ObjectAccess::count(object);
-      ObjectAccess::slot(object) =
-          kInSet | (count < kSaturated ? count : kSaturated);
-    }
-  }
+  heap.work_counts.assign(total, 0);
 }
 
 // May throw from a trace().
-void subtract_internal(Heap& heap, int oldest) {
-  SubtractInternal subtract;
+[[gnu::noinline]] void subtract_internal(Heap& heap, int oldest,
+                                         const WorkingCounts& counts) {
+  SubtractInternal subtract(counts);
   for (int gen = 0; gen <= oldest; ++gen) {
     std::vector<Object*>& objects = heap.lists[gen];
     for (std::size_t i = 0; i < objects.size(); ++i) {
       if (i + kAhead < objects.size()) prefetch_header(objects[i + kAhead]);
-      objects[i]->trace(subtract);
+      subtract.trace(*objects[i]);
     }
   }
   subtract.finish();
 }
 
-// Leaves kReachable in the slot of every object held from outside the set or
-// reachable from one, kUnreached in the others. May throw from a trace().
-void mark_reachable(Heap& heap, int oldest, std::vector<Object*>& stack) {
-  MarkReachable mark(stack);
+// Leaves kReachable as the working count of every object held from outside
+// the set or reachable from one, kUnreached as the others', and returns how
+// many others there are. May throw from a trace().
+[[gnu::noinline]] std::size_t mark_reachable(Heap& heap, int oldest,
+                                             const WorkingCounts& counts,
+                                             std::vector<Object*>& stack) {
+  MarkReachable mark(counts, stack);
   for (int gen = 0; gen <= oldest; ++gen) {
     std::vector<Object*>& objects = heap.lists[gen];
+    std::uint32_t* state = counts.segment(gen);
     for (std::size_t i = 0; i < objects.size(); ++i) {
       if (i + kAhead < objects.size()) prefetch_header(objects[i + kAhead]);
-      std::uint32_t& slot = ObjectAccess::slot(*objects[i]);
-      if ((slot & kIndexMask) == 0) {
-        slot = kInSet | kUnreached;
-        continue;
+      Object* object = objects[i];
+      // Neither reached by an edge before the scan got here, nor held from
+      // outside: every reference to it was found inside the set. (A count
+      // above the refcount, an over-reporting trace, also keeps it.)
+      if (state[i] != kReachable && state[i] == ObjectAccess::count(*object)) {
+        mark.advance();
+        if (state[i] != kReachable) {
+          state[i] = kUnreached;
+          mark.passed_unreached();
+          continue;
+        }
       }
-      // Held from outside, or reached by an edge before the scan got here.
-      slot = kInSet | kReachable;
-      objects[i]->trace(mark);
+      state[i] = kReachable;
+      mark.trace(*object);
       mark.follow_stack();
     }
   }
   mark.finish();
+  return mark.unreached();
 }
 
 // One pass per generation reads the verdicts: garbage goes to the
-// collecting list (still tracked and owned) to wait for its destruction,
-// survivors close up in their order, and every slot names its place again.
-// Unless the garbage is to be saved, each garbage object is also held (so
-// that none is destroyed half-way through destroy_garbage) and its weak
-// handles are cleared, in the same pass.
-void take_verdicts(Heap& heap, int oldest, std::vector<Object*>& garbage,
-                   bool hold) noexcept {
+// collecting list (still tracked and owned) to wait for its destruction;
+// survivors close up in their order where they are (the oldest
+// generation's, in a full collection) or move up a generation, and every
+// slot names its place again. Unless the garbage is to be saved, each
+// garbage object is also held (so that none is destroyed half-way through
+// destroy_garbage) and its weak handles are cleared, in the same pass.
+// Only the headers of garbage and of survivors that move are touched, and
+// when there is no garbage, a list whose survivors stay is not read at all.
+[[gnu::noinline]] void take_verdicts(Collection& c, const WorkingCounts& counts,
+                                     std::size_t garbage) noexcept {
+  Heap& heap = c.heap;
+  bool hold = !c.save_all;
   std::vector<Object*>& doomed = heap.lists[kCollectingList];
-  for (int gen = 0; gen <= oldest; ++gen) {
+  // The survivors of younger generations, moving up after the rest.
+  std::vector<Object*>& moving = c.stack;
+  for (int gen = 0; gen <= c.oldest; ++gen) {
     std::vector<Object*>& objects = heap.lists[gen];
+    const std::uint32_t* state = counts.segment(gen);
+    bool stays = static_cast<std::uint32_t>(gen) == c.survivors_list;
+    if (stays && garbage == 0) continue;
     std::uint32_t kept = 0;
-    for (std::size_t i = 0; i < objects.size(); ++i) {
-      if (i + kAhead < objects.size()) prefetch_header(objects[i + kAhead]);
+    for (std::uint32_t i = 0; i < objects.size(); ++i) {
+      if (i + kAhead < objects.size() &&
+          (state[i + kAhead] != kReachable || !stays || kept != i)) {
+        prefetch_header(objects[i + kAhead]);
+      }
       Object* object = objects[i];
-      std::uint32_t& slot = ObjectAccess::slot(*object);
-      if ((slot & kIndexMask) == kReachable) {
-        slot = make_slot(gen, kept);
-        objects[kept++] = object;
-      } else {
-        slot = make_slot(kCollectingList,
-                         static_cast<std::uint32_t>(doomed.size()));
-        doomed.push_back(object);
-        garbage.push_back(object);
-        if (hold) {
-          ++ObjectAccess::count(*object);
-          detach_weak(*object);
+      if (state[i] == kReachable) {
+        if (!stays) {
+          moving.push_back(object);
+        } else {
+          // Its slot names place i already (the heap was valid when the
+          // collection started): a survivor that keeps its place costs no
+          // header access at all.
+          if (kept != i) {
+            objects[kept] = object;
+            ObjectAccess::slot(*object) =
+                make_slot(static_cast<std::uint32_t>(gen), kept);
+          }
+          ++kept;
         }
+        continue;
+      }
+      ObjectAccess::slot(*object) =
+          make_slot(kCollectingList, static_cast<std::uint32_t>(doomed.size()));
+      doomed.push_back(object);
+      c.garbage.push_back(object);
+      if (hold) {
+        ++ObjectAccess::count(*object);
+        detach_weak(*object);
       }
     }
     objects.resize(kept);
   }
-}
-
-// Survivors move up a generation, except those already in the oldest; the
-// generations' counts start over.
-void promote_survivors(Collection& c) noexcept {
-  Heap& heap = c.heap;
   std::vector<Object*>& promoted = heap.lists[c.survivors_list];
-  std::size_t survivors = 0;
-  for (int gen = 0; gen <= c.oldest; ++gen) {
-    if (static_cast<std::uint32_t>(gen) == c.survivors_list) continue;
-    survivors += heap.lists[gen].size();
-    for (Object* object : heap.lists[gen]) {
-      promoted.push_back(object);
-      ObjectAccess::slot(*object) = make_slot(
-          c.survivors_list, static_cast<std::uint32_t>(promoted.size() - 1));
-    }
-    heap.lists[gen].clear();
+  for (Object* object : moving) {
+    promoted.push_back(object);
+    ObjectAccess::slot(*object) = make_slot(
+        c.survivors_list, static_cast<std::uint32_t>(promoted.size() - 1));
   }
 
+  // The generations' counts start over.
   heap.count[0] = 0;
   for (int gen = 1; gen <= c.oldest; ++gen) heap.count[gen] = 0;
   if (c.oldest + 1 < kGenerations) ++heap.count[c.oldest + 1];
-  if (c.oldest == 1) heap.long_lived_pending += survivors;
+  if (c.oldest == 1) heap.long_lived_pending += moving.size();
+  moving.clear();
 }
 
 // gc::kSaveAll: each object gets a handle in garbage() and survives,
@@ -409,24 +509,37 @@ void save_garbage(Heap& heap, const std::vector<Object*>& garbage) noexcept {
 }
 
 // The garbage arrives held and with its weak handles cleared (take_verdicts).
-void destroy_garbage(Heap& heap, const std::vector<Object*>& garbage) noexcept {
+[[gnu::noinline]] void destroy_garbage(
+    Heap& heap, const std::vector<Object*>& garbage) noexcept {
   // Every garbage object stays held while its handles are cleared, so none
   // is destroyed half-way; what the clearing frees outside the garbage waits
   // until the clearing is done.
   heap.destroying = true;
   ClearHandles clear;
-  PrefetchTargets prefetch;
   for (std::size_t i = 0; i < garbage.size(); ++i) {
-    if (i + kAhead < garbage.size()) garbage[i + kAhead]->trace(prefetch);
+    if (i + kAhead < garbage.size()) prefetch_header(garbage[i + kAhead]);
     garbage[i]->trace(clear);
   }
   run_destructions(heap);
-  // Then the holds go one at a time and each destructor runs at once, while
-  // the rest of the garbage is still held: a destructor that stores a handle
-  // to another garbage object (resurrection) keeps it alive.
-  for (Object* object : garbage) {
-    if (--ObjectAccess::count(*object) == 0) release_last(object);
+  // Then the holds go one at a time and each destructor runs at once (with
+  // what it releases in turn), while the rest of the garbage is still held:
+  // a destructor that stores a handle to another garbage object
+  // (resurrection) keeps it alive. Last first: each object then leaves the
+  // end of the collecting list, which moves no other object, and the pool
+  // hands the blocks out again in their first order.
+  heap.destroying = true;
+  for (std::size_t i = garbage.size(); i-- > 0;) {
+    if (i >= kAhead) prefetch_header(garbage[i - kAhead]);
+    Object* object = garbage[i];
+    if (--ObjectAccess::count(*object) != 0) continue;  // resurrected
+    forget(heap, *object);
+    ObjectAccess::destroy(object);
+    if (heap.dying) {
+      run_destructions(heap);  // turns `destroying` off when done
+      heap.destroying = true;
+    }
   }
+  heap.destroying = false;
 }
 
 // Resurrected (or saved) objects survive, resurrected ones with their
@@ -442,21 +555,28 @@ std::size_t collect_generations(Heap& heap, int oldest) {
 #endif
   Collection c(heap, oldest);
   reserve_work(c);
+  WorkingCounts counts(heap, oldest);
 
   heap.collecting = true;
-  copy_counts(heap, oldest);
+  heap.deciding = true;
+  std::size_t garbage = 0;
   try {
-    subtract_internal(heap, oldest);
-    mark_reachable(heap, oldest, c.stack);
+    subtract_internal(heap, oldest, counts);
+    garbage = mark_reachable(heap, oldest, counts, c.stack);
   } catch (...) {
-    // A trace() threw before anything was decided: nothing has moved, and
+    // A trace() threw before anything was decided: nothing has changed, and
     // the heap stays usable.
-    restore_slots(heap, oldest);
+    heap.deciding = false;
     heap.collecting = false;
     throw;  // ~Collection empties the work lists
   }
-  take_verdicts(heap, oldest, c.garbage, !c.save_all);
-  promote_survivors(c);
+  heap.deciding = false;
+  take_verdicts(c, counts, garbage);
+#if TENURE_CHECKS
+  if (c.garbage.size() != garbage) {
+    fail(typeid(Object), "collector: the mark and the verdicts disagree");
+  }
+#endif
 
   if (c.save_all) {
     save_garbage(heap, c.garbage);

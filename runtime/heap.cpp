@@ -185,17 +185,21 @@ void detach_weak(Object& object) noexcept {
   control = nullptr;
 }
 
-void release_last(Object* object) noexcept {
-  Heap& heap = *t_heap;  // the owner's: checked builds verified it
-  detach_weak(*object);
-  heap.remove(*object);
+void forget(Heap& heap, Object& object) noexcept {
+  detach_weak(object);
+  heap.remove(object);
 #if TENURE_VERIFY
-  if (auto site = heap.sites.find(object); site != heap.sites.end()) {
+  if (auto site = heap.sites.find(&object); site != heap.sites.end()) {
     heap.traced_bytes -= site->second.size;
     heap.sites.erase(site);
   }
 #endif
   if (heap.count[0] > 0) --heap.count[0];
+}
+
+void release_last(Object* object) noexcept {
+  Heap& heap = *t_heap;  // the owner's: checked builds verified it
+  forget(heap, *object);
   // The weak field is free now; it links the object into the dying list.
   ObjectAccess::weak(*object) = reinterpret_cast<WeakControl*>(heap.dying);
   heap.dying = object;
@@ -216,15 +220,14 @@ namespace {
 
 void check_owner(const Object& object, const std::type_info& type) noexcept {
   Heap* heap = t_heap;
-  if (heap && heap->holds(object)) return;
-  // While a collection decides, the slots of the objects it examines hold
-  // working counts instead of places (see collector.cpp).
-  if (heap && heap->collecting &&
-      list_of(ObjectAccess::slot(const_cast<Object&>(object))) ==
-          kCollectingList) {
-    fail(type,
-         "handle copied, made or dropped inside trace() during a "
-         "collection (trace must only report the handles it owns)");
+  if (heap && heap->holds(object)) {
+    // The counts of a collection that decides would no longer add up.
+    if (heap->deciding) {
+      fail(type,
+           "handle copied, made or dropped inside trace() during a "
+           "collection (trace must only report the handles it owns)");
+    }
+    return;
   }
   fail(type,
        "used on a thread other than the one that made it "

@@ -75,6 +75,9 @@ struct Heap {
   std::array<std::size_t, kGenerations> threshold{700, 10, 10};
   bool enabled = true;
   bool collecting = false;
+  // Set while a collection decides (only trace() runs then): its counts
+  // assume that trace() reports handles and touches none.
+  bool deciding = false;
   bool in_callback = false;
   unsigned debug = 0;
   // CPython's guard against quadratic full collections: objects promoted
@@ -107,6 +110,9 @@ struct Heap {
   // objects, a tenth of a large collection's time.
   std::vector<Object*> work_stack;
   std::vector<Object*> work_garbage;
+  // Per object of the collection under way, by its place in the generation
+  // lists: the references found inside the set, then its verdict.
+  std::vector<std::uint32_t> work_counts;
 
   // Appends `object` to `list` (throws std::bad_alloc, or std::length_error
   // past kMaxListSize).
@@ -122,6 +128,11 @@ struct Heap {
 // This thread's heap, created on first use.
 Heap& current_heap();
 Heap* current_heap_if_any() noexcept;
+
+// An object whose count reached zero leaves the heap: its weak handles
+// expire and it leaves its list (its slot becomes kSlotDying). The caller
+// destroys it.
+void forget(Heap& heap, Object& object) noexcept;
 
 // Destroys every object waiting in heap.dying, and those their destructors
 // release in turn, iteratively.

@@ -49,8 +49,8 @@ void for_each_edge(const Object& object, F&& f) {
 }
 
 // The calling thread's heap, or null when it has made nothing. During a
-// collection's decision phase (only trace() runs then) the objects' slots
-// hold working counts, so the heap cannot be read.
+// collection's decision phase only trace() runs, and only to report
+// handles: reading the heap from there is refused.
 Heap* readable_heap(const char* what) {
   Heap* heap = current_heap_if_any();
   if (heap && heap->collecting && !heap->destroying) {

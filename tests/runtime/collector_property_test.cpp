@@ -184,5 +184,73 @@ TEST(CollectorPropertyTest, ExactlyTheUnreachableDie) {
   gc::set_threshold(saved[0], saved[1], saved[2]);
 }
 
+// Graphs large enough that the collector's queues of pending edges (a few
+// dozen deep) fill and overflow many times, in the orders that stress them:
+// edges far ahead of the scan (trees), far behind it (chains made tail
+// first), between neighbours in memory (chains made head first) and at
+// random; some of each graph held, the rest garbage.
+TEST(CollectorPropertyTest, LargeGraphsAgainstTheOracle) {
+  gc::disable();
+  for (unsigned seed = 1; seed <= 8; ++seed) {
+    Graphs graphs(seed);
+    World world;
+    constexpr std::size_t kNodes = 3000;
+    std::vector<Ref<GraphNode>> made;
+    for (std::size_t i = 0; i < kNodes; ++i)
+      made.push_back(graphs.add_node(world));
+    for (std::size_t i = 0; i < kNodes; ++i) {
+      std::vector<Ref<GraphNode>>& edges = made[i]->edges;
+      switch (seed % 4) {
+        case 0:  // a tree whose nodes hold their parent
+          if (2 * i + 1 < kNodes) edges.push_back(made[2 * i + 1]);
+          if (2 * i + 2 < kNodes) edges.push_back(made[2 * i + 2]);
+          if (i > 0) edges.push_back(made[(i - 1) / 2]);
+          break;
+        case 1:  // a chain from the last node to the first
+          if (i > 0) edges.push_back(made[i - 1]);
+          break;
+        case 2:  // a chain from the first, and back edges
+          if (i + 1 < kNodes) edges.push_back(made[i + 1]);
+          if (i % 7 == 0) edges.push_back(made[graphs.pick(i + 1)]);
+          break;
+        case 3:  // random
+          for (int e = 0; e < 3; ++e)
+            edges.push_back(made[graphs.pick(kNodes)]);
+          break;
+      }
+    }
+    world.roots.push_back(made[(seed % 4 == 1) ? kNodes - 1 : 0]);
+    for (int extra = 0; extra < 3; ++extra) {
+      world.roots.push_back(made[graphs.pick(kNodes)]);
+    }
+    // Some of the edges cut, so that part of each graph is garbage.
+    for (std::size_t cut = 0; cut < kNodes / 10; ++cut) {
+      std::vector<Ref<GraphNode>>& edges = made[graphs.pick(kNodes)]->edges;
+      if (!edges.empty()) edges.pop_back();
+    }
+    made.clear();
+    for (int generation : {0, 2, 2}) {
+      std::vector<bool> expected = world.reachable();
+      auto before = edges_of(world);
+      gc::collect(generation);
+      auto after = edges_of(world);
+      for (std::size_t id = 0; id < world.alive.size(); ++id) {
+        ASSERT_EQ(world.alive[id] != nullptr, expected[id])
+            << "seed " << seed << ", generation " << generation << ": node "
+            << id
+            << (expected[id] ? " reachable but freed"
+                             : " unreachable but alive");
+        if (world.alive[id]) {
+          ASSERT_EQ(after[id], before[id]) << "seed " << seed;
+        }
+      }
+    }
+    world.roots.clear();
+    gc::collect();
+    for (GraphNode* node : world.alive) ASSERT_EQ(node, nullptr);
+  }
+  gc::enable();
+}
+
 }  // namespace
 }  // namespace tenure::test

@@ -188,6 +188,46 @@ TEST_F(CollectorTest, ResurrectionByADestructorDoesNotCrash) {
   kept.reset();
 }
 
+// Garbage is destroyed one object at a time, last made first. A destructor
+// there can release objects outside the garbage (here through a field its
+// trace does not report, so the collector saw that object as held from
+// outside) and resurrect a garbage object that is not the next to go, which
+// then leaves the collecting list from the middle.
+TEST_F(CollectorTest, GarbageDestructorsReleaseAndResurrect) {
+  static Ref<Node>* keeper = nullptr;
+  struct Holder : Node {
+    using Node::Node;
+    Ref<Node> untraced;  // not reported by trace()
+    Node* resurrect = nullptr;
+    ~Holder() override {
+      if (keeper && !*keeper) *keeper = Ref<Node>::from_this(resurrect);
+    }
+  };
+  Ref<Node> kept;
+  keeper = &kept;
+  std::size_t uncollectable = gc::get_stats()[2].uncollectable;
+  {
+    std::vector<Ref<Holder>> ring;
+    for (int i = 0; i < 6; ++i) ring.push_back(make<Holder>(i));
+    for (int i = 0; i < 6; ++i) {
+      ring[i]->next = ring[(i + 1) % 6];
+      ring[i]->untraced = make<Node>(100 + i);
+      ring[i]->resurrect = ring[(i + 3) % 6].get();
+    }
+  }
+  EXPECT_EQ(LiveCounter::live, 12);
+  EXPECT_EQ(gc::collect(), 6u);
+  keeper = nullptr;
+  ASSERT_TRUE(kept);
+  // The resurrected holder and the node it still holds.
+  EXPECT_EQ(LiveCounter::live, 2);
+  EXPECT_EQ(kept->next, nullptr);
+  EXPECT_EQ(kept.use_count(), 1u);
+  EXPECT_EQ(gc::get_stats()[2].uncollectable, uncollectable + 1);
+  kept.reset();
+  EXPECT_EQ(LiveCounter::live, 0);
+}
+
 TEST_F(CollectorTest, DestructorThatAllocatesDuringCollection) {
   struct Allocates : Object, LiveCounter {
     Ref<Allocates> self;
@@ -282,6 +322,50 @@ TEST_F(CollectorTest, TraceThatThrowsLeavesTheHeapUsable) {
   EXPECT_EQ(gc::tracked_count(), tracked);
   bad->fail = false;
   EXPECT_EQ(gc::collect(), 1u);  // the self-cycle, once trace behaves
+}
+
+// A trace() that throws in the middle of the mark, after the collection
+// has counted every reference and decided about part of the heap: nothing
+// is freed or moved, and the next collection decides everything again.
+TEST_F(CollectorTest, TraceThatThrowsDuringTheMarkLeavesTheHeapAsItWas) {
+  gc::disable();
+  struct ThrowsLater : Node {
+    using Node::Node;
+    int* traces_left = nullptr;
+    void trace(Tracer& t) override {
+      if (traces_left && --*traces_left < 0) {
+        throw std::runtime_error("trace failed");
+      }
+      Node::trace(t);
+    }
+  };
+  std::vector<Ref<ThrowsLater>> kept;
+  for (int i = 0; i < 100; ++i) {
+    kept.push_back(make<ThrowsLater>(i));
+    if (i > 0) kept[i - 1]->next = kept[i];
+    Ref<Node> garbage = make<Node>(-i);
+    garbage->next = garbage;
+  }
+  gc::collect(0);  // half of them in generation 1, half freed
+  for (int i = 0; i < 100; ++i) {
+    Ref<Node> garbage = make<Node>(-i);
+    garbage->next = garbage;
+  }
+  int traces_left = 0;
+  for (auto& node : kept) node->traces_left = &traces_left;
+  // Each object is traced once to count, then the reachable ones once more.
+  traces_left = 100 + 20;
+  std::size_t tracked = gc::tracked_count();
+  EXPECT_THROW(gc::collect(), std::runtime_error);
+  EXPECT_EQ(gc::tracked_count(), tracked);
+  EXPECT_EQ(LiveCounter::live, 200);
+  EXPECT_EQ(gc::get_objects(1).size(), 100u);
+  for (int i = 0; i < 100; ++i) EXPECT_EQ(kept[i]->value, i);
+  traces_left = 1 << 20;
+  EXPECT_EQ(gc::collect(), 100u);
+  EXPECT_EQ(LiveCounter::live, 100);
+  EXPECT_EQ(gc::get_objects(2).size(), 100u);
+  for (auto& node : kept) node->traces_left = nullptr;
 }
 
 // The mark goes through the generation in list order (allocation order) and

@@ -9,6 +9,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "runtime/symbol_table.h"
 #include "tenure/tenure.h"
 
 namespace tenure {
@@ -84,6 +85,86 @@ TEST(SymbolTest, StorageReusedForAnotherText) {
       buffer[n / 2] = '!';
       EXPECT_EQ(intern(view).view(), view);
     }
+  }
+}
+
+// The table keeps the top 16 bits of each hash beside the entry's address
+// and compares the bytes only when they match. Texts forced onto one hash
+// share a slot and a tag: each must still get its own symbol, found again
+// behind the others in the probe sequence, at the lengths where the inline
+// compare changes its loads (3/4, 7/8, 15/16) and where intern() leaves the
+// inline path (32/33). A second hash with the same tag and the next slot
+// interleaves its texts with the first's.
+TEST(SymbolTest, TextsWithOneHashAreToldApartByTheirBytes) {
+  constexpr std::size_t kHash = 0x5eed'0000'0000'1000;
+  using detail::intern_with_hash_for_testing;
+  std::vector<std::string> texts;
+  for (std::size_t n :
+       {1u, 2u, 3u, 4u, 7u, 8u, 9u, 15u, 16u, 17u, 31u, 32u, 33u, 40u, 100u}) {
+    // '\x01' starts none of the texts interned elsewhere in these tests.
+    std::string base(n, '\x01');
+    texts.push_back(base);
+    for (std::size_t i = 0; i < n; ++i) {
+      std::string other = base;
+      other[i] = '\x02';
+      texts.push_back(other);
+    }
+  }
+  std::vector<const detail::SymbolEntry*> entries;
+  for (std::size_t k = 0; k < texts.size(); ++k) {
+    entries.push_back(intern_with_hash_for_testing(texts[k], kHash + k % 2));
+    EXPECT_EQ(std::string_view(entries.back()->data, entries.back()->size),
+              texts[k]);
+    EXPECT_EQ(entries.back()->hash, kHash + k % 2);
+  }
+  for (std::size_t k = 0; k < texts.size(); ++k) {
+    std::string copy = texts[k];  // other storage, the same text
+    EXPECT_EQ(intern_with_hash_for_testing(copy, kHash + k % 2), entries[k])
+        << "text " << k << " of length " << copy.size();
+    for (std::size_t j = 0; j < k; ++j) EXPECT_NE(entries[j], entries[k]);
+  }
+}
+
+// The table doubles past half full: symbols made before, and a chain of
+// texts that share one hash, are found again in the grown table.
+TEST(SymbolTest, SymbolsAreFoundAfterTheTableGrows) {
+  constexpr std::size_t kHash = 0x0b57'0000'0000'0777;
+  using detail::intern_with_hash_for_testing;
+  std::vector<std::string> chain;
+  std::vector<const detail::SymbolEntry*> chained;
+  for (int i = 0; i < 50; ++i) {
+    chain.push_back(absl::StrCat("\x01grow/", i));
+    chained.push_back(intern_with_hash_for_testing(chain.back(), kHash));
+  }
+  std::size_t before = detail::table_capacity_for_testing();
+  std::vector<Symbol> made;
+  for (std::size_t i = 0; i < before; ++i) {
+    made.push_back(intern(absl::StrCat("grows/", i)));
+  }
+  EXPECT_GE(detail::table_capacity_for_testing(), 2 * before);
+  for (std::size_t i = 0; i < made.size(); ++i) {
+    EXPECT_EQ(intern(absl::StrCat("grows/", i)), made[i]) << i;
+    EXPECT_EQ(made[i].view(), absl::StrCat("grows/", i));
+  }
+  for (std::size_t i = 0; i < chain.size(); ++i) {
+    EXPECT_EQ(intern_with_hash_for_testing(chain[i], kHash), chained[i]) << i;
+  }
+}
+
+// Long texts: hashed with absl, compared with memcmp; past a quarter of
+// the entries' 64 KiB chunks each gets storage of its own.
+TEST(SymbolTest, LongTextsAreKeptWhole) {
+  for (std::size_t n : {33u, 1000u, 16'000u, 16'400u, 100'000u}) {
+    std::string text(n, 'L');
+    text[n / 3] = '1';
+    Symbol s = intern(text);
+    EXPECT_EQ(s.view(), text);
+    EXPECT_EQ(s.c_str()[n], '\0');
+    EXPECT_EQ(intern(std::string(text)), s);
+    std::string last = text;
+    last[n - 1] = 'M';
+    EXPECT_FALSE(intern(last) == s) << n;
+    EXPECT_EQ(s.hash(), detail::hash_for_testing(text));
   }
 }
 
