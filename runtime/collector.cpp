@@ -142,10 +142,15 @@ class EdgePipeline {
       return;
     }
     prefetch_header(&target);
+    idle_ = 0;
     if (Object* arrived = headers_.exchange(&target)) count_of(*arrived);
   }
   // Moves the queues on by one edge, as a push does, without a new one.
+  // With nothing queued (every edge so far led next door, as in a chain
+  // made in order) there is nothing to move.
   void advance() {
+    if (idle_ == kEmptyAfter) return;
+    ++idle_;
     if (Object* arrived = headers_.exchange(nullptr)) count_of(*arrived);
     Found found = counts_queue_.exchange({});
     if (found.target) handle_(*found.target, *found.count);
@@ -158,6 +163,7 @@ class EdgePipeline {
     counts_queue_.drain([this](Found found) {
       if (found.target) handle_(*found.target, *found.count);
     });
+    idle_ = kEmptyAfter;
   }
 
  private:
@@ -177,6 +183,12 @@ class EdgePipeline {
   const WorkingCounts& counts_;
   Handle handle_;
   std::uintptr_t origin_ = 0;
+  // Advances since the last edge entered the delays: after kEmptyAfter of
+  // them every edge has come out of both (a push, or an arrival's own
+  // exchange, only moves them out sooner), so the delays are empty. Counted
+  // instead of the edges in flight, so that a push costs one store.
+  static constexpr std::size_t kEmptyAfter = kHeaderDepth + kCountDepth;
+  std::size_t idle_ = kEmptyAfter;
   Delay<Object*, kHeaderDepth> headers_;
   Delay<Found, kCountDepth> counts_queue_;
 };
@@ -444,23 +456,38 @@ void reserve_work(Collection& c) {
   Heap& heap = c.heap;
   bool hold = !c.save_all;
   std::vector<Object*>& doomed = heap.lists[kCollectingList];
-  // The survivors of younger generations, moving up after the rest.
+  std::vector<Object*>& promoted = heap.lists[c.survivors_list];
+  // A young collection's survivors go straight to the next generation,
+  // which it does not read; in a full collection the younger generations'
+  // survivors wait until the oldest's have closed up, and then follow them.
+  bool direct = c.survivors_list > static_cast<std::uint32_t>(c.oldest);
   std::vector<Object*>& moving = c.stack;
+  std::size_t moved = 0;
   for (int gen = 0; gen <= c.oldest; ++gen) {
     std::vector<Object*>& objects = heap.lists[gen];
     const std::uint32_t* state = counts.segment(gen);
     bool stays = static_cast<std::uint32_t>(gen) == c.survivors_list;
     if (stays && garbage == 0) continue;
     std::uint32_t kept = 0;
-    for (std::uint32_t i = 0; i < objects.size(); ++i) {
-      if (i + kAhead < objects.size() &&
+    // Read once: the pushes below could alias the list's size for the
+    // compiler, though they go to other lists.
+    const auto size = static_cast<std::uint32_t>(objects.size());
+    for (std::uint32_t i = 0; i < size; ++i) {
+      if (i + kAhead < size &&
           (state[i + kAhead] != kReachable || !stays || kept != i)) {
         prefetch_header(objects[i + kAhead]);
       }
       Object* object = objects[i];
       if (state[i] == kReachable) {
         if (!stays) {
-          moving.push_back(object);
+          ++moved;
+          if (direct) {
+            ObjectAccess::slot(*object) = make_slot(
+                c.survivors_list, static_cast<std::uint32_t>(promoted.size()));
+            promoted.push_back(object);
+          } else {
+            moving.push_back(object);
+          }
         } else {
           // Its slot names place i already (the heap was valid when the
           // collection started): a survivor that keeps its place costs no
@@ -485,7 +512,6 @@ void reserve_work(Collection& c) {
     }
     objects.resize(kept);
   }
-  std::vector<Object*>& promoted = heap.lists[c.survivors_list];
   for (Object* object : moving) {
     promoted.push_back(object);
     ObjectAccess::slot(*object) = make_slot(
@@ -496,7 +522,7 @@ void reserve_work(Collection& c) {
   heap.count[0] = 0;
   for (int gen = 1; gen <= c.oldest; ++gen) heap.count[gen] = 0;
   if (c.oldest + 1 < kGenerations) ++heap.count[c.oldest + 1];
-  if (c.oldest == 1) heap.long_lived_pending += moving.size();
+  if (c.oldest == 1) heap.long_lived_pending += moved;
   moving.clear();
 }
 
