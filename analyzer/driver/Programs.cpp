@@ -309,22 +309,30 @@ private:
           T.Files.push_back(canonicalPath(*Path, SourceDir));
       }
     if (const json::Array *Artifacts = O->getArray("artifacts"))
-      for (const json::Value &A : *Artifacts)
-        if (const json::Object *AO = A.getAsObject())
-          if (std::optional<llvm::StringRef> Path = AO->getString("path"))
-            T.Artifacts.push_back(Path->str());
+      for (const json::Value &A : *Artifacts) {
+        const json::Object *AO = A.getAsObject();
+        std::optional<llvm::StringRef> Path =
+            AO ? AO->getString("path") : std::nullopt;
+        if (!Path)
+          return malformed(File, "an artifact without \"path\"");
+        T.Artifacts.push_back(Path->str());
+      }
     if (const json::Object *Link = O->getObject("link")) {
       // A multi-configuration reply reads each target once per
       // configuration: the union of their link lines.
       if (!T.LinkLine)
         T.LinkLine.emplace();
       if (const json::Array *Fragments = Link->getArray("commandFragments"))
-        for (const json::Value &F : *Fragments)
-          if (const json::Object *FO = F.getAsObject())
-            if (FO->getString("role") == "libraries")
-              if (std::optional<llvm::StringRef> Text =
-                      FO->getString("fragment"))
-                addLinkFragment(*Text, *T.LinkLine);
+        for (const json::Value &F : *Fragments) {
+          const json::Object *FO = F.getAsObject();
+          std::optional<llvm::StringRef> Text =
+              FO ? FO->getString("fragment") : std::nullopt;
+          // A library missed here would leave its program.
+          if (!Text)
+            return malformed(File, "a link fragment without \"fragment\"");
+          if (FO->getString("role") == "libraries")
+            addLinkFragment(*Text, *T.LinkLine);
+        }
     }
     if (const json::Array *Dependencies = O->getArray("dependencies"))
       for (const json::Value &D : *Dependencies) {

@@ -322,6 +322,13 @@ def case_cmake_file_api(c):
     one_line_error(c, ['-p', 'build'], os.path.basename(target) +
                    ': malformed CMake file API reply: a target without "name" or "type"',
                    'a target file of the wrong shape')
+    broken = json.loads(saved)
+    broken['link']['commandFragments'].append({'role': 'libraries'})
+    with open(target, 'w') as f:
+        f.write(json.dumps(broken))
+    one_line_error(c, ['-p', 'build'], os.path.basename(target) +
+                   ': malformed CMake file API reply: a link fragment without "fragment"',
+                   'a link fragment of the wrong shape')
     with open(target, 'w') as f:
         f.write(saved)
     index = sorted(glob.glob(os.path.join(reply, 'index-*.json')))[-1]
