@@ -146,8 +146,9 @@ class EdgePipeline {
     if (Object* arrived = headers_.exchange(&target)) count_of(*arrived);
   }
   // Moves the queues on by one edge, as a push does, without a new one.
-  // With nothing queued (every edge so far led next door, as in a chain
-  // made in order) there is nothing to move.
+  // Once the delays have emptied (no edge has entered them lately: in a
+  // chain made in order every edge leads next door) there is nothing to
+  // move.
   void advance() {
     if (idle_ == kEmptyAfter) return;
     ++idle_;
@@ -461,6 +462,11 @@ void reserve_work(Collection& c) {
   // which it does not read; in a full collection the younger generations'
   // survivors wait until the oldest's have closed up, and then follow them.
   bool direct = c.survivors_list > static_cast<std::uint32_t>(c.oldest);
+  auto promote = [&](Object* object) {
+    ObjectAccess::slot(*object) = make_slot(
+        c.survivors_list, static_cast<std::uint32_t>(promoted.size()));
+    promoted.push_back(object);
+  };
   std::vector<Object*>& moving = c.stack;
   std::size_t moved = 0;
   for (int gen = 0; gen <= c.oldest; ++gen) {
@@ -482,9 +488,7 @@ void reserve_work(Collection& c) {
         if (!stays) {
           ++moved;
           if (direct) {
-            ObjectAccess::slot(*object) = make_slot(
-                c.survivors_list, static_cast<std::uint32_t>(promoted.size()));
-            promoted.push_back(object);
+            promote(object);
           } else {
             moving.push_back(object);
           }
@@ -512,11 +516,7 @@ void reserve_work(Collection& c) {
     }
     objects.resize(kept);
   }
-  for (Object* object : moving) {
-    promoted.push_back(object);
-    ObjectAccess::slot(*object) = make_slot(
-        c.survivors_list, static_cast<std::uint32_t>(promoted.size() - 1));
-  }
+  for (Object* object : moving) promote(object);
 
   // The generations' counts start over.
   heap.count[0] = 0;
