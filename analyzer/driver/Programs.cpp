@@ -83,6 +83,12 @@ unitsOfSource(llvm::StringRef File, llvm::StringRef Program,
   return Under;
 }
 
+/// \p O's string member \p Key; none when \p O is not an object either.
+std::optional<llvm::StringRef> stringOf(const json::Object *O,
+                                        llvm::StringRef Key) {
+  return O ? O->getString(Key) : std::nullopt;
+}
+
 //===-- The CMake file API ------------------------------------------------===//
 
 struct Target {
@@ -185,8 +191,7 @@ public:
       return V.takeError();
     const json::Object *O = V->getAsObject();
     const json::Object *Paths = O ? O->getObject("paths") : nullptr;
-    std::optional<llvm::StringRef> Source =
-        Paths ? Paths->getString("source") : std::nullopt;
+    std::optional<llvm::StringRef> Source = stringOf(Paths, "source");
     const json::Array *Configurations =
         O ? O->getArray("configurations") : nullptr;
     if (!Source || !Configurations)
@@ -203,10 +208,8 @@ public:
         return malformed(Codemodel, "a configuration has no \"targets\"");
       for (const json::Value &T : *List) {
         const json::Object *TO = T.getAsObject();
-        std::optional<llvm::StringRef> Id =
-            TO ? TO->getString("id") : std::nullopt;
-        std::optional<llvm::StringRef> File =
-            TO ? TO->getString("jsonFile") : std::nullopt;
+        std::optional<llvm::StringRef> Id = stringOf(TO, "id");
+        std::optional<llvm::StringRef> File = stringOf(TO, "jsonFile");
         if (!Id || !File)
           return malformed(Codemodel, "a target without \"id\" or "
                                       "\"jsonFile\"");
@@ -288,10 +291,8 @@ private:
     if (!V)
       return V.takeError();
     const json::Object *O = V->getAsObject();
-    std::optional<llvm::StringRef> Name =
-        O ? O->getString("name") : std::nullopt;
-    std::optional<llvm::StringRef> Type =
-        O ? O->getString("type") : std::nullopt;
+    std::optional<llvm::StringRef> Name = stringOf(O, "name");
+    std::optional<llvm::StringRef> Type = stringOf(O, "type");
     if (!Name || !Type)
       return malformed(File, "a target without \"name\" or \"type\"");
     T.Name = Name->str();
@@ -299,8 +300,7 @@ private:
     if (const json::Array *Sources = O->getArray("sources"))
       for (const json::Value &S : *Sources) {
         const json::Object *SO = S.getAsObject();
-        std::optional<llvm::StringRef> Path =
-            SO ? SO->getString("path") : std::nullopt;
+        std::optional<llvm::StringRef> Path = stringOf(SO, "path");
         if (!Path)
           return malformed(File, "a source without \"path\"");
         // Only compiled sources have a compile group (not headers or the
@@ -311,8 +311,7 @@ private:
     if (const json::Array *Artifacts = O->getArray("artifacts"))
       for (const json::Value &A : *Artifacts) {
         const json::Object *AO = A.getAsObject();
-        std::optional<llvm::StringRef> Path =
-            AO ? AO->getString("path") : std::nullopt;
+        std::optional<llvm::StringRef> Path = stringOf(AO, "path");
         if (!Path)
           return malformed(File, "an artifact without \"path\"");
         T.Artifacts.push_back(Path->str());
@@ -325,8 +324,7 @@ private:
       if (const json::Array *Fragments = Link->getArray("commandFragments"))
         for (const json::Value &F : *Fragments) {
           const json::Object *FO = F.getAsObject();
-          std::optional<llvm::StringRef> Text =
-              FO ? FO->getString("fragment") : std::nullopt;
+          std::optional<llvm::StringRef> Text = stringOf(FO, "fragment");
           // A library missed here would leave its program.
           if (!Text)
             return malformed(File, "a link fragment without \"fragment\"");
@@ -337,8 +335,7 @@ private:
     if (const json::Array *Dependencies = O->getArray("dependencies"))
       for (const json::Value &D : *Dependencies) {
         const json::Object *DO = D.getAsObject();
-        std::optional<llvm::StringRef> Id =
-            DO ? DO->getString("id") : std::nullopt;
+        std::optional<llvm::StringRef> Id = stringOf(DO, "id");
         if (!Id)
           return malformed(File, "a dependency without \"id\"");
         T.Dependencies.push_back(Id->str());
@@ -391,8 +388,7 @@ llvm::Expected<ProgramList> readProgramFile(llvm::StringRef File,
   llvm::StringSet<> Names;
   for (const json::Value &Entry : *List) {
     const json::Object *P = Entry.getAsObject();
-    std::optional<llvm::StringRef> Name =
-        P ? P->getString("name") : std::nullopt;
+    std::optional<llvm::StringRef> Name = stringOf(P, "name");
     if (!Name || Name->empty())
       return programFileError(File, "a program without a \"name\"");
     std::string Where = " in program \"" + Name->str() + "\"";
