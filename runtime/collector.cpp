@@ -91,40 +91,19 @@ void prefetch_header(const Object* object) {
   __builtin_prefetch(&ObjectAccess::slot(*const_cast<Object*>(object)), 0, 3);
 }
 
-// A ring of kDepth entries: each exchange puts a new one in and returns the
-// one put in kDepth exchanges earlier (or an empty T at first).
-template <class T, std::size_t kDepth>
-class Delay {
-  static_assert((kDepth & (kDepth - 1)) == 0, "a power of two");
-
- public:
-  T exchange(T entry) {
-    T& at = ring_[next_++ % kDepth];
-    T oldest = at;
-    at = entry;
-    return oldest;
-  }
-  // Takes the entries out, oldest first.
-  template <class F>
-  void drain(F&& f) {
-    for (std::size_t i = 0; i < kDepth; ++i) {
-      T& at = ring_[next_++ % kDepth];
-      T entry = at;
-      at = T{};
-      f(entry);
-    }
-  }
-
- private:
-  std::array<T, kDepth> ring_{};
-  std::size_t next_ = 0;
-};
-
 // Calls `handle(target, working count)` for each object pushed that is in the
 // set, after its header and then its working count were requested (see
-// above).
+// above). The edges in flight wait in one ring, each in the place of the step
+// that pushed it: the step kHeaderDepth later requests its count, and the step
+// kCountDepth after that handles it, so that a step costs a few loads and
+// stores in the ring and no queue bookkeeping.
 template <class Handle>
 class EdgePipeline {
+  static constexpr std::size_t kInFlight = kHeaderDepth + kCountDepth;
+  static constexpr std::size_t kRing = 64;
+  static_assert(kRing >= kInFlight && (kRing & (kRing - 1)) == 0,
+                "room for every edge in flight, and a power of two");
+
  public:
   EdgePipeline(const WorkingCounts& counts, Handle handle)
       : counts_(counts), handle_(handle) {}
@@ -143,55 +122,49 @@ class EdgePipeline {
     }
     prefetch_header(&target);
     idle_ = 0;
-    if (Object* arrived = headers_.exchange(&target)) count_of(*arrived);
+    step(&target);
   }
-  // Moves the queues on by one edge, as a push does, without a new one.
-  // Once the delays have emptied (no edge has entered them lately: in a
-  // chain made in order every edge leads next door) there is nothing to
-  // move.
+  // Moves the edges in flight on by one step, as a push does, without a new
+  // one. Once kInFlight steps have passed without a push (in a chain made in
+  // order every edge leads next door) the ring is empty and there is nothing
+  // to move.
   void advance() {
-    if (idle_ == kEmptyAfter) return;
+    if (idle_ == kInFlight) return;
     ++idle_;
-    if (Object* arrived = headers_.exchange(nullptr)) count_of(*arrived);
-    Found found = counts_queue_.exchange({});
-    if (found.target) handle_(*found.target, *found.count);
+    step(nullptr);
   }
-  // Handles everything still queued.
+  // Handles everything still in flight.
   void drain() {
-    headers_.drain([this](Object* target) {
-      if (target) count_of(*target);
-    });
-    counts_queue_.drain([this](Found found) {
-      if (found.target) handle_(*found.target, *found.count);
-    });
-    idle_ = kEmptyAfter;
+    while (idle_ != kInFlight) advance();
   }
 
  private:
-  struct Found {
-    Object* target = nullptr;
+  void step(Object* target) {
+    std::size_t now = next_++;
+    // The header requested kHeaderDepth steps ago has most likely arrived.
+    std::size_t arrived = (now - kHeaderDepth) % kRing;
     std::uint32_t* count = nullptr;
-  };
-
-  void count_of(Object& target) {
-    std::uint32_t* count = counts_.find(ObjectAccess::slot(target));
-    if (!count) return;
-    __builtin_prefetch(count, 1, 3);
-    Found found = counts_queue_.exchange({&target, count});
-    if (found.target) handle_(*found.target, *found.count);
+    if (Object* object = targets_[arrived]) {
+      count = counts_.find(ObjectAccess::slot(*object));
+      if (count) __builtin_prefetch(count, 1, 3);
+    }
+    counts_ring_[arrived] = count;
+    // And the count requested kCountDepth steps before that.
+    std::size_t due = (now - kInFlight) % kRing;
+    if (std::uint32_t* ready = counts_ring_[due]) {
+      handle_(*targets_[due], *ready);
+    }
+    targets_[now % kRing] = target;
   }
 
   const WorkingCounts& counts_;
   Handle handle_;
   std::uintptr_t origin_ = 0;
-  // Advances since the last edge entered the delays: after kEmptyAfter of
-  // them every edge has come out of both (a push, or an arrival's own
-  // exchange, only moves them out sooner), so the delays are empty. Counted
-  // instead of the edges in flight, so that a push costs one store.
-  static constexpr std::size_t kEmptyAfter = kHeaderDepth + kCountDepth;
-  std::size_t idle_ = kEmptyAfter;
-  Delay<Object*, kHeaderDepth> headers_;
-  Delay<Found, kCountDepth> counts_queue_;
+  std::size_t next_ = 0;
+  // Steps since the last push; kInFlight: the ring is empty.
+  std::size_t idle_ = kInFlight;
+  std::array<Object*, kRing> targets_{};
+  std::array<std::uint32_t*, kRing> counts_ring_{};
 };
 
 // Counts one reference found inside the set to its target.
@@ -238,14 +211,14 @@ class SubtractInternal final : public Tracer {
 // list order, which is allocation order), and followed from a stack when
 // the scan has passed it already.
 struct Reach {
-  std::vector<Object*>* stack;
+  Object*** top;           // of the stack
   std::size_t* unreached;  // objects the scan passed and left kUnreached
   void operator()(Object& target, std::uint32_t& count) const {
     std::uint32_t state = count;
     if (state == kReachable) return;
     count = kReachable;
     if (state == kUnreached) {
-      stack->push_back(&target);
+      *(*top)++ = &target;
       --*unreached;
     }
   }
@@ -254,10 +227,12 @@ struct Reach {
 // Marks what the externally held objects reach inside the set.
 class MarkReachable final : public Tracer {
  public:
-  MarkReachable(const WorkingCounts& counts, std::vector<Object*>& stack)
+  // `stack` has room for every object of the set.
+  MarkReachable(const WorkingCounts& counts, Object** stack)
       : Tracer(/*clearing=*/false),
-        stack_(stack),
-        edges_(counts, Reach{&stack, &unreached_}) {}
+        bottom_(stack),
+        top_(stack),
+        edges_(counts, Reach{&top_, &unreached_}) {}
 
   // Counts an object the scan passes without tracing it.
   void passed_unreached() { ++unreached_; }
@@ -282,18 +257,14 @@ class MarkReachable final : public Tracer {
   // Follows the edges of everything on the stack, and of everything they
   // reach behind the scan.
   void follow_stack() {
-    while (!stack_.empty()) {
-      Object* reached = stack_.back();
-      stack_.pop_back();
-      trace(*reached);
-    }
+    while (top_ != bottom_) trace(**--top_);
   }
   // After the scan: until both the queues and the stack are empty.
   void finish() {
     follow_stack();
     while (true) {
       edges_.drain();
-      if (stack_.empty()) return;
+      if (top_ == bottom_) return;
       follow_stack();
     }
   }
@@ -301,7 +272,8 @@ class MarkReachable final : public Tracer {
  private:
   void visit(Object& target) override { edges_.push(target); }
 
-  std::vector<Object*>& stack_;
+  Object** const bottom_;
+  Object** top_;
   std::size_t unreached_ = 0;
   EdgePipeline<Reach> edges_;
 };
@@ -354,7 +326,7 @@ struct Collection {
   // Where survivors go: the next generation, or the oldest for itself.
   std::uint32_t survivors_list;
   bool save_all;
-  std::vector<Object*>& stack;    // mark_reachable's work list
+  Object** stack;                 // mark_reachable's, see Heap::work_stack
   std::vector<Object*>& garbage;  // in the order destroy_garbage frees it
 
   Collection(Heap& h, int o)
@@ -362,16 +334,16 @@ struct Collection {
         oldest(o),
         survivors_list(o + 1 < kGenerations ? o + 1 : o),
         save_all((h.debug & gc::kSaveAll) != 0),
-        stack(h.work_stack),
+        stack(nullptr),
         garbage(h.work_garbage) {}
   // The work lists give their memory back once the heap has shrunk well
   // below them.
   ~Collection() {
-    stack.clear();
     garbage.clear();
     std::size_t size = heap.size();
     if (garbage.capacity() > 4 * size + 4096) {
-      std::vector<Object*>().swap(stack);
+      heap.work_stack.reset();
+      heap.work_stack_room = 0;
       std::vector<Object*>().swap(garbage);
       std::vector<std::uint32_t>().swap(heap.work_counts);
     }
@@ -388,7 +360,12 @@ void reserve_work(Collection& c) {
   if (c.survivors_list <= static_cast<std::uint32_t>(c.oldest)) {
     moving -= heap.lists[c.survivors_list].size();
   }
-  reserve_more(c.stack, total);
+  if (heap.work_stack_room < total) {
+    std::size_t room = std::max(total, 2 * heap.work_stack_room);
+    heap.work_stack = std::make_unique_for_overwrite<Object*[]>(room);
+    heap.work_stack_room = room;
+  }
+  c.stack = heap.work_stack.get();
   reserve_more(c.garbage, total);
   heap.lists[kCollectingList].reserve(total);
   reserve_more(heap.lists[c.survivors_list], moving);
@@ -415,7 +392,7 @@ void reserve_work(Collection& c) {
 // many others there are. May throw from a trace().
 [[gnu::noinline]] std::size_t mark_reachable(Heap& heap, int oldest,
                                              const WorkingCounts& counts,
-                                             std::vector<Object*>& stack) {
+                                             Object** stack) {
   MarkReachable mark(counts, stack);
   for (int gen = 0; gen <= oldest; ++gen) {
     std::vector<Object*>& objects = heap.lists[gen];
@@ -467,7 +444,8 @@ void reserve_work(Collection& c) {
         c.survivors_list, static_cast<std::uint32_t>(promoted.size()));
     promoted.push_back(object);
   };
-  std::vector<Object*>& moving = c.stack;
+  // The younger generations' survivors, in the stack's room.
+  Object** moving = c.stack;
   std::size_t moved = 0;
   for (int gen = 0; gen <= c.oldest; ++gen) {
     std::vector<Object*>& objects = heap.lists[gen];
@@ -486,12 +464,12 @@ void reserve_work(Collection& c) {
       Object* object = objects[i];
       if (state[i] == kReachable) {
         if (!stays) {
-          ++moved;
           if (direct) {
             promote(object);
           } else {
-            moving.push_back(object);
+            moving[moved] = object;
           }
+          ++moved;
         } else {
           // Its slot names place i already (the heap was valid when the
           // collection started): a survivor that keeps its place costs no
@@ -516,14 +494,13 @@ void reserve_work(Collection& c) {
     }
     objects.resize(kept);
   }
-  for (Object* object : moving) promote(object);
+  if (!direct) std::for_each(moving, moving + moved, promote);
 
   // The generations' counts start over.
   heap.count[0] = 0;
   for (int gen = 1; gen <= c.oldest; ++gen) heap.count[gen] = 0;
   if (c.oldest + 1 < kGenerations) ++heap.count[c.oldest + 1];
   if (c.oldest == 1) heap.long_lived_pending += moved;
-  moving.clear();
 }
 
 // gc::kSaveAll: each object gets a handle in garbage() and survives,
