@@ -32,8 +32,10 @@ namespace {
 // in: on a large heap every written header line costs a second trip to
 // memory when it is evicted, and a live heap has nothing to write. Objects
 // outside the set (older generations, frozen, not tracked) have no working
-// count, so their references are never subtracted: that is what makes a
-// young collection sound.
+// count of their own, so their references are never subtracted: that is
+// what makes a young collection sound. Edges to them all lead to one cell
+// past the set's (so that no edge needs a test for "none"), which the mark
+// finds reachable.
 class WorkingCounts {
  public:
   WorkingCounts(Heap& heap, int oldest)
@@ -43,20 +45,22 @@ class WorkingCounts {
       segment_[gen] = next;
       next += heap.lists[gen].size();
     }
+    outside_ = next;
   }
-  // The working count of the object with this slot, or null when the object
-  // is outside the set.
+  // The working count of the object with this slot, or the outside cell.
   std::uint32_t* find(std::uint32_t slot) const {
     std::uint32_t list = list_of(slot);
     // The untracked and dying sentinels carry list 7, beyond every
     // generation.
-    if (list > oldest_) return nullptr;
+    if (list > oldest_) return outside_;
     return segment_[list] + (slot & kIndexMask);
   }
   std::uint32_t* segment(int gen) const { return segment_[gen]; }
+  std::uint32_t* outside() const { return outside_; }
 
  private:
   std::uint32_t oldest_;
+  std::uint32_t* outside_;
   std::array<std::uint32_t*, kGenerations> segment_{};
 };
 
@@ -91,9 +95,8 @@ void prefetch_header(const Object* object) {
   __builtin_prefetch(&ObjectAccess::slot(*const_cast<Object*>(object)), 0, 3);
 }
 
-// Calls `handle(target, working count)` for each object pushed that is in the
-// set, after its header and then its working count were requested (see
-// above). The edges in flight wait in one ring, each in the place of the step
+// Calls `handle(target, working count)` for each edge pushed, after the
+// target's header and then its working count were requested (see above). The edges in flight wait in one ring, each in the place of the step
 // that pushed it: the step kHeaderDepth later requests its count, and the step
 // kCountDepth after that handles it, so that a step costs a few loads and
 // stores in the ring and no queue bookkeeping.
@@ -115,9 +118,7 @@ class EdgePipeline {
   void push(Object& target) {
     if (reinterpret_cast<std::uintptr_t>(&target) - origin_ + kNear <
         2 * kNear) {
-      if (std::uint32_t* count = counts_.find(ObjectAccess::slot(target))) {
-        handle_(target, *count);
-      }
+      handle_(target, *counts_.find(ObjectAccess::slot(target)));
       return;
     }
     prefetch_header(&target);
@@ -146,7 +147,7 @@ class EdgePipeline {
     std::uint32_t* count = nullptr;
     if (Object* object = targets_[arrived]) {
       count = counts_.find(ObjectAccess::slot(*object));
-      if (count) __builtin_prefetch(count, 1, 3);
+      __builtin_prefetch(count, 1, 3);
     }
     counts_ring_[arrived] = count;
     // And the count requested kCountDepth steps before that.
@@ -168,12 +169,14 @@ class EdgePipeline {
   std::array<std::uint32_t*, kRing> counts_ring_{};
 };
 
-// Counts one reference found inside the set to its target.
+// Counts one reference found inside the set to its target (and the outside
+// cell counts the others, to be reset afterwards).
 struct Subtract {
+  [[maybe_unused]] const WorkingCounts* counts;
   void operator()([[maybe_unused]] Object& target, std::uint32_t& count) const {
     ++count;
 #if TENURE_CHECKS
-    if (count > ObjectAccess::count(target)) {
+    if (&count != counts->outside() && count > ObjectAccess::count(target)) {
       fail(typeid(target),
            "trace() reported more references to this object "
            "than its count (a trace visits a handle it does "
@@ -189,7 +192,7 @@ struct Subtract {
 class SubtractInternal final : public Tracer {
  public:
   explicit SubtractInternal(const WorkingCounts& counts)
-      : Tracer(/*clearing=*/false), edges_(counts, Subtract{}) {}
+      : Tracer(/*clearing=*/false), edges_(counts, Subtract{&counts}) {}
   void trace(Object& object) {
     edges_.set_origin(object);
     object.trace(*this);
@@ -373,7 +376,7 @@ void reserve_work(Collection& c) {
   heap.lists[kCollectingList].reserve(total);
   reserve_more(heap.lists[c.survivors_list], moving);
   if (c.save_all) reserve_more(heap.saved_garbage, total);
-  heap.work_counts.assign(total, 0);
+  heap.work_counts.assign(total + 1, 0);  // and the outside cell
 }
 
 // May throw from a trace().
@@ -391,6 +394,7 @@ void reserve_work(Collection& c) {
     }
   }
   subtract.finish();
+  *counts.outside() = kReachable;
 }
 
 // Leaves kReachable as the working count of every object held from outside
