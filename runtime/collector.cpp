@@ -96,8 +96,9 @@ void prefetch_header(const Object* object) {
 }
 
 // Calls `handle(target, working count)` for each edge pushed, after the
-// target's header and then its working count were requested (see above). The edges in flight wait in one ring, each in the place of the step
-// that pushed it: the step kHeaderDepth later requests its count, and the step
+// target's header and then its working count were requested (see above).
+// The edges in flight wait in one ring, each in the place of the step that
+// pushed it: the step kHeaderDepth later requests its count, and the step
 // kCountDepth after that handles it, so that a step costs a few loads and
 // stores in the ring and no queue bookkeeping.
 template <class Handle>
