@@ -3,8 +3,8 @@
 // process of its own (tenure-alloc-peer-*, started once and asked for one
 // turn at a time), all running alloc_workload.h. The allocators take turns
 // (tenure, glibc, the peers, and the next turn in another order) kTurns
-// times per free order, in CPU time, and each keeps its median: machine
-// load lands on all of them alike. Prints a table, then for each peer
+// times per free order, on one CPU, in CPU time, and each keeps its median:
+// machine load lands on all of them alike. Prints a table, then for each peer
 //   RATIO pool_vs_<peer> <geometric mean over the free orders of
 //                         peer median / tenure median>
 // and the resident memory left after allocating and freeing 1 GiB.
@@ -114,6 +114,9 @@ int main() {
       {"tcmalloc", nullptr},
 #endif
   };
+  if (int cpu = tenure::bench::StayOnThisCpu(); cpu >= 0) {
+    std::printf("every allocator's turns on CPU %d\n", cpu);
+  }
   for (auto [name, path] : peers) {
     if (!path) {
       std::printf("%-10s skipped: not found when the build was configured\n",

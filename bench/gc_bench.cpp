@@ -17,7 +17,6 @@
 // The table also shows the pause of a generation-0 collection at the
 // default threshold (700 young objects) over a 10^6-object old heap.
 #include <benchmark/benchmark.h>
-#include <sched.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -238,23 +237,11 @@ double MeasureTenure(const std::string& mode, const std::string& shape,
   return ns;
 }
 
-// Keeps this process, and the CPython child it starts, on the CPU it runs
-// on now, so that both sides take their turns on the same core: on a shared
-// VM the cores' speeds differ, and change from minute to minute.
-void StayOnThisCpu() {
-  int cpu = sched_getcpu();
-  if (cpu < 0) return;
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  CPU_SET(cpu, &set);
-  if (sched_setaffinity(0, sizeof set, &set) == 0) {
-    std::printf("gc_vs_cpython: both sides on CPU %d\n", cpu);
-  }
-}
-
 void CompareWithCPython() {
 #ifdef TENURE_PYTHON
-  StayOnThisCpu();
+  if (int cpu = tenure::bench::StayOnThisCpu(); cpu >= 0) {
+    std::printf("gc_vs_cpython: both sides on CPU %d\n", cpu);
+  }
   tenure::bench::ChildProcess cpython;
   if (!cpython.Start({TENURE_PYTHON, TENURE_GC_SHAPES})) {
     std::printf("gc_vs_cpython: skipped, cannot run %s\n", TENURE_PYTHON);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -15,6 +16,19 @@
 #include <vector>
 
 namespace tenure::bench {
+
+// Keeps this process, and the children it starts afterwards, on the CPU it
+// runs on now, so that every side takes its turns on the same core: on a
+// shared VM the cores' speeds differ, and change from minute to minute.
+// Returns that CPU, or -1 when the process could not be pinned.
+inline int StayOnThisCpu() {
+  int cpu = sched_getcpu();
+  if (cpu < 0) return -1;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  return sched_setaffinity(0, sizeof set, &set) == 0 ? cpu : -1;
+}
 
 class ChildProcess {
  public:
