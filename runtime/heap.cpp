@@ -70,16 +70,6 @@ void Heap::add(Object& object, std::uint32_t list) {
   ObjectAccess::slot(object) = make_slot(list, index);
 }
 
-void Heap::remove(Object& object) noexcept {
-  std::uint32_t& slot = ObjectAccess::slot(object);
-  std::vector<Object*>& objects = lists[list_of(slot)];
-  Object* last = objects.back();
-  objects[slot & kIndexMask] = last;
-  ObjectAccess::slot(*last) = slot;
-  objects.pop_back();
-  slot = kSlotDying;
-}
-
 bool Heap::holds(const Object& object) const noexcept {
   std::uint32_t slot = ObjectAccess::slot(const_cast<Object&>(object));
   std::uint32_t list = list_of(slot);
@@ -177,25 +167,6 @@ void track(Object* object) {
   collect_if_due(heap);
 }
 #endif
-
-void detach_weak(Object& object) noexcept {
-  WeakControl*& control = ObjectAccess::weak(object);
-  if (!control) return;
-  control->target = nullptr;
-  control = nullptr;
-}
-
-void forget(Heap& heap, Object& object) noexcept {
-  detach_weak(object);
-  heap.remove(object);
-#if TENURE_VERIFY
-  if (auto site = heap.sites.find(&object); site != heap.sites.end()) {
-    heap.traced_bytes -= site->second.size;
-    heap.sites.erase(site);
-  }
-#endif
-  if (heap.count[0] > 0) --heap.count[0];
-}
 
 void release_last(Object* object) noexcept {
   Heap& heap = *t_heap;  // the owner's: checked builds verified it

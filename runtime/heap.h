@@ -16,6 +16,7 @@
 #include "tenure/detail/refcount.h"
 #include "tenure/gc.h"
 #include "tenure/object.h"
+#include "tenure/weak.h"
 
 namespace tenure::detail {
 
@@ -122,7 +123,17 @@ struct Heap {
   // Appends `object` to `list` (throws std::bad_alloc, or std::length_error
   // past kMaxListSize).
   void add(Object& object, std::uint32_t list);
-  void remove(Object& object) noexcept;
+  // Takes `object` out of its list (the last object of the list fills its
+  // place) and marks its slot kSlotDying.
+  void remove(Object& object) noexcept {
+    std::uint32_t& slot = ObjectAccess::slot(object);
+    std::vector<Object*>& objects = lists[list_of(slot)];
+    Object* last = objects.back();
+    objects[slot & kIndexMask] = last;
+    ObjectAccess::slot(*last) = slot;
+    objects.pop_back();
+    slot = kSlotDying;
+  }
   bool holds(const Object& object) const noexcept;
   std::size_t size() const noexcept;
   // A collection may not start now: one is running, a destructor cascade is
@@ -134,17 +145,33 @@ struct Heap {
 Heap& current_heap();
 Heap* current_heap_if_any() noexcept;
 
+// Clears the weak handles to `object`: they see it as gone from now on.
+inline void detach_weak(Object& object) noexcept {
+  WeakControl*& control = ObjectAccess::weak(object);
+  if (!control) return;
+  control->target = nullptr;
+  control = nullptr;
+}
+
 // An object whose count reached zero leaves the heap: its weak handles
 // expire and it leaves its list (its slot becomes kSlotDying). The caller
-// destroys it.
-void forget(Heap& heap, Object& object) noexcept;
+// destroys it. Inline, as detach_weak and Heap::remove are: the collector
+// calls them once per garbage object.
+inline void forget(Heap& heap, Object& object) noexcept {
+  detach_weak(object);
+  heap.remove(object);
+#if TENURE_VERIFY
+  if (auto site = heap.sites.find(&object); site != heap.sites.end()) {
+    heap.traced_bytes -= site->second.size;
+    heap.sites.erase(site);
+  }
+#endif
+  if (heap.count[0] > 0) --heap.count[0];
+}
 
 // Destroys every object waiting in heap.dying, and those their destructors
 // release in turn, iteratively.
 void run_destructions(Heap& heap) noexcept;
-
-// Clears the weak handles to `object`: they see it as gone from now on.
-void detach_weak(Object& object) noexcept;
 
 // The collector's automatic trigger, called by track() after an allocation.
 void collect_if_due(Heap& heap) noexcept;
