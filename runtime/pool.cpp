@@ -514,18 +514,19 @@ std::uint32_t collect_remote(Pool* pool) {
   return n;
 }
 
-void remote_free(Pool* pool, void* address) {
+// Pushes the blocks first..last of one pool, linked in that order, onto the
+// pool's remote list.
+void remote_free(Pool* pool, FreeBlock* first, FreeBlock* last) {
   std::uint32_t block_size = pool->block_size;
   std::size_t cls = pool->size_class;
   ThreadCache* owner = pool->owner.load(std::memory_order_relaxed);
-  auto* block = static_cast<FreeBlock*>(address);
   FreeBlock* head = pool->remote.load(std::memory_order_relaxed);
   do {
-    unpoison(block, sizeof(FreeBlock));
-    block->next = head;
-    poison(block, block_size);
+    unpoison(last, sizeof(FreeBlock));
+    last->next = head;
+    poison(last, block_size);
   } while (!pool->remote.compare_exchange_weak(
-      head, block, std::memory_order_release, std::memory_order_relaxed));
+      head, first, std::memory_order_release, std::memory_order_relaxed));
   // Caches live forever, so a stale owner only gets a useless hint.
   if (owner) owner->remote_frees[cls].fetch_add(1, std::memory_order_relaxed);
 }
@@ -585,12 +586,15 @@ void* allocate_in(ThreadCache& cache, std::size_t cls, bool locked) {
   return block;
 }
 
-void free_local(ThreadCache& cache, Pool* pool, void* address) {
-  auto* block = static_cast<FreeBlock*>(address);
-  block->next = pool->free;
-  pool->free = block;
-  poison(block, pool->block_size);
-  std::uint32_t used = pool->used.load(std::memory_order_relaxed) - 1;
+// Gives the `n` blocks first..last of one of the thread's own pools, linked
+// in that order, back to the pool.
+void free_local(ThreadCache& cache, Pool* pool, FreeBlock* first,
+                FreeBlock* last, std::uint32_t n) {
+  unpoison(last, sizeof(FreeBlock));
+  last->next = pool->free;
+  pool->free = first;
+  poison(last, pool->block_size);
+  std::uint32_t used = pool->used.load(std::memory_order_relaxed) - n;
   pool->used.store(used, std::memory_order_relaxed);
   PoolList& available = cache.available[pool->size_class];
   if (pool->state == PoolState::kFull) {
@@ -635,19 +639,32 @@ void retire_cache(ThreadCache* cache) {
 }
 
 // Gives `n` blocks of the front list back to their pools: the thread's own
-// directly, other threads' through their remote lists.
+// directly, other threads' through their remote lists. Blocks freed one
+// after another mostly come from one pool (a structure torn down in the
+// order it was built), so each run of front-list blocks from one pool goes
+// back in one step, already linked: the pool's header is visited once per
+// run, not once per block.
 void flush_front(ThreadCache& cache, std::size_t cls, std::uint32_t n) {
   FrontList& front = cache.front[cls];
-  for (; n > 0 && front.head; --n) {
-    FreeBlock* block = front.head;
-    unpoison(block, sizeof(FreeBlock));
-    front.head = block->next;
-    --front.count;
-    Pool* pool = pool_of(block);
+  const std::size_t block_size = (cls + 1) * kGranule;
+  while (n > 0 && front.head) {
+    FreeBlock* first = front.head;
+    Pool* pool = pool_of(first);
+    FreeBlock* last = first;
+    std::uint32_t run = 1;
+    FreeBlock* rest = next_free(last, block_size);
+    while (run < n && rest && pool_of(rest) == pool) {
+      last = rest;
+      ++run;
+      rest = next_free(last, block_size);
+    }
+    front.head = rest;
+    front.count -= run;
+    n -= run;
     if (pool->owner.load(std::memory_order_relaxed) == &cache) {
-      free_local(cache, pool, block);
+      free_local(cache, pool, first, last, run);
     } else {
-      remote_free(pool, block);
+      remote_free(pool, first, last);
     }
   }
 }
@@ -734,7 +751,8 @@ bool bypass() {
 [[gnu::noinline]] void deallocate_rest(void* block, std::size_t size) noexcept {
   ThreadCache* cache = t_cache;
   if (!cache) {
-    remote_free(pool_of(block), block);
+    auto* freed = static_cast<FreeBlock*>(block);
+    remote_free(pool_of(block), freed, freed);
     return;
   }
   std::size_t cls = size_class(size);

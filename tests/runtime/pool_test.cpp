@@ -126,6 +126,44 @@ TEST(PoolTest, AFrontListThatOverflowsGrows) {
   }).join();
 }
 
+// An overflowing front list goes back to the pools a run of same-pool blocks
+// at a time. Runs end where the pool changes, where the flush has given back
+// enough, and where a block belongs to another thread's pool (a remote run):
+// here the front list holds, interleaved, blocks of this thread's pools
+// (several, freed partly out of order) and of a finished thread's, and every
+// pool's count must still add up.
+TEST(PoolTest, FrontListFlushesHandBlocksBackPoolByPool) {
+  constexpr std::size_t kSize = 48;
+  std::vector<void*> theirs;
+  std::thread([&] {
+    for (int i = 0; i < 3000; ++i) theirs.push_back(pool::allocate(kSize));
+  }).join();
+  std::thread([&] {
+    pool::trim();
+    std::size_t before = in_use(kSize);  // theirs included
+    std::vector<void*> mine;
+    // A 64 KiB pool holds about 1300 such blocks: these fill five.
+    for (int i = 0; i < 6000; ++i) mine.push_back(pool::allocate(kSize));
+    std::vector<void*> order;
+    for (std::size_t i = 0; i < mine.size(); ++i) {
+      order.push_back(mine[i]);
+      if (i % 2 == 0 && i / 2 < theirs.size()) order.push_back(theirs[i / 2]);
+    }
+    std::mt19937 random(11);
+    for (std::size_t i = 0; i + 7 < order.size(); i += 97) {
+      std::shuffle(order.begin() + i, order.begin() + i + 7, random);
+    }
+    for (void* p : order) pool::deallocate(p, kSize);
+    pool::validate_pool();
+    EXPECT_LE(in_use(kSize), before + mine.size());
+    // Everything back: this thread's blocks from its front list, the
+    // finished thread's from its pools' remote lists.
+    pool::trim();
+    pool::validate_pool();
+    EXPECT_EQ(in_use(kSize) + theirs.size(), before);
+  }).join();
+}
+
 TEST(PoolTest, LargerRequestsBypassThePool) {
   std::size_t reserved = pool::stats().bytes_in_use;
   void* p = pool::allocate(pool::kMaxSize + 1);
