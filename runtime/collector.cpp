@@ -333,8 +333,9 @@ struct Collection {
   // Where survivors go: the next generation, or the oldest for itself.
   std::uint32_t survivors_list;
   bool save_all;
-  Object** stack;                 // mark_reachable's, see Heap::work_stack
-  std::vector<Object*>& garbage;  // in the order destroy_garbage frees it
+  Object** stack;  // mark_reachable's, see Heap::work_stack
+  // The garbage, in heap.lists[kCollectingList] until it is destroyed.
+  std::vector<Object*>& garbage;
 
   Collection(Heap& h, int o)
       : heap(h),
@@ -342,16 +343,15 @@ struct Collection {
         survivors_list(o + 1 < kGenerations ? o + 1 : o),
         save_all((h.debug & gc::kSaveAll) != 0),
         stack(nullptr),
-        garbage(h.work_garbage) {}
+        garbage(h.lists[kCollectingList]) {}
   // The work lists give their memory back once the heap has shrunk well
   // below them.
   ~Collection() {
-    garbage.clear();
     std::size_t size = heap.size();
-    if (garbage.capacity() > 4 * size + 4096) {
+    if (heap.work_stack_room > 4 * size + 4096) {
       heap.work_stack.reset();
       heap.work_stack_room = 0;
-      std::vector<Object*>().swap(garbage);
+      std::vector<Object*>().swap(garbage);  // empty by now
       std::vector<std::uint32_t>().swap(heap.work_counts);
     }
   }
@@ -373,8 +373,7 @@ void reserve_work(Collection& c) {
     heap.work_stack_room = room;
   }
   c.stack = heap.work_stack.get();
-  reserve_more(c.garbage, total);
-  heap.lists[kCollectingList].reserve(total);
+  c.garbage.reserve(total);
   reserve_more(heap.lists[c.survivors_list], moving);
   if (c.save_all) reserve_more(heap.saved_garbage, total);
   heap.work_counts.assign(total + 1, 0);  // and the outside cell
@@ -445,7 +444,7 @@ void reserve_work(Collection& c) {
                                      std::size_t garbage) noexcept {
   Heap& heap = c.heap;
   bool hold = !c.save_all;
-  std::vector<Object*>& doomed = heap.lists[kCollectingList];
+  std::vector<Object*>& doomed = c.garbage;
   std::vector<Object*>& promoted = heap.lists[c.survivors_list];
   // A young collection's survivors go straight to the next generation,
   // which it does not read; in a full collection the younger generations'
@@ -498,7 +497,6 @@ void reserve_work(Collection& c) {
       ObjectAccess::slot(*object) =
           make_slot(kCollectingList, static_cast<std::uint32_t>(doomed.size()));
       doomed.push_back(object);
-      c.garbage.push_back(object);
       if (hold) {
         ++ObjectAccess::count(*object);
         detach_weak(*object);
@@ -523,7 +521,8 @@ void save_garbage(Heap& heap, const std::vector<Object*>& garbage) noexcept {
   }
 }
 
-// The garbage arrives held and with its weak handles cleared (take_verdicts).
+// The garbage arrives held and with its weak handles cleared (take_verdicts),
+// in the collecting list.
 [[gnu::noinline]] void destroy_garbage(
     Heap& heap, const std::vector<Object*>& garbage) noexcept {
   // Every garbage object stays held while its handles are cleared, so none
@@ -542,7 +541,10 @@ void save_garbage(Heap& heap, const std::vector<Object*>& garbage) noexcept {
   // a destructor that stores a handle to another garbage object
   // (resurrection) keeps it alive. Last first: each object then leaves the
   // end of the collecting list, which moves no other object, and the pool
-  // hands the blocks out again in their first order.
+  // hands the blocks out again in their first order. (Behind a resurrected
+  // object it takes that object's place instead; the places before i, still
+  // to be visited, never change, as no garbage object is forgotten before
+  // its turn.)
   heap.destroying = true;
   for (std::size_t i = size; i-- > 0;) {
     if (i >= kAhead) prefetch_header(garbage[i - kAhead]);
@@ -603,8 +605,8 @@ std::size_t collect_generations(Heap& heap, int oldest) {
   // freed.
   gc::GenerationStats& stats = heap.stats[oldest];
   ++stats.collections;
-  stats.collected += c.garbage.size();
-  stats.uncollectable += heap.lists[kCollectingList].size();
+  stats.collected += garbage;
+  stats.uncollectable += c.garbage.size();
   keep_resurrected(heap, c.survivors_list);
 
   if (oldest == kGenerations - 1) {
@@ -617,7 +619,7 @@ std::size_t collect_generations(Heap& heap, int oldest) {
 #if TENURE_CHECKS
   validate_heap(heap, oldest + 1 < kGenerations ? oldest + 1 : oldest);
 #endif
-  return c.garbage.size();
+  return garbage;
 }
 
 // Calls each callback with the heap marked so that none can start a

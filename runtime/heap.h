@@ -106,15 +106,14 @@ struct Heap {
   bool retired = false;
   Object* dying = nullptr;  // linked through each object's weak_ field
   Quarantine quarantine;
-  // The collector's work lists, empty between collections: its stack (room
-  // for every object of the set, each pushed at most once, so a push needs
-  // no bound check; the verdicts reuse it for the survivors that move up)
-  // and the garbage of the collection under way. They keep their memory
-  // for the next one: fresh memory costs a page fault per 512 objects, a
+  // The collector's stack, unused between collections (room for every
+  // object of the set, each pushed at most once, so a push needs no bound
+  // check; the verdicts reuse it for the survivors that move up). It keeps
+  // its memory for the next collection, as the collecting list and
+  // work_counts do: fresh memory costs a page fault per 512 objects, a
   // tenth of a large collection's time.
   std::unique_ptr<Object*[]> work_stack;
   std::size_t work_stack_room = 0;
-  std::vector<Object*> work_garbage;
   // Per object of the collection under way, by its place in the generation
   // lists: the references found inside the set, then its verdict; and one
   // cell more, where every edge that leaves the set leads.
