@@ -201,7 +201,7 @@ class SubtractInternal final : public Tracer {
   void finish() { edges_.drain(); }
 
  private:
-  void visit(Object& target) override { edges_.push(target); }
+  void visit(Object& target, const char*) override { edges_.push(target); }
 
   EdgePipeline<Subtract> edges_;
 };
@@ -277,7 +277,7 @@ class MarkReachable final : public Tracer {
   }
 
  private:
-  void visit(Object& target) override { edges_.push(target); }
+  void visit(Object& target, const char*) override { edges_.push(target); }
 
   Object** const bottom_;
   Object** top_;
@@ -291,7 +291,7 @@ class ClearHandles final : public Tracer {
   ClearHandles() : Tracer(/*clearing=*/true) {}
 
  private:
-  void visit(Object&) override {}
+  void visit(Object&, const char*) override {}
 };
 
 // Room for `extra` more elements, growing geometrically: an exact reserve

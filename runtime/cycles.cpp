@@ -47,8 +47,8 @@ class RecordEdges final : public Tracer {
       : Tracer(/*clearing=*/false), edges_(edges) {}
 
  private:
-  void visit(Object& target) override {
-    edges_.push_back({field() ? field() : "", &target});
+  void visit(Object& target, const char* field) override {
+    edges_.push_back({field ? field : "", &target});
   }
   std::vector<Edge>& edges_;
 };

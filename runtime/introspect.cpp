@@ -38,7 +38,7 @@ class EdgeVisitor final : public Tracer {
   explicit EdgeVisitor(F& f) : Tracer(/*clearing=*/false), f_(f) {}
 
  private:
-  void visit(Object& target) override { f_(target, field()); }
+  void visit(Object& target, const char* field) override { f_(target, field); }
   F& f_;
 };
 

@@ -136,12 +136,13 @@ class RecordShared final : public Tracer {
         edges_(edges) {}
 
  private:
-  void visit(Object&) override {}  // another thread's heap: not ours to read
-  void visit_shared(SharedObject& target) override {
+  // Another thread's heap: not ours to read.
+  void visit(Object&, const char*) override {}
+  void visit_shared(SharedObject& target, const char* field) override {
     // A SharedObject not made by make<T> (a member, a local) is not
     // registered: its handles are not followed.
     if (const Entry* entry = entry_of(registry_, target)) {
-      edges_.emplace_back(field() ? field() : "",
+      edges_.emplace_back(field ? field : "",
                           node_of_slot_[entry - registry_.slots.data()]);
     }
   }

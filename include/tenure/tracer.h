@@ -34,10 +34,14 @@ inline constexpr bool kIsVariant = false;
 template <class... Ts>
 inline constexpr bool kIsVariant<std::variant<Ts...>> = true;
 template <class T>
-concept TupleLike =
-    requires { std::tuple_size<T>::value; } && !std::ranges::range<T>;
+concept TupleLike = requires {
+  std::tuple_size<T>::value;
+}
+&&!std::ranges::range<T>;
 template <class T>
-concept Clearable = std::ranges::range<T> && requires(T& c) { c.clear(); };
+concept Clearable = std::ranges::range<T> && requires(T& c) {
+  c.clear();
+};
 template <class T>
 inline constexpr bool kAlwaysFalse = false;
 
@@ -59,18 +63,19 @@ class Tracer {
  public:
   template <class T>
   void operator()(T& value) {
-    trace_value(value);
+    trace_value(value, field_);
   }
+  // The name travels down to visit() as an argument, not through a member:
+  // the collector's passes report every handle of every object, and a store
+  // per field was a tenth of their work.
   template <class T>
   void operator()(const char* field, T& value) {
-    const char* outer = field_;
-    field_ = field;
-    trace_value(value);
-    field_ = outer;
+    trace_value(value, field);
   }
 
   bool clearing() const noexcept { return clearing_; }
-  // The name given to the field being traced, or nullptr.
+  // Inside the trace() of a member object reached through a named call, that
+  // name; otherwise nullptr.
   const char* field() const noexcept { return field_; }
 
  protected:
@@ -78,18 +83,19 @@ class Tracer {
   ~Tracer() = default;
 
   // Called for each non-null strong handle to a collectable object while
-  // visiting (never while clearing).
-  virtual void visit(Object& target) = 0;
+  // visiting (never while clearing). `field`: the name of the innermost
+  // named call around the handle, or nullptr.
+  virtual void visit(Object& target, const char* field) = 0;
 #if TENURE_VERIFY
   // Verification mode also reports strong handles to SharedObjects, for the
   // scan of live SharedObjects (verify::find_shared_cycles). The collector
   // ignores them: SharedObjects are not collected.
-  virtual void visit_shared(SharedObject& /*target*/) {}
+  virtual void visit_shared(SharedObject& /*target*/, const char* /*field*/) {}
 #endif
 
  private:
   template <class T>
-  void trace_value(T& value) {
+  void trace_value(T& value, const char* field) {
     using U = std::remove_cv_t<T>;
     if constexpr (detail::kIsRef<U>) {
       if constexpr (detail::kIsCollectable<typename U::element_type>) {
@@ -97,13 +103,15 @@ class Tracer {
         if constexpr (!std::is_const_v<T>) {
           if (clearing_) return value.reset();
         }
-        if (!clearing_)
-          visit(const_cast<Object&>(static_cast<const Object&>(*value)));
+        if (!clearing_) {
+          visit(const_cast<Object&>(static_cast<const Object&>(*value)), field);
+        }
       } else {
 #if TENURE_VERIFY
         if (value && !clearing_) {
           visit_shared(const_cast<SharedObject&>(
-              static_cast<const SharedObject&>(*value)));
+                           static_cast<const SharedObject&>(*value)),
+                       field);
         }
 #endif
       }
@@ -116,23 +124,29 @@ class Tracer {
       if constexpr (!std::is_const_v<T>) {
         if (clearing_) return value.reset();
       }
-      trace_value(*value);
+      trace_value(*value, field);
     } else if constexpr (detail::kIsVariant<U>) {
       if (value.valueless_by_exception()) return;
-      std::visit([this](auto& alternative) { trace_value(alternative); },
-                 value);
+      std::visit(
+          [this, field](auto& alternative) { trace_value(alternative, field); },
+          value);
     } else if constexpr (detail::HasTrace<U>) {
+      const char* outer = field_;
+      field_ = field;
       const_cast<U&>(value).trace(*this);
+      field_ = outer;
     } else if constexpr (std::ranges::range<U>) {
       using Element = std::ranges::range_value_t<U>;
       if constexpr (!std::is_scalar_v<Element>) {  // strings, vector<int>
         if constexpr (detail::Clearable<U> && !std::is_const_v<T>) {
           if (clearing_) return value.clear();
         }
-        for (auto& element : value) trace_value(element);
+        for (auto& element : value) trace_value(element, field);
       }
     } else if constexpr (detail::TupleLike<U>) {
-      std::apply([this](auto&... part) { (trace_value(part), ...); }, value);
+      std::apply(
+          [this, field](auto&... part) { (trace_value(part, field), ...); },
+          value);
     } else {
       static_assert(detail::kAlwaysFalse<U>,
                     "tenure::Tracer cannot see inside this type: trace its "

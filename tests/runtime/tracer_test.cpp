@@ -28,8 +28,8 @@ class Recorder final : public Tracer {
   std::vector<std::pair<Object*, std::string>> seen;
 
  private:
-  void visit(Object& target) override {
-    seen.emplace_back(&target, field() ? field() : "");
+  void visit(Object& target, const char* field) override {
+    seen.emplace_back(&target, field ? field : "");
   }
 };
 
@@ -38,7 +38,9 @@ class Clearer final : public Tracer {
   Clearer() : Tracer(/*clearing=*/true) {}
 
  private:
-  void visit(Object&) override { ADD_FAILURE() << "clearing never visits"; }
+  void visit(Object&, const char*) override {
+    ADD_FAILURE() << "clearing never visits";
+  }
 };
 
 struct Inner {
@@ -133,6 +135,36 @@ TEST(TracerTest, NamedFieldsAreReported) {
   EXPECT_EQ(recorder.seen[1].second, "vec");
   EXPECT_EQ(recorder.seen[3].second, "");          // deq was traced unnamed
   EXPECT_EQ(recorder.seen.back().second, "held");  // Inner names its own
+}
+
+// A member object traced under a name lends it to the handles its own trace
+// reports unnamed, and only to those.
+TEST(TracerTest, AMemberObjectLendsItsNameToItsUnnamedHandles) {
+  struct Twin {
+    Ref<Node> left, right;
+    void trace(Tracer& t) {
+      t(left);
+      t("right", right);
+    }
+  };
+  struct Holder : Object {
+    Twin twin;
+    Ref<Node> after;
+    void trace(Tracer& t) override {
+      t("twin", twin);
+      t(after);
+    }
+  };
+  Ref<Holder> holder = make<Holder>();
+  holder->twin = {make<Node>(), make<Node>()};
+  holder->after = make<Node>();
+  Recorder recorder;
+  holder->trace(recorder);
+  ASSERT_EQ(recorder.seen.size(), 3u);
+  EXPECT_EQ(recorder.seen[0].second, "twin");
+  EXPECT_EQ(recorder.seen[1].second, "right");
+  EXPECT_EQ(recorder.seen[2].second, "");
+  EXPECT_EQ(recorder.field(), nullptr);
 }
 
 TEST(TracerTest, ClearingDropsEveryStrongHandle) {
