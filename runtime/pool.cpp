@@ -167,7 +167,11 @@ struct FrontList {
   std::uint32_t limit = 0;
 };
 
-struct ThreadCache {
+// On cache lines of its own, as the fast paths touch front[] on every call.
+// At whatever address the heap gave it, about one process in ten ran the
+// allocation benchmark at half speed; aligned, none of 48 did
+// (docs/benchmarks.md, 2026-12-02). Why is not established.
+struct alignas(64) ThreadCache {
   ThreadCache() {
     for (std::size_t cls = 0; cls < kClasses; ++cls) {
       front[cls].limit = front_limit(cls);
