@@ -34,14 +34,10 @@ inline constexpr bool kIsVariant = false;
 template <class... Ts>
 inline constexpr bool kIsVariant<std::variant<Ts...>> = true;
 template <class T>
-concept TupleLike = requires {
-  std::tuple_size<T>::value;
-}
-&&!std::ranges::range<T>;
+concept TupleLike =
+    requires { std::tuple_size<T>::value; } && !std::ranges::range<T>;
 template <class T>
-concept Clearable = std::ranges::range<T> && requires(T& c) {
-  c.clear();
-};
+concept Clearable = std::ranges::range<T> && requires(T& c) { c.clear(); };
 template <class T>
 inline constexpr bool kAlwaysFalse = false;
 
